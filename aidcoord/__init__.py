@@ -1,0 +1,98 @@
+"""aidcoord: coordinating humanitarian aid for a displaced population."""
+from pathlib import Path
+
+from flask import Flask, request
+from swagger_ui_bundle import swagger_ui_path
+
+from config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_overrides: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config_overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from aidcoord.common.codes import country_name, subdivision_name
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(get_locale=get_locale, country_name=country_name, subdivision_name=subdivision_name)
+
+
+def _select_locale():
+    """The browser's preferred language among ours; commands and logs run in English."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return "en"
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
+
+
+def register_extensions(app: Flask) -> None:
+    from aidcoord.accounts.auth import init_auth
+    from aidcoord.common.web import init_web
+    from aidcoord.extensions import api, babel, csrf, db, login_manager, migrate
+
+    # Models must be imported before Alembic or create_all look at the metadata.
+    import aidcoord.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    init_web(app)
+    init_auth(app)
+    api.init_app(app, spec_kwargs={
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+    })
+
+
+def register_blueprints(app: Flask) -> None:
+    from flask import Blueprint
+
+    from aidcoord.accounts import api as accounts_api
+    from aidcoord.accounts import views as accounts_views
+    from aidcoord.extensions import api, csrf
+    from aidcoord.main import views as main_views
+    from aidcoord.organizations import api as organizations_api
+    from aidcoord.organizations import views as organizations_views
+
+    for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp):
+        app.register_blueprint(blueprint)
+    for api_blueprint in (accounts_api.blp, organizations_api.blp):
+        csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
+        api.register_blueprint(api_blueprint)
+    # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
+    app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
+                                     static_url_path="/static/swagger-ui"))
+
+
+def register_error_handlers(app: Flask) -> None:
+    from aidcoord.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from aidcoord.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,103 @@
+"""Users, their roles and their API tokens."""
+import enum
+from datetime import datetime
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    ORG_MEMBER = "org_member"
+    DONOR = "donor"
+    HOST = "host"
+    EMPLOYER = "employer"
+    VOLUNTEER = "volunteer"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ORG_MEMBER: _l("Organization member"),
+    Role.DONOR: _l("Donor"),
+    Role.HOST: _l("Host"),
+    Role.EMPLOYER: _l("Employer"),
+    Role.VOLUNTEER: _l("Volunteer"),
+}
+
+# Roles people may give themselves when registering; the others are granted.
+SELF_SERVICE_ROLES = (Role.DONOR, Role.HOST, Role.EMPLOYER, Role.VOLUNTEER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change and deactivation: every older session stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def roles(self) -> set[Role]:
+        return {grant.role for grant in self.role_grants}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        """Coordinators and admins act on any organization's records."""
+        return self.has_role(Role.ADMIN, Role.COORDINATOR)
+
+
+class RoleGrant(db.Model):
+    __tablename__ = "role_grants"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(enum_column_type(Role), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class ApiToken(db.Model):
+    """A personal access token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

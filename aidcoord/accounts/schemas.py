@@ -1,0 +1,29 @@
+"""API shapes for accounts and tokens."""
+import marshmallow as ma
+
+from aidcoord.common.schemas import text
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer()
+    email = ma.fields.String()
+    name = ma.fields.String()
+    roles = ma.fields.Function(lambda user: sorted(role.value for role in user.roles))
+    created_at = ma.fields.DateTime()
+
+
+class TokenInputSchema(ma.Schema):
+    name = text(100, required=True, min_length=1)
+
+
+class TokenSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    prefix = ma.fields.String(metadata={"description": "The token's first characters, to recognise it"})
+    created_at = ma.fields.DateTime()
+    last_used_at = ma.fields.DateTime(allow_none=True)
+    revoked_at = ma.fields.DateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = ma.fields.String(metadata={"description": "The token itself; shown this once only"})

@@ -1,0 +1,202 @@
+"""Accounts: registration, authentication, sessions, roles and API tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from aidcoord.accounts.models import ApiToken, Role, RoleGrant, SELF_SERVICE_ROLES, User
+from aidcoord.accounts.passwords import hash_password, needs_rehash, verify_password
+from aidcoord.audit.models import AuditAction
+from aidcoord.audit import services as audit
+from aidcoord.common.types import utcnow
+from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+TOKEN_PREFIX = "aidc_"
+# Recording every API call's time would write on every read; once a minute is enough to spot stale tokens.
+TOKEN_USE_RECORD_INTERVAL = timedelta(minutes=1)
+
+
+def normalize_email(email: str) -> str:
+    """Canonical form used for uniqueness and log-in; raises ValidationFailed when malformed."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValidationFailed(_l("Enter a valid email address."), {"email": [_l("Enter a valid email address.")]})
+
+
+def _check_password_strength(password: str, field: str = "password") -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        message = _l("Use between %(min)d and %(max)d characters.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+        raise ValidationFailed(message, {field: [message]})
+
+
+def find_user_by_email(email: str) -> User | None:
+    try:
+        email = normalize_email(email)
+    except ValidationFailed:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such user."))
+    return user
+
+
+def register_user(email: str, name: str, password: str, roles=(), *, self_service=True, granted_by=None) -> User:
+    """Create an account. People registering themselves pick only self-service roles; other roles
+    are given by an admin (`granted_by`) or by the operator's CLI (self_service=False, no granter)."""
+    email = normalize_email(email)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_l("Enter your name."), {"name": [_l("Enter your name.")]})
+    _check_password_strength(password)
+    roles = {Role(role) for role in roles}
+    if self_service and not roles.issubset(SELF_SERVICE_ROLES):
+        raise PermissionDenied(_l("These roles are granted by an administrator."))
+    if granted_by is not None and not granted_by.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        message = _l("An account with this email already exists.")
+        raise ValidationFailed(message, {"email": [message]})
+    user = User(email=email, name=name, password_hash=hash_password(password))
+    user.role_grants = [RoleGrant(role=role) for role in roles]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(granted_by if not self_service else user, AuditAction.CREATE, "user", user.id, {"roles": roles})
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; upgrades the hash if parameters changed."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie this user holds, on every device."""
+    user.session_version += 1
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and end all existing sessions (the caller logs the user in again)."""
+    if not verify_password(user.password_hash, current_password):
+        message = _l("The current password is not correct.")
+        raise ValidationFailed(message, {"current_password": [message]})
+    _check_password_strength(new_password, "new_password")
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    audit.record(user, AuditAction.UPDATE, "user", user.id, {"password": ["***", "***"]})
+    db.session.commit()
+
+
+def set_active(actor: User | None, user: User, active: bool, reason: str | None = None) -> None:
+    """Deactivate (ending all sessions; tokens stop working) or reactivate an account."""
+    if actor is not None and actor.id != user.id and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    audit.record(actor, AuditAction.STATE_CHANGE, "user", user.id, {"active": [not active, active]}, reason)
+    db.session.commit()
+
+
+def grant_role(actor: User | None, user: User, role: Role) -> None:
+    """Give a role (admin only, or the CLI with actor=None)."""
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    if role in user.roles:
+        return
+    user.role_grants.append(RoleGrant(role=role))
+    audit.record(actor, AuditAction.UPDATE, "user", user.id, {"roles": [user.roles - {role}, user.roles]})
+    db.session.commit()
+
+
+def revoke_role(actor: User | None, user: User, role: Role) -> None:
+    """Take a role away (admin only, or the CLI with actor=None)."""
+    if actor is not None and not actor.has_role(Role.ADMIN):
+        raise PermissionDenied()
+    if role not in user.roles:
+        return
+    before = user.roles
+    user.role_grants = [grant for grant in user.role_grants if grant.role != role]
+    audit.record(actor, AuditAction.UPDATE, "user", user.id, {"roles": [before, user.roles]})
+    db.session.commit()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        message = _l("Give the token a name of up to 100 characters.")
+        raise ValidationFailed(message, {"name": [message]})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(plain), prefix=plain[:12])
+    db.session.add(token)
+    db.session.flush()
+    audit.record(user, AuditAction.CREATE, "api_token", token.id, {"name": name})
+    db.session.commit()
+    return token, plain
+
+
+def list_api_tokens(user: User) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    return list(db.session.scalars(query))
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens; someone else's token is reported as not found."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_l("No such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(user, AuditAction.STATE_CHANGE, "api_token", token.id, {"revoked": [False, True]})
+        db.session.commit()
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active owner of an unrevoked token, or None."""
+    if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RECORD_INTERVAL:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's user_loader: the id carries the session version, so ended sessions fail here."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,109 @@
+"""Account pages: register, log in, log out, account (password, tokens)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from aidcoord.accounts import forms, services
+from aidcoord.common.forms import show_service_errors
+from aidcoord.common.web import is_safe_redirect_target
+from aidcoord.errors import ValidationFailed
+from aidcoord.organizations.services import organizations_of
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.email.data, form.name.data, form.password.data, form.roles.data)
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome, your account is ready."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = forms.LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("Wrong email or password, or the account is deactivated."))
+        else:
+            login_user(user)
+            flash(_("You are logged in."), "success")
+            target = form.next.data
+            return redirect(target if is_safe_redirect_target(target) else url_for("main.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Ends this session and every other session of the user (copied cookies included)."""
+    services.end_all_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("main.home"))
+
+
+def _account_page(status=200, *, password_form=None, token_form=None, new_token=None):
+    page = render_template(
+        "accounts/account.html",
+        password_form=password_form or forms.ChangePasswordForm(),
+        token_form=token_form or forms.CreateTokenForm(),
+        confirm_form=forms.ConfirmForm(),
+        tokens=services.list_api_tokens(current_user),
+        organizations=organizations_of(current_user),
+        new_token=new_token,
+    )
+    return page, status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _account_page()
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            login_user(current_user)  # this session continues under the new session version
+            flash(_("Your password was changed; other sessions were logged out."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(422, password_form=form)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = forms.CreateTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _token, new_token = services.create_api_token(current_user, form.name.data)
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+    return _account_page(201 if new_token else 422, token_form=form, new_token=new_token)
+
+
+@bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    if forms.ConfirmForm().validate_on_submit():
+        services.revoke_api_token(current_user, token_id)
+        flash(_("The token was revoked."), "success")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,104 @@
+"""Operator commands: `flask users ...`, `flask seed-demo`."""
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from aidcoord.accounts import services as accounts
+from aidcoord.accounts.models import Role
+from aidcoord.errors import DomainError
+
+users_cli = AppGroup("users", help="Manage accounts and roles.")
+ROLE_CHOICE = click.Choice([role.value for role in Role])
+
+
+def _user_or_fail(email: str):
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with email {email}")
+    return user
+
+
+def _run(action):
+    """Turn domain errors into a clean CLI error instead of a traceback."""
+    try:
+        return action()
+    except DomainError as error:
+        details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.fields.items())
+        raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default=None, help="Display name (defaults to the email's local part).")
+@click.option("--role", "roles", multiple=True, type=ROLE_CHOICE, help="Repeat for several roles.")
+@click.password_option(help="Prompted for if not given.")
+def create_user(email, name, roles, password):
+    """Create an account with any roles (the operator's way to make the first admin)."""
+    user = _run(lambda: accounts.register_user(email, name or email.split("@")[0], password, roles, self_service=False))
+    click.echo(f"created user {user.id} <{user.email}> roles: {', '.join(sorted(r.value for r in user.roles)) or '-'}")
+
+
+@users_cli.command("grant")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=ROLE_CHOICE)
+def grant(email, role):
+    """Give a role to an account."""
+    _run(lambda: accounts.grant_role(None, _user_or_fail(email), Role(role)))
+    click.echo(f"{email} now has the role {role}")
+
+
+@users_cli.command("revoke")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=ROLE_CHOICE)
+def revoke(email, role):
+    """Take a role away from an account."""
+    _run(lambda: accounts.revoke_role(None, _user_or_fail(email), Role(role)))
+    click.echo(f"{email} no longer has the role {role}")
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+@click.option("--reason", required=True)
+def deactivate(email, reason):
+    """Deactivate an account: its sessions end and its tokens stop working."""
+    _run(lambda: accounts.set_active(None, _user_or_fail(email), False, reason))
+    click.echo(f"{email} is deactivated")
+
+
+@users_cli.command("activate")
+@click.option("--email", required=True)
+@click.option("--reason", required=True)
+def activate(email, reason):
+    """Reactivate an account."""
+    _run(lambda: accounts.set_active(None, _user_or_fail(email), True, reason))
+    click.echo(f"{email} is active again")
+
+
+@users_cli.command("list")
+def list_users():
+    """Every account with its roles (no personal data beyond the login email)."""
+    from sqlalchemy import select
+
+    from aidcoord.accounts.models import User
+    from aidcoord.extensions import db
+
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        roles = ",".join(sorted(role.value for role in user.roles)) or "-"
+        click.echo(f"{user.id}\t{user.email}\t{roles}\t{'active' if user.active else 'inactive'}")
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load demo organizations and accounts (running it again adds nothing)."""
+    from aidcoord.seed import DEMO_PASSWORD, seed_demo
+
+    result = seed_demo()
+    click.echo(f"organizations created: {result['organizations_created']}")
+    click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
+    for email, created in result["logins"]:
+        click.echo(f"  {email}{'' if created else '  (already there)'}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,37 @@
+"""Small helpers shared by views and the API."""
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter
+
+from flask_babel import lazy_gettext as _l
+
+MAX_DATABASE_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:x>`: a positive id that fits an INTEGER column, so huge numbers give 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
+
+
+def is_safe_redirect_target(target: str | None) -> bool:
+    """Only same-site relative paths: no scheme, no host, no protocol-relative '//' or '\\'."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and not any(c in target for c in "\r\n\t")
+
+
+def _refuse_nul_bytes():
+    """PostgreSQL rejects NUL in text; refuse such input up front with a clear 400."""
+    values = list(request.args.values()) + list(request.form.values())
+    if any("\x00" in value for value in values) or b"\x00" in request.get_data(cache=True) or b"\\u0000" in request.get_data(cache=True):
+        raise BadRequest(_l("The request contains a NUL character, which is not allowed."))
+
+
+def init_web(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
+    app.before_request(_refuse_nul_bytes)

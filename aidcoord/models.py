@@ -1,0 +1,4 @@
+"""Every slice's models, imported in one place for Alembic and the app factory."""
+from aidcoord.accounts.models import ApiToken, RoleGrant, User  # noqa: F401
+from aidcoord.audit.models import AuditEvent  # noqa: F401
+from aidcoord.organizations.models import Membership, Organization, OrganizationRegion, OrganizationSector  # noqa: F401

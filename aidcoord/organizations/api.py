@@ -1,0 +1,114 @@
+"""JSON API for the organization registry: parse, call one service, dump."""
+from flask_login import login_required
+from flask_smorest import Blueprint
+
+from aidcoord.audit import services as audit
+from aidcoord.common.pagination import envelope
+from aidcoord.common.permissions import actor
+from aidcoord.organizations import services
+from aidcoord.organizations.models import OrganizationKind, Sector
+from aidcoord.organizations.schemas import (
+    AddMemberSchema,
+    DirectoryArgsSchema,
+    MemberSchema,
+    OrganizationInputSchema,
+    OrganizationPageSchema,
+    OrganizationSchema,
+    OrganizationUpdateSchema,
+    RejectSchema,
+    VerifySchema,
+)
+from aidcoord.audit.schemas import AuditEventSchema
+
+blp = Blueprint("organizations_api", __name__, url_prefix="/api/v1/organizations",
+                description="The registry of organizations (NGOs, community groups, agencies).")
+
+
+@blp.route("")
+@blp.arguments(DirectoryArgsSchema, location="query")
+@blp.response(200, OrganizationPageSchema)
+def list_organizations(args):
+    """The directory: verified organizations (staff may ask for verified=false), filtered and paginated."""
+    filters = services.DirectoryFilters(
+        sector=Sector(args["sector"]) if "sector" in args else None,
+        region=args.get("region"),
+        kind=OrganizationKind(args["kind"]) if "kind" in args else None,
+        verified=args.get("verified"),
+        search=args.get("q"),
+    )
+    return envelope(services.list_directory(actor(), filters, args["page"], args["per_page"]))
+
+
+@blp.route("", methods=["POST"])
+@login_required
+@blp.arguments(OrganizationInputSchema)
+@blp.response(201, OrganizationSchema)
+def register_organization(data):
+    """Apply to register an organization; it stays pending until a coordinator verifies it."""
+    return services.apply_for_registration(actor(), data)
+
+
+@blp.route("/<id:organization_id>")
+@blp.response(200, OrganizationSchema)
+def get_organization(organization_id):
+    return services.get_organization(actor(), organization_id)
+
+
+@blp.route("/<id:organization_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(OrganizationUpdateSchema)
+@blp.response(200, OrganizationSchema)
+def update_organization(data, organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    return services.update_organization(actor(), organization, data)
+
+
+@blp.route("/<id:organization_id>/verify", methods=["POST"])
+@login_required
+@blp.arguments(VerifySchema)
+@blp.response(200, OrganizationSchema)
+def verify_organization(data, organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    return services.verify_organization(actor(), organization, data.get("note"))
+
+
+@blp.route("/<id:organization_id>/reject", methods=["POST"])
+@login_required
+@blp.arguments(RejectSchema)
+@blp.response(200, OrganizationSchema)
+def reject_organization(data, organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    return services.reject_organization(actor(), organization, data["reason"])
+
+
+@blp.route("/<id:organization_id>/members")
+@login_required
+@blp.response(200, MemberSchema(many=True))
+def list_members(organization_id):
+    """Members of the organization (visible to its members and to staff)."""
+    return services.members(services.get_editable_organization(actor(), organization_id))
+
+
+@blp.route("/<id:organization_id>/members", methods=["POST"])
+@login_required
+@blp.arguments(AddMemberSchema)
+@blp.response(201, MemberSchema)
+def add_member(data, organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    return services.add_member(actor(), organization, data["email"])
+
+
+@blp.route("/<id:organization_id>/members/<id:user_id>", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def remove_member(organization_id, user_id):
+    organization = services.get_organization(actor(), organization_id)
+    services.remove_member(actor(), organization, user_id)
+
+
+@blp.route("/<id:organization_id>/history")
+@login_required
+@blp.response(200, AuditEventSchema(many=True))
+def organization_history(organization_id):
+    """Who changed what, for members of the organization and staff."""
+    return audit.history(services.ENTITY, services.get_editable_organization(actor(), organization_id).id)

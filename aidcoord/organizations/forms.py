@@ -1,0 +1,74 @@
+"""Forms for the organization pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional
+
+from aidcoord.accounts.forms import CheckboxListField
+from aidcoord.common.codes import country_choices
+from aidcoord.organizations.models import OrganizationKind, Sector
+
+
+def _kind_choices():
+    return [(kind.value, kind.label) for kind in OrganizationKind]
+
+
+def _sector_choices():
+    return [(sector.value, sector.label) for sector in Sector]
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[DataRequired()])
+    country = SelectField(_l("Country of registration"), validators=[DataRequired()])
+    regions = StringField(
+        _l("Regions served"), validators=[Optional(), Length(max=2000)],
+        description=_l("ISO 3166-2 codes separated by spaces or commas, e.g. AM-SU AM-ER"),
+    )
+    sectors = CheckboxListField(_l("Sectors"), choices=_sector_choices, validators=[DataRequired()])
+    description = TextAreaField(_l("What you do"), validators=[Optional(), Length(max=5000)])
+    website = URLField(_l("Website"), validators=[Optional(), Length(max=500)])
+    contact_email = EmailField(_l("Public contact email"), validators=[Optional(), Length(max=254)])
+    contact_phone = StringField(_l("Public contact phone"), validators=[Optional(), Length(max=40)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+
+    def service_data(self) -> dict:
+        """The fields as the service takes them."""
+        data = {name: getattr(self, name).data for name in (
+            "name", "kind", "country", "sectors", "description", "website", "contact_email", "contact_phone")}
+        data["regions"] = (self.regions.data or "").replace(",", " ").split()
+        return data
+
+
+class DirectoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any sector"))] + _sector_choices(), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=lambda: [("", _l("Any kind"))] + _kind_choices(), validators=[Optional()])
+    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
+    verified = SelectField(
+        _l("Verification"),
+        choices=[("", _l("Verified")), ("false", _l("Awaiting review or rejected"))],
+        validators=[Optional()],
+    )
+
+
+class VerifyForm(FlaskForm):
+    note = StringField(_l("How was it checked?"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Verify"))
+
+
+class RejectForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Reject"))
+
+
+class AddMemberForm(FlaskForm):
+    email = EmailField(_l("Email of the person's account"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Add member"))

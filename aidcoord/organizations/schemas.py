@@ -1,0 +1,74 @@
+"""API shapes for the organization registry."""
+import marshmallow as ma
+
+from aidcoord.common.pagination import PageArgsSchema, page_schema
+from aidcoord.common.schemas import enum_values, text
+from aidcoord.organizations.models import OrganizationKind, Sector
+
+
+class OrganizationInputSchema(ma.Schema):
+    name = text(200, required=True, min_length=1)
+    kind = ma.fields.String(required=True, validate=enum_values(OrganizationKind))
+    country = text(2, required=True, min_length=2, metadata={"description": "ISO 3166-1 alpha-2, e.g. AM"})
+    regions = ma.fields.List(text(10), load_default=list, validate=ma.validate.Length(max=500),
+                             metadata={"description": "ISO 3166-2 codes served, e.g. AM-SU"})
+    sectors = ma.fields.List(ma.fields.String(validate=enum_values(Sector)), required=True,
+                             validate=ma.validate.Length(min=1, max=len(Sector)))
+    description = text(5000, load_default="")
+    website = text(500, allow_none=True, load_default=None)
+    contact_email = text(254, allow_none=True, load_default=None)
+    contact_phone = text(40, allow_none=True, load_default=None)
+
+
+class OrganizationUpdateSchema(OrganizationInputSchema):
+    """The same fields, each optional (PATCH)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class OrganizationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kind = ma.fields.Function(lambda org: org.kind.value)
+    country = ma.fields.String()
+    regions = ma.fields.List(ma.fields.String())
+    sectors = ma.fields.Function(lambda org: [sector.value for sector in org.sectors])
+    description = ma.fields.String()
+    website = ma.fields.String(allow_none=True)
+    contact_email = ma.fields.String(allow_none=True)
+    contact_phone = ma.fields.String(allow_none=True)
+    verification_state = ma.fields.Function(lambda org: org.verification_state.value)
+    verified_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+OrganizationPageSchema = page_schema(OrganizationSchema)
+
+
+class DirectoryArgsSchema(PageArgsSchema):
+    sector = ma.fields.String(validate=enum_values(Sector))
+    region = text(10)
+    kind = ma.fields.String(validate=enum_values(OrganizationKind))
+    verified = ma.fields.Boolean()
+    q = text(200)
+
+
+class VerifySchema(ma.Schema):
+    note = text(2000, load_default=None, allow_none=True)
+
+
+class RejectSchema(ma.Schema):
+    reason = text(2000, required=True, min_length=1)
+
+
+class AddMemberSchema(ma.Schema):
+    email = text(254, required=True, min_length=3)
+
+
+class MemberSchema(ma.Schema):
+    user_id = ma.fields.Integer()
+    name = ma.fields.Function(lambda membership: membership.user.name)
+    email = ma.fields.Function(lambda membership: membership.user.email)
+    added_at = ma.fields.DateTime()

@@ -1,0 +1,132 @@
+"""Organization pages: directory, registration, detail, editing, verification, members."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from aidcoord.accounts.forms import ConfirmForm
+from aidcoord.audit import services as audit
+from aidcoord.common.forms import show_service_errors
+from aidcoord.common.permissions import actor
+from aidcoord.errors import ValidationFailed
+from aidcoord.organizations import forms, services
+from aidcoord.organizations.models import OrganizationKind, Sector
+
+bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+@bp.route("")
+def directory():
+    form = forms.DirectoryFilterForm(request.args)
+    page_number = request.args.get("page", 1, type=int)
+    filters = services.DirectoryFilters()
+    if form.validate():
+        filters = services.DirectoryFilters(
+            sector=Sector(form.sector.data) if form.sector.data else None,
+            kind=OrganizationKind(form.kind.data) if form.kind.data else None,
+            region=form.region.data or None,
+            verified=False if form.verified.data == "false" else None,
+            search=form.q.data or None,
+        )
+    page = services.list_directory(actor(), filters, max(1, min(page_number, 100_000)))
+    return render_template("organizations/directory.html", form=form, page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def register():
+    form = forms.OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            organization = services.apply_for_registration(actor(), form.service_data())
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("Thank you. A coordinator will verify the organization before it appears in the directory."), "success")
+            return redirect(url_for("organizations.detail", organization_id=organization.id))
+    return render_template("organizations/form.html", form=form, organization=None)
+
+
+@bp.route("/<id:organization_id>")
+def detail(organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    can_edit = services.can_edit(actor(), organization)
+    return render_template(
+        "organizations/detail.html",
+        organization=organization,
+        can_edit=can_edit,
+        members=services.members(organization) if can_edit else [],
+        history=audit.history(services.ENTITY, organization.id) if can_edit else [],
+        verify_form=forms.VerifyForm(),
+        reject_form=forms.RejectForm(),
+        member_form=forms.AddMemberForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<id:organization_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organization_id):
+    organization = services.get_editable_organization(actor(), organization_id)
+    form = forms.OrganizationForm(obj=organization)
+    if request.method == "GET":
+        form.kind.data = organization.kind.value
+        form.sectors.data = [sector.value for sector in organization.sectors]
+        form.regions.data = " ".join(organization.regions)
+    if form.validate_on_submit():
+        try:
+            services.update_organization(actor(), organization, form.service_data())
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("organizations.detail", organization_id=organization.id))
+    return render_template("organizations/form.html", form=form, organization=organization)
+
+
+@bp.route("/<id:organization_id>/verify", methods=["POST"])
+@login_required
+def verify(organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    form = forms.VerifyForm()
+    if form.validate_on_submit():
+        services.verify_organization(actor(), organization, form.note.data)
+        flash(_("The organization is verified and listed in the directory."), "success")
+    return redirect(url_for("organizations.detail", organization_id=organization.id))
+
+
+@bp.route("/<id:organization_id>/reject", methods=["POST"])
+@login_required
+def reject(organization_id):
+    organization = services.get_organization(actor(), organization_id)
+    form = forms.RejectForm()
+    if form.validate_on_submit():
+        services.reject_organization(actor(), organization, form.reason.data)
+        flash(_("The organization was rejected."), "success")
+    else:
+        flash(_("Give the reason for the rejection."), "error")
+    return redirect(url_for("organizations.detail", organization_id=organization.id))
+
+
+@bp.route("/<id:organization_id>/members", methods=["POST"])
+@login_required
+def add_member(organization_id):
+    organization = services.get_editable_organization(actor(), organization_id)
+    form = forms.AddMemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_member(actor(), organization, form.email.data)
+        except ValidationFailed as error:
+            flash(" ".join(str(m) for messages in error.fields.values() for m in messages), "error")
+        else:
+            flash(_("The member was added."), "success")
+    return redirect(url_for("organizations.detail", organization_id=organization.id))
+
+
+@bp.route("/<id:organization_id>/members/<id:user_id>/remove", methods=["POST"])
+@login_required
+def remove_member(organization_id, user_id):
+    organization = services.get_editable_organization(actor(), organization_id)
+    if ConfirmForm().validate_on_submit():
+        services.remove_member(actor(), organization, user_id)
+        flash(_("The member was removed."), "success")
+    return redirect(url_for("organizations.detail", organization_id=organization.id))

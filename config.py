@@ -1,0 +1,80 @@
+"""Configuration: read from the environment inside create_app, never at import time."""
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    WTF_CSRF_TIME_LIMIT = None  # a reception-desk form may stay open for hours
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # CSV imports are the largest uploads
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "hy", "ru")
+
+    API_TITLE = "aidcoord API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/swagger-ui/"
+
+    DEFAULT_PAGE_SIZE = 20
+    MAX_PAGE_SIZE = 100
+
+
+class TestConfig(Config):
+    """Used by the test suite: CSRF stays on; tests fetch the token like a browser."""
+
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SECRET_KEY = "test-secret-key-not-for-production"
+
+
+def load_config(app, overrides=None):
+    """Fill app.config from the environment; `overrides` (tests) win over everything."""
+    overrides = dict(overrides or {})
+    env = overrides.pop("ENV", None) or os.environ.get("AIDCOORD_ENV", "production")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"AIDCOORD_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    app.config.from_object(TestConfig if env == "testing" else Config)
+    app.config["ENV_NAME"] = env
+    if env == "development":
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'aidcoord.sqlite'}"
+    )
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    elif env == "development":
+        app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set in the environment outside development")
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate a key once and keep it in the instance folder (which git ignores)."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
