@@ -1,0 +1,69 @@
+"""Personal access tokens: shown once, stored hashed, revocable, through the API and the account page."""
+import hashlib
+import re
+
+from aidcoord.accounts.models import ApiToken
+from aidcoord.accounts import services
+from aidcoord.extensions import db
+from tests.conftest import csrf_token
+from tests.factories import UserFactory
+
+
+def test_token_created_through_the_api_works_and_is_stored_hashed(client, api):
+    user = UserFactory()
+    response = api("POST", "/api/v1/me/tokens", user, json={"name": "spreadsheet sync"})
+    assert response.status_code == 201
+    plain = response.get_json()["token"]
+    stored = db.session.query(ApiToken).filter_by(name="spreadsheet sync").one()
+    assert stored.token_hash == hashlib.sha256(plain.encode()).hexdigest()
+    assert plain not in (stored.token_hash, stored.prefix)
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).get_json()
+    assert me["email"] == user.email
+
+
+def test_listing_tokens_never_shows_the_token(client, api):
+    user = UserFactory()
+    _token, plain = services.create_api_token(user, "phone")
+    listed = client.get("/api/v1/me/tokens", headers={"Authorization": f"Bearer {plain}"}).get_data(as_text=True)
+    assert plain not in listed and "phone" in listed
+
+
+def test_revoked_token_stops_working(client):
+    user = UserFactory()
+    token, plain = services.create_api_token(user, "old")
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.delete(f"/api/v1/me/tokens/{token.id}", headers=headers).status_code == 204
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_nobody_revokes_another_users_token(client, api):
+    owner, other = UserFactory(), UserFactory()
+    token, plain = services.create_api_token(owner, "mine")
+    assert api("DELETE", f"/api/v1/me/tokens/{token.id}", other).status_code == 404
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+
+
+def test_token_name_is_required(api):
+    response = api("POST", "/api/v1/me/tokens", UserFactory(), json={"name": ""})
+    assert response.status_code == 422 and "name" in response.get_json()["error"]["fields"]
+
+
+def test_account_page_creates_shows_once_and_revokes(pages, client):
+    user = UserFactory()
+    pages.login(user.email)
+    response = pages.post("/account/tokens", data={"name": "field laptop"})
+    assert response.status_code == 201
+    plain = re.search(r'<code id="new-token">([^<]+)</code>', response.get_data(as_text=True)).group(1)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 200
+    assert plain not in client.get("/account").get_data(as_text=True)
+    token = db.session.query(ApiToken).filter_by(name="field laptop").one()
+    pages.post(f"/account/tokens/{token.id}/revoke")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+
+
+def test_api_calls_riding_a_browser_session_need_the_csrf_token(pages, client):
+    user = UserFactory()
+    pages.login(user.email)
+    assert client.post("/api/v1/me/tokens", json={"name": "x"}).status_code == 400
+    response = client.post("/api/v1/me/tokens", json={"name": "x"}, headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == 201

@@ -1,0 +1,155 @@
+"""Test fixtures. The database is real: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set
+(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_test). The schema is built once per run
+by applying the Alembic migrations; every test then starts from empty tables."""
+import contextvars
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from aidcoord import create_app
+from aidcoord.extensions import db
+
+# Cheap hashes keep the suite fast; a test raises them to check rehashing.
+FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
+
+
+def make_app(database_url, **overrides):
+    return create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                       "ARGON2_PARAMETERS": FAST_ARGON2, **overrides})
+
+
+def recreate_postgres_database(url: str) -> None:
+    """Drop and create the database named in `url` (connecting to the server's `postgres` database)."""
+    target = sa.engine.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def migrate_to_head(url: str) -> None:
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database holding the migrated, empty schema: its URL (PostgreSQL) or template file (SQLite)."""
+    if POSTGRES_URL:
+        recreate_postgres_database(POSTGRES_URL)
+        migrate_to_head(POSTGRES_URL)
+        return POSTGRES_URL
+    template = tmp_path_factory.mktemp("db") / "template.sqlite"
+    migrate_to_head(f"sqlite:///{template}")
+    return template
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    if POSTGRES_URL:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
+            # TRUNCATE skips the audit trail's row-level no-delete trigger, by design of PostgreSQL.
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return POSTGRES_URL
+    database = _fast_scratch_dir(tmp_path) / "test.sqlite"
+    shutil.copyfile(migrated_database, database)
+    return f"sqlite:///{database}"
+
+
+def _fast_scratch_dir(tmp_path: Path) -> Path:
+    """RAM-backed when the machine has /dev/shm: SQLite's fsync on every commit costs nothing there."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        return tmp_path
+    scratch = shm / "aidcoord-tests" / tmp_path.name
+    scratch.mkdir(parents=True, exist_ok=True)
+    return scratch
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's own app context, as a server would: its own `g`,
+    its own database session, torn down afterwards. The test's session is then expired so
+    that it reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client) -> str:
+    """The CSRF token of the client's session, read from a page like a browser would."""
+    page = client.get("/login").get_data(as_text=True)
+    return CSRF_PATTERN.search(page).group(1)
+
+
+class Browserless:
+    """Helpers to act as a person using the pages."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email, password="correct horse battery"):
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(self.client)})
+
+    def post(self, url, data=None, **kwargs):
+        return self.client.post(url, data={**(data or {}), "csrf_token": csrf_token(self.client)}, **kwargs)
+
+
+@pytest.fixture
+def pages(client):
+    return Browserless(client)
+
+
+@pytest.fixture
+def api(client):
+    """Call the JSON API as a given user (by token) or anonymously."""
+    from aidcoord.accounts.services import create_api_token
+
+    class Api:
+        def __call__(self, method, url, user=None, **kwargs):
+            headers = kwargs.pop("headers", {})
+            if user is not None:
+                _token, plain = create_api_token(user, "test")
+                headers["Authorization"] = f"Bearer {plain}"
+            return client.open(url, method=method, headers=headers, **kwargs)
+
+    return Api()
+
+
+REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,168 @@
+"""Registering, validating, verifying and listing organizations, through the API and the pages."""
+import pytest
+
+from aidcoord.accounts.models import Role
+from aidcoord.audit.models import AuditAction, AuditEvent
+from aidcoord.extensions import db
+from aidcoord.organizations.models import Organization, VerificationState
+from tests.factories import OrganizationFactory, UserFactory
+
+VALID = {
+    "name": "Syunik Shelter Network", "kind": "community_group", "country": "am",
+    "regions": ["am-su", "AM-VD"], "sectors": ["shelter", "food_security"],
+    "description": "Rooms with families in Goris and Kapan.", "website": "https://example.org",
+    "contact_email": "Info@Example.org", "contact_phone": "+374 10 000000",
+}
+
+
+def test_applicant_becomes_first_member_of_a_pending_organization(api):
+    applicant = UserFactory(roles=["donor"])
+    response = api("POST", "/api/v1/organizations", applicant, json=VALID)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["verification_state"] == "pending"
+    assert body["country"] == "AM" and body["regions"] == ["AM-SU", "AM-VD"]
+    assert body["contact_email"] == "info@example.org"
+    organization = db.session.get(Organization, body["id"])
+    assert [m.user_id for m in organization.memberships] == [applicant.id]
+    assert Role.ORG_MEMBER in applicant.roles
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("country", "XX", "ISO 3166-1"),
+    ("country", "ARM", "Length"),
+    ("regions", ["AM-XX"], "AM-XX"),
+    ("sectors", [], "Length"),
+    ("sectors", ["sports"], "Must be one of"),
+    ("kind", "militia", "Must be one of"),
+    ("name", "", "Length"),
+    ("name", "x" * 201, "Length"),
+    ("description", "x" * 5001, "Length"),
+    ("website", "ftp://example.org", "http"),
+    ("website", "javascript:alert(1)", "http"),
+    ("contact_email", "not-an-email", "valid email"),
+    ("regions", ["x" * 5000], "Length"),
+])
+def test_invalid_fields_get_per_field_messages_and_nothing_is_written(api, field, value, message):
+    response = api("POST", "/api/v1/organizations", UserFactory(), json={**VALID, field: value})
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert field in fields and message.lower() in str(fields[field]).lower()
+    assert db.session.query(Organization).count() == 0
+    assert db.session.query(AuditEvent).filter_by(entity_type="organization").count() == 0
+
+
+def test_unknown_fields_are_refused(api):
+    response = api("POST", "/api/v1/organizations", UserFactory(), json={**VALID, "verification_state": "verified"})
+    assert response.status_code == 422 and "verification_state" in response.get_json()["error"]["fields"]
+
+
+def test_duplicate_names_are_refused_regardless_of_case(api):
+    OrganizationFactory(name="Hayordi")
+    response = api("POST", "/api/v1/organizations", UserFactory(), json={**VALID, "name": "HAYORDI"})
+    assert response.status_code == 422 and "name" in response.get_json()["error"]["fields"]
+
+
+def test_members_edit_their_organization_and_the_change_is_audited(api):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member], sectors=["shelter"])
+    response = api("PATCH", f"/api/v1/organizations/{organization.id}", member,
+                   json={"sectors": ["shelter", "protection"], "description": "Also psychosocial support"})
+    assert response.status_code == 200
+    assert response.get_json()["sectors"] == ["protection", "shelter"]
+    event = db.session.query(AuditEvent).filter_by(action=AuditAction.UPDATE, entity_id=organization.id).one()
+    assert event.actor_id == member.id
+    assert event.changes["sectors"] == [["shelter"], ["protection", "shelter"]]
+    assert set(event.changes) == {"sectors", "description"}
+
+
+def test_patch_with_invalid_value_changes_nothing(api):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member], country="AM")
+    response = api("PATCH", f"/api/v1/organizations/{organization.id}", member, json={"country": "ZZ", "name": "New"})
+    assert response.status_code == 422
+    db.session.refresh(organization)
+    assert organization.country == "AM" and organization.name != "New"
+
+
+def test_verification_is_recorded_with_who_and_why(api):
+    coordinator = UserFactory(roles=["coordinator"])
+    organization = OrganizationFactory(verification_state=VerificationState.PENDING)
+    assert api("POST", f"/api/v1/organizations/{organization.id}/reject", coordinator, json={}).status_code == 422
+    response = api("POST", f"/api/v1/organizations/{organization.id}/reject", coordinator,
+                   json={"reason": "No registration found"})
+    assert response.get_json()["verification_state"] == "rejected"
+    event = db.session.query(AuditEvent).filter_by(action=AuditAction.STATE_CHANGE).one()
+    assert event.actor_id == coordinator.id and event.reason == "No registration found"
+    assert event.changes == {"verification_state": ["pending", "rejected"]}
+
+
+def test_public_directory_lists_only_verified_organizations(api):
+    OrganizationFactory(name="Visible")
+    OrganizationFactory(name="Waiting", verification_state=VerificationState.PENDING)
+    OrganizationFactory(name="Refused", verification_state=VerificationState.REJECTED)
+    names = [o["name"] for o in api("GET", "/api/v1/organizations").get_json()["items"]]
+    assert names == ["Visible"]
+    assert api("GET", "/api/v1/organizations?verified=false").get_json()["items"] == []
+    coordinator = UserFactory(roles=["coordinator"])
+    review = api("GET", "/api/v1/organizations?verified=false", coordinator).get_json()["items"]
+    assert sorted(o["name"] for o in review) == ["Refused", "Waiting"]
+
+
+def test_directory_filters_search_and_paginates(api):
+    OrganizationFactory(name="Frontline Therapists", sectors=["protection", "health"], regions=["AM-ER"])
+    OrganizationFactory(name="Hayordi", sectors=["shelter"], regions=["AM-SU"], kind="community_group")
+    for n in range(25):
+        OrganizationFactory(name=f"Kitchen {n:02d}", sectors=["food_security"])
+    assert [o["name"] for o in api("GET", "/api/v1/organizations?sector=protection").get_json()["items"]] == ["Frontline Therapists"]
+    assert [o["name"] for o in api("GET", "/api/v1/organizations?region=am-su").get_json()["items"]] == ["Hayordi"]
+    assert [o["name"] for o in api("GET", "/api/v1/organizations?kind=community_group").get_json()["items"]] == ["Hayordi"]
+    assert [o["name"] for o in api("GET", "/api/v1/organizations?q=THERAP").get_json()["items"]] == ["Frontline Therapists"]
+    assert api("GET", "/api/v1/organizations?q=100%25").get_json()["items"] == []
+    first = api("GET", "/api/v1/organizations?sector=food_security&per_page=10").get_json()
+    assert first["_meta"] == {"page": 1, "per_page": 10, "total_pages": 3, "total_items": 25}
+    third = api("GET", first["_links"]["next"].replace("page=2", "page=3")).get_json()
+    assert [o["name"] for o in third["items"]] == [f"Kitchen {n}" for n in range(20, 25)]
+    assert third["_links"]["next"] is None
+    assert api("GET", "/api/v1/organizations?per_page=1000").status_code == 422
+
+
+def test_directory_page_filters(client):
+    OrganizationFactory(name="Frontline Therapists", sectors=["protection"])
+    OrganizationFactory(name="Hayordi", sectors=["shelter"])
+    page = client.get("/organizations?sector=protection").get_data(as_text=True)
+    assert "Frontline Therapists" in page and "Hayordi" not in page
+    assert client.get("/organizations?sector=nonsense&page=x").status_code == 200
+
+
+def test_register_and_edit_through_the_pages(pages, client):
+    user = UserFactory()
+    pages.login(user.email)
+    response = pages.post("/organizations/new", data={
+        "name": "Goris Kitchen", "kind": "community_group", "country": "AM", "regions": "AM-SU, am-vd",
+        "sectors": ["food_security"], "description": "Hot meals",
+    })
+    assert response.status_code == 302
+    organization = db.session.query(Organization).filter_by(name="Goris Kitchen").one()
+    assert organization.regions == ["AM-SU", "AM-VD"]
+    page = pages.post(f"/organizations/{organization.id}/edit", data={
+        "name": "Goris Kitchen", "kind": "community_group", "country": "AM", "regions": "AM-XX",
+        "sectors": ["food_security"],
+    }).get_data(as_text=True)
+    assert "Unknown ISO 3166-2 region code: AM-XX" in page
+    db.session.refresh(organization)
+    assert organization.regions == ["AM-SU", "AM-VD"]
+
+
+def test_members_are_added_and_removed_but_never_the_last_one(api):
+    member = UserFactory()
+    newcomer = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    assert api("POST", f"/api/v1/organizations/{organization.id}/members", member,
+               json={"email": "nobody@example.org"}).status_code == 422
+    assert api("POST", f"/api/v1/organizations/{organization.id}/members", member,
+               json={"email": newcomer.email.upper()}).status_code == 201
+    assert "org_member" in {r.value for r in newcomer.roles}
+    assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{newcomer.id}", member).status_code == 204
+    assert "org_member" not in {r.value for r in newcomer.roles}
+    assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{member.id}", member).status_code == 409
