@@ -33,6 +33,9 @@ class Config:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/static/swagger-ui/"
 
+    # Totals across currencies are converted into this one, naming the rates used.
+    REPORTING_CURRENCY = "USD"
+
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
@@ -62,6 +65,8 @@ def load_config(app, overrides=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
         "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'aidcoord.sqlite'}"
     )
+    if os.environ.get("REPORTING_CURRENCY"):
+        app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     elif env == "development":

@@ -2,3 +2,5 @@
 from aidcoord.accounts.models import ApiToken, RoleGrant, User  # noqa: F401
 from aidcoord.audit.models import AuditEvent  # noqa: F401
 from aidcoord.organizations.models import Membership, Organization, OrganizationRegion, OrganizationSector  # noqa: F401
+from aidcoord.needs.models import Need  # noqa: F401
+from aidcoord.pledges.models import Delivery, ExchangeRate, Pledge, PledgeTransition  # noqa: F401

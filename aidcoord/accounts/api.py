@@ -1,6 +1,6 @@
 """JSON API for the caller's own account and API tokens."""
 from flask_login import current_user, login_required
-from flask_smorest import Blueprint
+from aidcoord.common.api import Blueprint
 
 from aidcoord.accounts import services
 from aidcoord.accounts.schemas import NewTokenSchema, TokenInputSchema, TokenSchema, UserSchema

@@ -26,14 +26,15 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
-def enum_column_type(enum_cls: type[enum.Enum]) -> Enum:
-    """A portable enum: VARCHAR + CHECK holding the member values (no PostgreSQL ENUM type to migrate)."""
+def enum_column_type(enum_cls: type[enum.Enum], name: str | None = None) -> Enum:
+    """A portable enum: VARCHAR + CHECK holding the member values (no PostgreSQL ENUM type to migrate).
+    Give `name` when one table has two columns of the same enum (constraint names must differ)."""
     return Enum(
         enum_cls,
         native_enum=False,
         create_constraint=True,
         length=max(len(m.value) for m in enum_cls),
         values_callable=lambda cls: [m.value for m in cls],
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
         validate_strings=True,
     )

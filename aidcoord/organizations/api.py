@@ -1,6 +1,6 @@
 """JSON API for the organization registry: parse, call one service, dump."""
 from flask_login import login_required
-from flask_smorest import Blueprint
+from aidcoord.common.api import Blueprint
 
 from aidcoord.audit import services as audit
 from aidcoord.common.pagination import envelope

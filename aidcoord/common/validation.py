@@ -1,0 +1,114 @@
+"""Field-level checks shared by services: each returns the clean value or adds a message to `errors`."""
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from aidcoord.common.codes import normalize_subdivision
+from aidcoord.common.money import MoneyError, normalize_currency, to_minor_units, to_thousandths
+
+
+class FieldErrors(dict):
+    """{field: [messages]}, filled while checking a whole record so that every problem is reported at once."""
+
+    def add(self, field: str, message) -> None:
+        self.setdefault(field, []).append(message)
+
+
+def enum_value(errors: FieldErrors, field: str, value, enum_cls, message=None):
+    try:
+        return enum_cls(getattr(value, "value", value))
+    except ValueError:
+        errors.add(field, message or _l("Choose a value from the list."))
+        return None
+
+
+def text(errors: FieldErrors, field: str, value, max_length: int, required: bool = False) -> str | None:
+    value = ("" if value is None else str(value)).strip()
+    if required and not value:
+        errors.add(field, _l("This field is required."))
+    elif len(value) > max_length:
+        errors.add(field, _l("Use at most %(max)d characters.", max=max_length))
+    return value
+
+
+def region(errors: FieldErrors, field: str, value) -> str | None:
+    code = normalize_subdivision(str(value or ""))
+    if code is None:
+        errors.add(field, _l("Enter an ISO 3166-2 region code, e.g. AM-SU."))
+    return code
+
+
+def currency(errors: FieldErrors, field: str, value) -> str | None:
+    code = normalize_currency(str(value or ""))
+    if code is None:
+        errors.add(field, _l("Enter an ISO 4217 currency code, e.g. EUR."))
+    return code
+
+
+def positive_amount(errors: FieldErrors, field: str, value, currency_code: str | None) -> Decimal | None:
+    """A positive Decimal with no more decimals than the currency allows."""
+    number = _positive(errors, field, value)
+    if number is None or currency_code is None:
+        return None
+    try:
+        to_minor_units(number, currency_code)
+    except MoneyError as error:
+        errors.add(field, _l("Invalid amount: %(why)s.", why=str(error)))
+        return None
+    return number
+
+
+def positive_quantity(errors: FieldErrors, field: str, value) -> Decimal | None:
+    number = _positive(errors, field, value)
+    if number is None:
+        return None
+    try:
+        to_thousandths(number)
+    except MoneyError as error:
+        errors.add(field, _l("Invalid quantity: %(why)s.", why=str(error)))
+        return None
+    return number
+
+
+def positive_decimal(errors: FieldErrors, field: str, value, max_decimals: int, max_value: Decimal) -> Decimal | None:
+    """A positive Decimal with at most `max_decimals` decimals, below `max_value`."""
+    number = _positive(errors, field, value)
+    if number is None:
+        return None
+    if -number.as_tuple().exponent > max_decimals or number >= max_value:
+        errors.add(field, _l("Use at most %(n)d decimal places and a realistic value.", n=max_decimals))
+        return None
+    return number
+
+
+def _positive(errors: FieldErrors, field: str, value) -> Decimal | None:
+    if isinstance(value, float):
+        raise TypeError("floats are not exact: parse input as Decimal")
+    try:
+        number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (ArithmeticError, ValueError):
+        errors.add(field, _l("Enter a number."))
+        return None
+    if not number.is_finite() or number <= 0:
+        errors.add(field, _l("Must be greater than zero."))
+        return None
+    return number
+
+
+def a_date(errors: FieldErrors, field: str, value, *, not_before: date | None = None,
+           not_after: date | None = None) -> date | None:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, _l("Enter a date as YYYY-MM-DD."))
+            return None
+    if not isinstance(value, date):
+        errors.add(field, _l("Enter a date as YYYY-MM-DD."))
+        return None
+    if not_before is not None and value < not_before:
+        errors.add(field, _l("The date cannot be in the past."))
+    if not_after is not None and value > not_after:
+        errors.add(field, _l("The date cannot be in the future."))
+    return value

@@ -1,0 +1,128 @@
+"""Needs that organizations list: what, how much, where, how urgent, by when."""
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.common.money import Quantity, from_minor_units
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+from aidcoord.organizations.models import Organization, Sector
+
+
+class Unit(enum.Enum):
+    KG = "kg"
+    TONNES = "t"
+    LITRES = "l"
+    PIECES = "pieces"
+    PACKAGES = "packages"
+    PARCELS = "parcels"
+    MEALS = "meals"
+    BEDS = "beds"
+    KITS = "kits"
+    DOSES = "doses"
+    PEOPLE = "people"
+    PERSON_DAYS = "person-days"
+    HOURS = "hours"
+    TEAMS = "teams"
+
+    @property
+    def label(self):
+        return UNIT_LABELS[self]
+
+
+UNIT_LABELS = {
+    Unit.KG: _l("kg"), Unit.TONNES: _l("tonnes"), Unit.LITRES: _l("litres"), Unit.PIECES: _l("pieces"),
+    Unit.PACKAGES: _l("packages"), Unit.PARCELS: _l("parcels"), Unit.MEALS: _l("meals"), Unit.BEDS: _l("beds"),
+    Unit.KITS: _l("kits"), Unit.DOSES: _l("doses"), Unit.PEOPLE: _l("people"), Unit.PERSON_DAYS: _l("person-days"),
+    Unit.HOURS: _l("hours"), Unit.TEAMS: _l("teams"),
+}
+
+
+class Urgency(enum.Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    NORMAL = "normal"
+
+    @property
+    def label(self):
+        return {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal")}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return ("critical", "high", "normal").index(self.value)
+
+
+class NeedState(enum.Enum):
+    """Derived from pledges and deliveries, except closed/cancelled which the organization decides."""
+
+    OPEN = "open"
+    PARTIALLY_COVERED = "partially_covered"
+    COVERED = "covered"
+    FULFILLED = "fulfilled"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        return NEED_STATE_LABELS[self]
+
+
+NEED_STATE_LABELS = {
+    NeedState.OPEN: _l("Open"), NeedState.PARTIALLY_COVERED: _l("Partially covered"),
+    NeedState.COVERED: _l("Covered"), NeedState.FULFILLED: _l("Fulfilled"),
+    NeedState.CLOSED: _l("Closed"), NeedState.CANCELLED: _l("Cancelled"),
+}
+ENDED_NEED_STATES = (NeedState.CLOSED, NeedState.CANCELLED)
+
+
+class Need(db.Model):
+    __tablename__ = "needs"
+    __table_args__ = (
+        # Exactly one way of measuring: a quantity with a unit, or cash with a currency.
+        CheckConstraint(
+            "(quantity IS NOT NULL AND unit IS NOT NULL AND amount_minor IS NULL AND currency IS NULL)"
+            " OR (quantity IS NULL AND unit IS NULL AND amount_minor IS NOT NULL AND currency IS NOT NULL)",
+            name="one_measure",
+        ),
+        CheckConstraint("quantity IS NULL OR quantity > 0", name="positive_quantity"),
+        CheckConstraint("amount_minor IS NULL OR amount_minor > 0", name="positive_amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    sector: Mapped[Sector] = mapped_column(enum_column_type(Sector), index=True)
+    item: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Optional[Decimal]] = mapped_column(Quantity)
+    unit: Mapped[Optional[Unit]] = mapped_column(enum_column_type(Unit))
+    amount_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
+    currency: Mapped[Optional[str]] = mapped_column(String(3))
+    region: Mapped[str] = mapped_column(String(10), index=True)
+    locality: Mapped[str] = mapped_column(String(200), default="")
+    urgency: Mapped[Urgency] = mapped_column(enum_column_type(Urgency), index=True)
+    needed_by: Mapped[date]
+    state: Mapped[NeedState] = mapped_column(enum_column_type(NeedState), default=NeedState.OPEN, index=True)
+    end_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+    @property
+    def is_cash(self) -> bool:
+        return self.currency is not None
+
+    @property
+    def amount(self) -> Optional[Decimal]:
+        return None if self.amount_minor is None else from_minor_units(self.amount_minor, self.currency)
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state in ENDED_NEED_STATES

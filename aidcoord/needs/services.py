@@ -1,0 +1,207 @@
+"""Needs: posting, editing, closing; their state follows from pledges (see pledges.services)."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, case, select
+
+from aidcoord.accounts.models import User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.common.money import to_minor_units
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.needs.models import ENDED_NEED_STATES, Need, NeedState, Unit, Urgency
+from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Organization, Sector, VerificationState
+
+ENTITY = "need"
+FIELDS = ("sector", "item", "description", "quantity", "unit", "amount", "currency", "region", "locality",
+          "urgency", "needed_by", "external_ref")
+AUDITED = ("sector", "item", "description", "quantity", "unit", "amount_minor", "currency", "region", "locality",
+           "urgency", "needed_by", "external_ref")
+
+
+@dataclass
+class NeedFilters:
+    sector: Sector | None = None
+    region: str | None = None
+    urgency: Urgency | None = None
+    organization_id: int | None = None
+    state: NeedState | None = None
+
+
+def can_manage(user: User | None, need_or_org) -> bool:
+    """Members of the organization (and staff) post and manage its needs."""
+    organization = need_or_org.organization if isinstance(need_or_org, Need) else need_or_org
+    return organizations.can_edit(user, organization)
+
+
+def clean_need(data: dict, *, today: date, partial: bool = False, current: Need | None = None) -> dict:
+    """Check every field of a need at once; raises ValidationFailed with all problems by field."""
+    errors = check.FieldErrors()
+    clean = {}
+    present = {field for field in FIELDS if field in data and data[field] not in (None, "")}
+    required = set() if partial else {"sector", "item", "region", "urgency", "needed_by"}
+    for field in required - present:
+        errors.add(field, _l("This field is required."))
+    if "sector" in present:
+        clean["sector"] = check.enum_value(errors, "sector", data["sector"], Sector, _l("Choose a sector from the cluster list."))
+    if "urgency" in present:
+        clean["urgency"] = check.enum_value(errors, "urgency", data["urgency"], Urgency)
+    for field, limit in (("item", 200), ("locality", 200), ("description", 5000), ("external_ref", 100)):
+        if field in data:
+            clean[field] = check.text(errors, field, data[field], limit, required=field == "item" and not partial)
+    if "region" in present:
+        clean["region"] = check.region(errors, "region", data["region"])
+    if "needed_by" in present:
+        clean["needed_by"] = check.a_date(errors, "needed_by", data["needed_by"], not_before=today)
+    if present & {"quantity", "unit", "amount", "currency"} or not partial:
+        clean.update(_clean_measure(errors, data, present))
+    if current is not None and errors == {} and _measure_changed(current, clean) and _has_live_pledges(current):
+        errors.add("unit", _l("Pledges were made in this measure; it cannot change now."))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    return clean
+
+
+def _clean_measure(errors, data: dict, present: set) -> dict:
+    """A quantity with a unit, or a cash amount with a currency: exactly one."""
+    in_kind, cash = present & {"quantity", "unit"}, present & {"amount", "currency"}
+    if in_kind and cash:
+        errors.add("unit", _l("Give either a quantity with a unit or a cash amount with a currency, not both."))
+        return {}
+    if cash:
+        currency = check.currency(errors, "currency", data.get("currency"))
+        if "amount" not in present:
+            errors.add("amount", _l("This field is required."))
+            return {}
+        amount = check.positive_amount(errors, "amount", data["amount"], currency)
+        if amount is None or currency is None:
+            return {}
+        return {"amount_minor": to_minor_units(amount, currency), "currency": currency, "quantity": None, "unit": None}
+    if not in_kind:
+        errors.add("quantity", _l("Give a quantity with a unit, or a cash amount with a currency."))
+        return {}
+    unit = None
+    if "unit" in present:
+        unit = check.enum_value(errors, "unit", data["unit"], Unit, _l("Choose a unit from the list."))
+    else:
+        errors.add("unit", _l("This field is required."))
+    if "quantity" not in present:
+        errors.add("quantity", _l("This field is required."))
+        return {}
+    quantity = check.positive_quantity(errors, "quantity", data["quantity"])
+    if unit is None or quantity is None:
+        return {}
+    return {"quantity": quantity, "unit": unit, "amount_minor": None, "currency": None}
+
+
+def _measure_changed(need: Need, clean: dict) -> bool:
+    return ("unit" in clean and clean["unit"] != need.unit) or ("currency" in clean and clean["currency"] != need.currency)
+
+
+def _has_live_pledges(need: Need) -> bool:
+    from aidcoord.pledges.services import live_pledges_for
+
+    return bool(live_pledges_for(need))
+
+
+def _snapshot(need: Need) -> dict:
+    return {field: getattr(need, field) for field in AUDITED}
+
+
+def post_need(actor: User, organization: Organization, data: dict, *, today: date | None = None,
+              commit: bool = True) -> Need:
+    """List a need for a verified organization the actor belongs to (or, for staff, any)."""
+    if not can_manage(actor, organization):
+        raise PermissionDenied()
+    if organization.verification_state is not VerificationState.VERIFIED:
+        raise Conflict(_l("Only verified organizations can post needs."))
+    clean = clean_need(data, today=today or date.today())
+    need = Need(organization_id=organization.id, created_by_id=actor.id, state=NeedState.OPEN, **clean)
+    need.organization = organization
+    db.session.add(need)
+    db.session.flush()
+    audit.record(actor, AuditAction.CREATE, ENTITY, need.id, _snapshot(need))
+    if commit:
+        db.session.commit()
+    return need
+
+
+def update_need(actor: User, need: Need, data: dict, *, today: date | None = None) -> Need:
+    """Edit a need that is still active; its state is recomputed, never taken from input."""
+    if not can_manage(actor, need):
+        raise PermissionDenied()
+    if need.is_ended:
+        raise Conflict(_l("This need is closed; it can no longer be changed."))
+    clean = clean_need(data, today=today or date.today(), partial=True, current=need)
+    before = _snapshot(need)
+    for field, value in clean.items():
+        setattr(need, field, value)
+    from aidcoord.pledges.services import refresh_need_state
+
+    refresh_need_state(need)
+    changes = audit.diff(before, _snapshot(need))
+    if changes:
+        audit.record(actor, AuditAction.UPDATE, ENTITY, need.id, changes)
+    db.session.commit()
+    return need
+
+
+def end_need(actor: User, need: Need, state: NeedState, reason: str) -> Need:
+    """Close (no longer needed) or cancel (posted in error) a need; the reason is kept."""
+    if state not in ENDED_NEED_STATES:
+        raise ValueError(state)
+    if not can_manage(actor, need):
+        raise PermissionDenied()
+    if need.is_ended:
+        raise Conflict(_l("This need is already closed."))
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Give a reason."), errors)
+    before = need.state
+    need.state, need.end_reason = state, reason
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, need.id, {"state": [before, state]}, reason)
+    db.session.commit()
+    return need
+
+
+def get_need(viewer: User | None, need_id: int) -> Need:
+    """Needs of verified organizations are public; others only to their members and staff."""
+    need = db.session.get(Need, need_id)
+    if need is None or not organizations.can_view(viewer, need.organization):
+        raise NotFound(_l("No such need."))
+    return need
+
+
+URGENCY_ORDER = case({urgency: urgency.rank for urgency in Urgency}, value=Need.urgency)
+
+
+def _needs_query(filters: NeedFilters) -> Select:
+    query = select(Need).join(Need.organization).where(
+        Organization.verification_state == VerificationState.VERIFIED)
+    if filters.sector is not None:
+        query = query.where(Need.sector == filters.sector)
+    if filters.region:
+        query = query.where(Need.region == filters.region.upper())
+    if filters.urgency is not None:
+        query = query.where(Need.urgency == filters.urgency)
+    if filters.organization_id is not None:
+        query = query.where(Need.organization_id == filters.organization_id)
+    if filters.state is not None:
+        query = query.where(Need.state == filters.state)
+    return query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)
+
+
+def list_needs(filters: NeedFilters, page: int = 1, per_page: int | None = None) -> Page:
+    """Public list: most urgent first, then the earliest needed-by date."""
+    return paginate(_needs_query(filters), page, per_page)
+
+
+def all_needs(filters: NeedFilters) -> list[Need]:
+    """Every matching need, for exports."""
+    return list(db.session.scalars(_needs_query(filters)))

@@ -1,0 +1,332 @@
+"""Pledges: making them, following them from pledged to delivered, and what they cover."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
+
+from aidcoord.accounts.models import Role, User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.common.money import to_minor_units, to_thousandths
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.needs.models import Need, NeedState, Unit
+from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Organization
+from aidcoord.pledges.models import Contribution, Delivery, Pledge, PledgeState, PledgeTransition
+
+ENTITY = "pledge"
+LIVE_STATES = (PledgeState.PLEDGED, PledgeState.COMMITTED, PledgeState.DELIVERED)
+
+
+class OverDelivery(Conflict):
+    code = "over_delivery"
+
+
+@dataclass
+class PledgeFilters:
+    need_id: int | None = None
+    organization_id: int | None = None  # pledges to this organization, directly or through its needs
+    state: PledgeState | None = None
+    currency: str | None = None
+    pledged_by_id: int | None = None
+
+
+# ---- who may do what -------------------------------------------------------------------------
+
+def is_donor_side(user: User | None, pledge: Pledge) -> bool:
+    """The person who pledged, members of the organization they pledged for, and staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or user.id == pledge.pledged_by_id:
+        return True
+    return pledge.donor_organization is not None and organizations.is_member(user, pledge.donor_organization)
+
+
+def is_receiving_side(user: User | None, pledge: Pledge) -> bool:
+    """Members of the receiving organization and staff (staff alone for response-wide pledges)."""
+    if user is None or not user.is_authenticated:
+        return False
+    receiver = pledge.receiving_organization
+    return user.is_staff or (receiver is not None and organizations.is_member(user, receiver))
+
+
+def can_see_donor_contact(user: User | None, pledge: Pledge) -> bool:
+    return is_donor_side(user, pledge) or is_receiving_side(user, pledge)
+
+
+def donor_contact(viewer: User, pledge: Pledge) -> dict | None:
+    """The pledging person's name and email, for those who need it to arrange delivery; each view is recorded."""
+    if not can_see_donor_contact(viewer, pledge):
+        return None
+    if viewer.id != pledge.pledged_by_id:
+        audit.record_personal_data_view(viewer, "user", pledge.pledged_by_id, ["name", "email"])
+    return {"name": pledge.pledged_by.name, "email": pledge.pledged_by.email}
+
+
+# ---- making a pledge -------------------------------------------------------------------------
+
+def _clean_pledge(actor: User, data: dict) -> dict:
+    errors = check.FieldErrors()
+    clean = {}
+    contribution = check.enum_value(errors, "contribution", data.get("contribution"), Contribution)
+    for field, limit in (("item", 200), ("note", 5000), ("source_url", 500)):
+        clean[field] = check.text(errors, field, data.get(field), limit)
+    clean["source_url"] = clean["source_url"] or None
+
+    need = organization = donor_org = None
+    if data.get("need_id") is not None and data.get("recipient_organization_id") is not None:
+        errors.add("need_id", _l("Pledge to a need or to an organization, not both."))
+    if data.get("need_id") is not None:
+        need = db.session.get(Need, data["need_id"])
+        if need is None or not organizations.can_view(actor, need.organization):
+            errors.add("need_id", _l("No such need."))
+            need = None
+        elif need.is_ended:
+            errors.add("need_id", _l("This need is closed and takes no more pledges."))
+    if data.get("recipient_organization_id") is not None:
+        organization = db.session.get(Organization, data["recipient_organization_id"])
+        if organization is None or not organization.is_verified:
+            errors.add("recipient_organization_id", _l("Pledges go to verified organizations only."))
+    if data.get("donor_organization_id") is not None:
+        donor_org = db.session.get(Organization, data["donor_organization_id"])
+        if donor_org is None or not (actor.is_staff or organizations.is_member(actor, donor_org)):
+            errors.add("donor_organization_id", _l("You can pledge only for an organization you belong to."))
+    elif not (actor.has_role(Role.DONOR) or actor.is_staff):
+        raise PermissionDenied(_l("Pledging for yourself needs the donor role; or pledge for your organization."))
+
+    if contribution is Contribution.MONEY:
+        currency = check.currency(errors, "currency", data.get("currency"))
+        amount = None
+        if data.get("amount") in (None, ""):
+            errors.add("amount", _l("This field is required."))
+        else:
+            amount = check.positive_amount(errors, "amount", data["amount"], currency)
+        if data.get("quantity") not in (None, "") or data.get("unit") not in (None, ""):
+            errors.add("quantity", _l("A money pledge has an amount and a currency, not a quantity."))
+        if amount is not None and currency is not None:
+            clean.update(amount_minor=to_minor_units(amount, currency), currency=currency)
+        if need is not None and not need.is_cash:
+            errors.add("contribution", _l("This need asks for %(unit)s, not money; pledge in kind, or pledge money "
+                                          "to the organization.", unit=need.unit.label))
+    elif contribution is not None:
+        if data.get("amount") not in (None, "") or data.get("currency") not in (None, ""):
+            errors.add("amount", _l("Only money pledges have an amount and a currency."))
+        has_quantity = data.get("quantity") not in (None, "")
+        unit = None
+        if data.get("unit") not in (None, ""):
+            unit = check.enum_value(errors, "unit", data["unit"], Unit, _l("Choose a unit from the list."))
+        quantity = check.positive_quantity(errors, "quantity", data["quantity"]) if has_quantity else None
+        if has_quantity != (data.get("unit") not in (None, "")):
+            errors.add("unit" if has_quantity else "quantity", _l("A quantity needs a unit, and a unit a quantity."))
+        if need is not None:
+            if need.is_cash:
+                errors.add("contribution", _l("This need asks for money (%(currency)s).", currency=need.currency))
+            elif not has_quantity:
+                errors.add("quantity", _l("Say how many %(unit)s you pledge.", unit=need.unit.label))
+            elif unit is not None and unit != need.unit:
+                errors.add("unit", _l("This need is counted in %(unit)s; pledge in %(unit)s.", unit=need.unit.label))
+        clean.update(quantity=quantity, unit=unit)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    clean.update(contribution=contribution, need=need, recipient_organization=organization,
+                 donor_organization=donor_org)
+    return clean
+
+
+def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *, commit: bool = True) -> tuple[Pledge, bool]:
+    """Record a pledge; with an idempotency key a retry returns the first pledge. Returns (pledge, created)."""
+    if idempotency_key is not None:
+        existing = _pledge_by_key(actor, idempotency_key)
+        if existing is not None:
+            return existing, False
+    clean = _clean_pledge(actor, data)
+    pledge = Pledge(pledged_by=actor, idempotency_key=idempotency_key, state=PledgeState.PLEDGED, **clean)
+    db.session.add(pledge)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same key arrived twice at once: the other request won; answer with its pledge.
+        db.session.rollback()
+        existing = _pledge_by_key(actor, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing, False
+    _record_transition(actor, pledge, None, PledgeState.PLEDGED)
+    audit.record(actor, AuditAction.CREATE, ENTITY, pledge.id, {
+        "contribution": pledge.contribution, "amount_minor": pledge.amount_minor, "currency": pledge.currency,
+        "quantity": pledge.quantity, "unit": pledge.unit, "need_id": pledge.need_id,
+        "recipient_organization_id": pledge.recipient_organization_id,
+        "donor_organization_id": pledge.donor_organization_id,
+    })
+    if pledge.need is not None:
+        refresh_need_state(pledge.need)
+    if commit:
+        db.session.commit()
+    return pledge, True
+
+
+def _pledge_by_key(actor: User, key: str) -> Pledge | None:
+    return db.session.scalar(select(Pledge).where(Pledge.pledged_by_id == actor.id, Pledge.idempotency_key == key))
+
+
+# ---- lifecycle -------------------------------------------------------------------------------
+
+def _record_transition(actor, pledge: Pledge, before, after: PledgeState, reason: str | None = None) -> None:
+    pledge.state = after
+    db.session.add(PledgeTransition(pledge_id=pledge.id, from_state=before, to_state=after,
+                                    actor_id=getattr(actor, "id", None), reason=reason))
+    if before is not None:
+        audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, pledge.id, {"state": [before, after]}, reason)
+
+
+def commit_pledge(actor: User, pledge: Pledge) -> Pledge:
+    """The donor confirms the pledge is firm (FTS 'commitment')."""
+    if not is_donor_side(actor, pledge):
+        raise PermissionDenied()
+    if pledge.state is not PledgeState.PLEDGED:
+        raise Conflict(_l("Only a pledge in the 'pledged' state can be committed."))
+    _record_transition(actor, pledge, PledgeState.PLEDGED, PledgeState.COMMITTED)
+    if pledge.need is not None:
+        refresh_need_state(pledge.need)
+    db.session.commit()
+    return pledge
+
+
+def cancel_pledge(actor: User, pledge: Pledge, reason: str) -> Pledge:
+    """Withdraw what is still undelivered; deliveries already made keep counting."""
+    if not is_donor_side(actor, pledge):
+        raise PermissionDenied()
+    if pledge.state not in (PledgeState.PLEDGED, PledgeState.COMMITTED):
+        raise Conflict(_l("A delivered or cancelled pledge cannot be cancelled."))
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Give the reason for the cancellation."), errors)
+    _record_transition(actor, pledge, pledge.state, PledgeState.CANCELLED, reason)
+    if pledge.need is not None:
+        refresh_need_state(pledge.need)
+    db.session.commit()
+    return pledge
+
+
+def record_delivery(actor: User, pledge: Pledge, data: dict, *, today: date | None = None) -> Delivery:
+    """The receiving organization confirms what arrived. Never more than what remains of the pledge:
+    the check is one conditional UPDATE, so two confirmations at the same moment cannot both pass."""
+    if not is_receiving_side(actor, pledge):
+        raise PermissionDenied(_l("Deliveries are confirmed by the receiving organization."))
+    if pledge.state not in (PledgeState.PLEDGED, PledgeState.COMMITTED):
+        raise Conflict(_l("This pledge is %(state)s; no delivery can be added.", state=pledge.state.label))
+    errors = check.FieldErrors()
+    delivered_on = check.a_date(errors, "delivered_on", data.get("delivered_on"), not_after=today or date.today())
+    note = check.text(errors, "note", data.get("note"), 2000)
+    amount_minor = quantity = None
+    units = 0
+    if pledge.contribution is Contribution.MONEY:
+        amount = check.positive_amount(errors, "amount", data.get("amount"), pledge.currency)
+        if amount is not None:
+            amount_minor = units = to_minor_units(amount, pledge.currency)
+    elif data.get("quantity") not in (None, ""):
+        quantity = check.positive_quantity(errors, "quantity", data["quantity"])
+        units = to_thousandths(quantity) if quantity is not None else 0
+    elif pledge.quantity is not None:
+        errors.add("quantity", _l("Say how many %(unit)s arrived.", unit=pledge.unit.label))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+
+    size_units = pledge.amount_minor if pledge.amount_minor is not None else (
+        to_thousandths(pledge.quantity) if pledge.quantity is not None else None)
+    guard = update(Pledge).where(Pledge.id == pledge.id, Pledge.state.in_([PledgeState.PLEDGED, PledgeState.COMMITTED]))
+    if size_units is not None:
+        guard = guard.where(Pledge.delivered_units + units <= size_units)
+    result = db.session.execute(guard.values(delivered_units=Pledge.delivered_units + units),
+                                execution_options={"synchronize_session": False})
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise OverDelivery(_l("This delivery is more than what remains of the pledge (%(remaining)s).",
+                              remaining=pledge.remaining), {"amount" if amount_minor else "quantity": [
+                                  _l("At most %(remaining)s remain.", remaining=pledge.remaining)]})
+    delivery = Delivery(pledge_id=pledge.id, delivered_on=delivered_on, amount_minor=amount_minor,
+                        quantity=quantity, note=note, confirmed_by_id=actor.id)
+    db.session.add(delivery)
+    db.session.flush()
+    db.session.refresh(pledge)
+    if pledge.state is PledgeState.PLEDGED:
+        _record_transition(actor, pledge, PledgeState.PLEDGED, PledgeState.COMMITTED, "delivery started")
+    fully = size_units is not None and pledge.delivered_units == size_units
+    if fully or (size_units is None and data.get("final")):
+        _record_transition(actor, pledge, pledge.state, PledgeState.DELIVERED)
+    audit.record(actor, AuditAction.CREATE, "delivery", delivery.id, {
+        "pledge_id": pledge.id, "delivered_on": delivered_on, "amount_minor": amount_minor, "quantity": quantity})
+    if pledge.need is not None:
+        refresh_need_state(pledge.need)
+    db.session.commit()
+    return delivery
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+def get_pledge(viewer: User | None, pledge_id: int) -> Pledge:
+    pledge = db.session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise NotFound(_l("No such pledge."))
+    return pledge
+
+
+def live_pledges_for(need: Need) -> list[Pledge]:
+    query = select(Pledge).where(Pledge.need_id == need.id, Pledge.state.in_(LIVE_STATES))
+    return list(db.session.scalars(query))
+
+
+def _pledges_query(filters: PledgeFilters) -> Select:
+    query = select(Pledge)
+    if filters.need_id is not None:
+        query = query.where(Pledge.need_id == filters.need_id)
+    if filters.organization_id is not None:
+        query = query.outerjoin(Pledge.need).where(
+            (Pledge.recipient_organization_id == filters.organization_id)
+            | (Need.organization_id == filters.organization_id))
+    if filters.state is not None:
+        query = query.where(Pledge.state == filters.state)
+    if filters.currency:
+        query = query.where(Pledge.currency == filters.currency.upper())
+    if filters.pledged_by_id is not None:
+        query = query.where(Pledge.pledged_by_id == filters.pledged_by_id)
+    return query.order_by(Pledge.id.desc())
+
+
+def list_pledges(filters: PledgeFilters, page: int = 1, per_page: int | None = None) -> Page:
+    return paginate(_pledges_query(filters), page, per_page)
+
+
+def all_pledges(filters: PledgeFilters) -> list[Pledge]:
+    return list(db.session.scalars(_pledges_query(filters)))
+
+
+def refresh_need_state(need: Need) -> None:
+    """Set the need's state from what is pledged and delivered (closed/cancelled needs keep theirs)."""
+    if need.is_ended:
+        return
+    from aidcoord.pledges.coverage import coverage_of
+
+    db.session.flush()
+    cover = coverage_of(need)
+    if cover.delivered >= cover.requested:
+        need.state = NeedState.FULFILLED
+    elif cover.pledged >= cover.requested:
+        need.state = NeedState.COVERED
+    elif cover.pledged > 0:
+        need.state = NeedState.PARTIALLY_COVERED
+    else:
+        need.state = NeedState.OPEN
+
+
+def refresh_cash_needs() -> None:
+    """A new exchange rate can change how far money pledges cover cash needs."""
+    for need in db.session.scalars(select(Need).where(Need.currency.is_not(None), Need.state.not_in(
+            [NeedState.CLOSED, NeedState.CANCELLED]))):
+        refresh_need_state(need)
