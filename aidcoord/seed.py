@@ -44,11 +44,56 @@ def seed_organizations(admin, path: Path = DEMO_DATA / "organizations.csv") -> i
     return created
 
 
+# Where each donor of the 2023 pledges is registered (ISO 3166-1); the EU by its seat in Brussels.
+DONOR_COUNTRIES = {
+    "France": "FR", "USAID and U.S. State Department": "US", "European Union": "BE", "Germany": "DE",
+    "Italy": "IT", "Canada": "CA", "Japan": "JP", "Norway": "NO", "Spain": "ES", "Poland": "PL",
+    "Lithuania": "LT", "Czech Republic": "CZ", "Belgium": "BE", "Iran": "IR", "Israel": "IL",
+}
+# The CSV names recipients briefly; these are the registered organizations they mean.
+RECIPIENT_NAMES = {"Red Cross": "International Committee of the Red Cross (ICRC)"}
+DONOR_SECTORS = {"government": ["early_recovery"], "un_agency": ["food_security"]}
+
+
+def _organization_named(name: str):
+    return db.session.scalar(select(Organization).where(Organization.name_key == name.casefold()))
+
+
+def seed_pledges(admin, path: Path = DEMO_DATA / "aid-pledges-2023.csv") -> int:
+    """The 2023 published contributions, recorded by the admin on behalf of each donor (registered as
+    verified organizations when missing). Each row is loaded once, keyed by its row number."""
+    from aidcoord.pledges import services as pledges
+
+    created = 0
+    with path.open(newline="", encoding="utf-8") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            donor = _organization_named(row["donor"])
+            if donor is None:
+                donor = organizations.apply_for_registration(admin, {
+                    "name": row["donor"], "kind": row["donor_kind"], "country": DONOR_COUNTRIES[row["donor"]],
+                    "sectors": DONOR_SECTORS.get(row["donor_kind"], ["logistics"]),
+                    "description": "Donor in the September 2023 response.",
+                }, verified=True)
+            recipient = _organization_named(RECIPIENT_NAMES.get(row["recipient"], row["recipient"])) \
+                if row["recipient"] else None
+            # The CSV row number is the idempotency key: a second run finds every row already there.
+            _pledge, was_created = pledges.make_pledge(admin, {
+                "contribution": row["contribution"], "amount": row["amount"] or None,
+                "currency": row["currency"] or None, "quantity": row["quantity"] or None,
+                "unit": row["unit"] or None, "item": row["item"], "note": row["note"],
+                "source_url": row["source"], "donor_organization_id": donor.id,
+                "recipient_organization_id": recipient.id if recipient else None,
+            }, idempotency_key=f"seed:aid-pledges-2023:{number}")
+            created += was_created
+    return created
+
+
 def seed_demo() -> dict:
     """Load everything; returns what was created, for the command to print."""
     logins = seed_accounts()
     admin = accounts.find_user_by_email(f"admin@{DEMO_DOMAIN}")
     created = seed_organizations(admin)
+    pledges_created = seed_pledges(admin)
     member_email = f"org-member@{DEMO_DOMAIN}"
     if accounts.find_user_by_email(member_email) is None:
         accounts.register_user(member_email, "Demo organization member", DEMO_PASSWORD)
@@ -59,4 +104,4 @@ def seed_demo() -> dict:
     member = accounts.find_user_by_email(member_email)
     if hayordi is not None and not organizations.is_member(member, hayordi):
         organizations.add_member(admin, hayordi, member_email)
-    return {"logins": logins, "organizations_created": created}
+    return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created}

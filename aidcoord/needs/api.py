@@ -1,0 +1,83 @@
+"""JSON API for needs."""
+from flask_login import login_required
+
+from aidcoord.common.api import Blueprint
+from aidcoord.common.pagination import envelope
+from aidcoord.common.permissions import actor
+from aidcoord.needs import services
+from aidcoord.needs.models import NeedState, Urgency
+from aidcoord.needs.schemas import (
+    EndNeedSchema, NeedArgsSchema, NeedDetailSchema, NeedInputSchema, NeedPageSchema, NeedUpdateSchema,
+)
+from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Sector
+from aidcoord.pledges.coverage import coverage_of
+
+blp = Blueprint("needs_api", __name__, url_prefix="/api/v1/needs",
+                description="What organizations need, and how far pledges and deliveries cover it.")
+
+
+def filters_from(args) -> services.NeedFilters:
+    return services.NeedFilters(
+        sector=Sector(args["sector"]) if args.get("sector") else None,
+        region=args.get("region"),
+        urgency=Urgency(args["urgency"]) if args.get("urgency") else None,
+        organization_id=args.get("organization_id"),
+        state=NeedState(args["state"]) if args.get("state") else None,
+    )
+
+
+def with_coverage(need):
+    need.coverage = coverage_of(need)
+    return need
+
+
+@blp.route("")
+@blp.arguments(NeedArgsSchema, location="query")
+@blp.response(200, NeedPageSchema)
+def list_needs(args):
+    """Needs of verified organizations, most urgent first, then by needed-by date."""
+    return envelope(services.list_needs(filters_from(args), args["page"], args["per_page"]))
+
+
+@blp.route("", methods=["POST"])
+@login_required
+@blp.arguments(NeedInputSchema)
+@blp.response(201, NeedDetailSchema)
+def post_need(data):
+    organization = organizations.get_organization(actor(), data.pop("organization_id"))
+    return with_coverage(services.post_need(actor(), organization, data))
+
+
+@blp.route("/<id:need_id>")
+@blp.response(200, NeedDetailSchema)
+def get_need(need_id):
+    return with_coverage(services.get_need(actor(), need_id))
+
+
+@blp.route("/<id:need_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(NeedUpdateSchema)
+@blp.response(200, NeedDetailSchema)
+def update_need(data, need_id):
+    return with_coverage(services.update_need(actor(), services.get_need(actor(), need_id), data))
+
+
+@blp.route("/<id:need_id>/close", methods=["POST"])
+@login_required
+@blp.arguments(EndNeedSchema)
+@blp.response(200, NeedDetailSchema)
+def close_need(data, need_id):
+    """No longer needed (the organization decides)."""
+    need = services.get_need(actor(), need_id)
+    return with_coverage(services.end_need(actor(), need, NeedState.CLOSED, data["reason"]))
+
+
+@blp.route("/<id:need_id>/cancel", methods=["POST"])
+@login_required
+@blp.arguments(EndNeedSchema)
+@blp.response(200, NeedDetailSchema)
+def cancel_need(data, need_id):
+    """Posted in error (the organization decides)."""
+    need = services.get_need(actor(), need_id)
+    return with_coverage(services.end_need(actor(), need, NeedState.CANCELLED, data["reason"]))

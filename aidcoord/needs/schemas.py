@@ -1,0 +1,95 @@
+"""API shapes for needs."""
+import marshmallow as ma
+
+from aidcoord.common.pagination import PageArgsSchema, page_schema
+from aidcoord.common.schemas import enum_values, text
+from aidcoord.needs.models import NeedState, Unit, Urgency
+from aidcoord.organizations.models import Sector
+
+EXACT = {"description": "An exact decimal; sent and returned as a string (a JSON number is accepted)"}
+
+
+class NeedInputSchema(ma.Schema):
+    organization_id = ma.fields.Integer(required=True, strict=True)
+    sector = ma.fields.String(required=True, validate=enum_values(Sector))
+    item = text(200, required=True, min_length=1)
+    description = text(5000)
+    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    unit = ma.fields.String(validate=enum_values(Unit))
+    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    currency = text(3, metadata={"description": "ISO 4217, e.g. AMD"})
+    region = text(10, required=True, metadata={"description": "ISO 3166-2, e.g. AM-SU"})
+    locality = text(200)
+    urgency = ma.fields.String(required=True, validate=enum_values(Urgency))
+    needed_by = ma.fields.Date(required=True)
+    external_ref = text(100)
+
+
+class NeedUpdateSchema(NeedInputSchema):
+    """The same fields, each optional (PATCH); the organization cannot change."""
+
+    class Meta:
+        exclude = ("organization_id",)
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class RateUsedSchema(ma.Schema):
+    currency = ma.fields.String()
+    rate = ma.fields.Decimal(as_string=True)
+    reporting_currency = ma.fields.String()
+    valid_on = ma.fields.Date()
+
+
+class CoverageSchema(ma.Schema):
+    measure = ma.fields.String()
+    requested = ma.fields.Decimal(as_string=True)
+    pledged = ma.fields.Decimal(as_string=True)
+    committed = ma.fields.Decimal(as_string=True)
+    delivered = ma.fields.Decimal(as_string=True)
+    percent_pledged = ma.fields.Function(lambda c: str(c.percent(c.pledged)))
+    percent_delivered = ma.fields.Function(lambda c: str(c.percent(c.delivered)))
+    over_pledged = ma.fields.Boolean()
+    rates_used = ma.fields.List(ma.fields.Nested(RateUsedSchema))
+    unconverted = ma.fields.List(ma.fields.String(), metadata={"description": "Currencies with no rate recorded"})
+
+
+class NeedSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organization_id = ma.fields.Integer()
+    organization_name = ma.fields.Function(lambda need: need.organization.name)
+    sector = ma.fields.Function(lambda need: need.sector.value)
+    item = ma.fields.String()
+    description = ma.fields.String()
+    quantity = ma.fields.Decimal(as_string=True, allow_none=True)
+    unit = ma.fields.Function(lambda need: need.unit.value if need.unit else None)
+    amount = ma.fields.Decimal(as_string=True, allow_none=True)
+    currency = ma.fields.String(allow_none=True)
+    region = ma.fields.String()
+    locality = ma.fields.String()
+    urgency = ma.fields.Function(lambda need: need.urgency.value)
+    needed_by = ma.fields.Date()
+    state = ma.fields.Function(lambda need: need.state.value)
+    end_reason = ma.fields.String(allow_none=True)
+    external_ref = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class NeedDetailSchema(NeedSchema):
+    coverage = ma.fields.Nested(CoverageSchema)
+
+
+NeedPageSchema = page_schema(NeedSchema)
+
+
+class NeedArgsSchema(PageArgsSchema):
+    sector = ma.fields.String(validate=enum_values(Sector))
+    region = text(10)
+    urgency = ma.fields.String(validate=enum_values(Urgency))
+    organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    state = ma.fields.String(validate=enum_values(NeedState))
+
+
+class EndNeedSchema(ma.Schema):
+    reason = text(2000, required=True, min_length=1)

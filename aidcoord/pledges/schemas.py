@@ -1,0 +1,127 @@
+"""API shapes for pledges, deliveries, exchange rates and totals."""
+import marshmallow as ma
+
+from aidcoord.common.pagination import PageArgsSchema, page_schema
+from aidcoord.common.schemas import enum_values, text
+from aidcoord.needs.models import Unit
+from aidcoord.needs.schemas import EXACT, RateUsedSchema
+from aidcoord.pledges.models import Contribution, PledgeState
+
+ID = {"strict": True, "validate": ma.validate.Range(min=1, max=2**31 - 1)}
+
+
+class PledgeInputSchema(ma.Schema):
+    contribution = ma.fields.String(required=True, validate=enum_values(Contribution))
+    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    currency = text(3, metadata={"description": "ISO 4217, e.g. EUR"})
+    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    unit = ma.fields.String(validate=enum_values(Unit))
+    item = text(200)
+    note = text(5000)
+    source_url = text(500)
+    need_id = ma.fields.Integer(**ID, metadata={"description": "Pledge against this need"})
+    recipient_organization_id = ma.fields.Integer(**ID, metadata={"description": "Or to this organization"})
+    donor_organization_id = ma.fields.Integer(**ID, metadata={"description": "Pledge on behalf of this organization"})
+
+
+class TransitionSchema(ma.Schema):
+    from_state = ma.fields.Function(lambda t: t.from_state.value if t.from_state else None)
+    to_state = ma.fields.Function(lambda t: t.to_state.value)
+    actor_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    occurred_at = ma.fields.DateTime()
+
+
+class DeliverySchema(ma.Schema):
+    id = ma.fields.Integer()
+    pledge_id = ma.fields.Integer()
+    delivered_on = ma.fields.Date()
+    size = ma.fields.Decimal(as_string=True, allow_none=True, data_key="delivered")
+    note = ma.fields.String()
+    confirmed_by_id = ma.fields.Integer()
+    confirmed_at = ma.fields.DateTime()
+
+
+class PledgeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    donor = ma.fields.Function(lambda p: p.donor_name)
+    donor_organization_id = ma.fields.Integer(allow_none=True)
+    contribution = ma.fields.Function(lambda p: p.contribution.value)
+    amount = ma.fields.Decimal(as_string=True, allow_none=True)
+    currency = ma.fields.String(allow_none=True)
+    quantity = ma.fields.Decimal(as_string=True, allow_none=True)
+    unit = ma.fields.Function(lambda p: p.unit.value if p.unit else None)
+    item = ma.fields.String()
+    note = ma.fields.String()
+    source_url = ma.fields.String(allow_none=True)
+    need_id = ma.fields.Integer(allow_none=True)
+    recipient_organization_id = ma.fields.Function(
+        lambda p: p.receiving_organization.id if p.receiving_organization else None)
+    state = ma.fields.Function(lambda p: p.state.value)
+    delivered = ma.fields.Decimal(as_string=True)
+    remaining = ma.fields.Decimal(as_string=True, allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+class PledgeDetailSchema(PledgeSchema):
+    transitions = ma.fields.List(ma.fields.Nested(TransitionSchema))
+    deliveries = ma.fields.List(ma.fields.Nested(DeliverySchema))
+    donor_contact = ma.fields.Dict(allow_none=True, metadata={
+        "description": "Name and email of the person who pledged; only for the donor's and the receiver's side"})
+
+
+PledgePageSchema = page_schema(PledgeSchema)
+
+
+class PledgeArgsSchema(PageArgsSchema):
+    need_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    organization_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    state = ma.fields.String(validate=enum_values(PledgeState))
+    currency = text(3)
+    mine = ma.fields.Boolean(load_default=False)
+
+
+class CancelSchema(ma.Schema):
+    reason = text(2000, required=True, min_length=1)
+
+
+class DeliveryInputSchema(ma.Schema):
+    delivered_on = ma.fields.Date(required=True)
+    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
+    note = text(2000)
+    final = ma.fields.Boolean(load_default=False, metadata={
+        "description": "For pledges whose size was never published: this delivery completes it"})
+
+
+class ExchangeRateInputSchema(ma.Schema):
+    currency = text(3, required=True, min_length=3)
+    rate = ma.fields.Decimal(required=True, allow_nan=False, metadata={
+        "description": "Units of the reporting currency for one unit of `currency`"})
+    valid_on = ma.fields.Date()
+    source = text(500)
+
+
+class ExchangeRateSchema(ma.Schema):
+    id = ma.fields.Integer()
+    currency = ma.fields.String()
+    reporting_currency = ma.fields.String()
+    rate = ma.fields.Decimal(as_string=True)
+    valid_on = ma.fields.Date()
+    source = ma.fields.String()
+
+
+class StateTotalsSchema(ma.Schema):
+    pledged = ma.fields.Decimal(as_string=True)
+    committed = ma.fields.Decimal(as_string=True)
+    delivered = ma.fields.Decimal(as_string=True)
+
+
+class TotalsSchema(ma.Schema):
+    money = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StateTotalsSchema),
+                           metadata={"description": "Per currency; never added across currencies"})
+    in_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StateTotalsSchema))
+    reporting_currency = ma.fields.String()
+    converted = ma.fields.Nested(StateTotalsSchema)
+    rates_used = ma.fields.List(ma.fields.Nested(RateUsedSchema))
+    unconverted = ma.fields.List(ma.fields.String())
