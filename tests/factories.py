@@ -1,10 +1,14 @@
 """factory_boy factories for the models; rows are committed, as services would leave them."""
+from datetime import date, timedelta
+from decimal import Decimal
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.passwords import hash_password
 from aidcoord.extensions import db
+from aidcoord.needs.models import Need, NeedState, Unit, Urgency
 from aidcoord.organizations.models import (
     Membership, Organization, OrganizationKind, OrganizationRegion, OrganizationSector, Sector, VerificationState,
 )
@@ -61,3 +65,20 @@ class OrganizationFactory(BaseFactory):
             if Role.ORG_MEMBER not in user.roles:
                 user.role_grants.append(RoleGrant(role=Role.ORG_MEMBER))
         db.session.commit()
+
+
+class NeedFactory(BaseFactory):
+    class Meta:
+        model = Need
+
+    organization = factory.SubFactory(OrganizationFactory)
+    sector = Sector.SHELTER
+    item = "beds"
+    quantity = Decimal("100")
+    unit = Unit.BEDS
+    region = "AM-SU"
+    locality = "Goris"
+    urgency = Urgency.HIGH
+    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    state = NeedState.OPEN
+    created_by = factory.SubFactory(UserFactory)

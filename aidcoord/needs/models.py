@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aidcoord.accounts.models import User
 from aidcoord.common.money import Quantity, from_minor_units
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import db
@@ -114,6 +115,7 @@ class Need(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
+    created_by: Mapped[User] = relationship()
 
     @property
     def is_cash(self) -> bool:

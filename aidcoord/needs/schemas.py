@@ -13,16 +13,16 @@ class NeedInputSchema(ma.Schema):
     organization_id = ma.fields.Integer(required=True, strict=True)
     sector = ma.fields.String(required=True, validate=enum_values(Sector))
     item = text(200, required=True, min_length=1)
-    description = text(5000)
-    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    unit = ma.fields.String(validate=enum_values(Unit))
-    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    currency = text(3, metadata={"description": "ISO 4217, e.g. AMD"})
+    description = text(5000, allow_none=True)
+    quantity = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    unit = ma.fields.String(allow_none=True, validate=enum_values(Unit))
+    amount = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    currency = text(3, allow_none=True, metadata={"description": "ISO 4217, e.g. AMD"})
     region = text(10, required=True, metadata={"description": "ISO 3166-2, e.g. AM-SU"})
-    locality = text(200)
+    locality = text(200, allow_none=True)
     urgency = ma.fields.String(required=True, validate=enum_values(Urgency))
     needed_by = ma.fields.Date(required=True)
-    external_ref = text(100)
+    external_ref = text(100, allow_none=True)
 
 
 class NeedUpdateSchema(NeedInputSchema):

@@ -178,7 +178,7 @@ def get_need(viewer: User | None, need_id: int) -> Need:
     return need
 
 
-URGENCY_ORDER = case({urgency: urgency.rank for urgency in Urgency}, value=Need.urgency)
+URGENCY_ORDER = case(*[(Need.urgency == urgency, urgency.rank) for urgency in Urgency])
 
 
 def _needs_query(filters: NeedFilters) -> Select:

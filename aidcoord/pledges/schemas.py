@@ -12,16 +12,16 @@ ID = {"strict": True, "validate": ma.validate.Range(min=1, max=2**31 - 1)}
 
 class PledgeInputSchema(ma.Schema):
     contribution = ma.fields.String(required=True, validate=enum_values(Contribution))
-    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    currency = text(3, metadata={"description": "ISO 4217, e.g. EUR"})
-    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    unit = ma.fields.String(validate=enum_values(Unit))
-    item = text(200)
-    note = text(5000)
-    source_url = text(500)
-    need_id = ma.fields.Integer(**ID, metadata={"description": "Pledge against this need"})
-    recipient_organization_id = ma.fields.Integer(**ID, metadata={"description": "Or to this organization"})
-    donor_organization_id = ma.fields.Integer(**ID, metadata={"description": "Pledge on behalf of this organization"})
+    amount = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    currency = text(3, allow_none=True, metadata={"description": "ISO 4217, e.g. EUR"})
+    quantity = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    unit = ma.fields.String(allow_none=True, validate=enum_values(Unit))
+    item = text(200, allow_none=True)
+    note = text(5000, allow_none=True)
+    source_url = text(500, allow_none=True)
+    need_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Pledge against this need"})
+    recipient_organization_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Or to this organization"})
+    donor_organization_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Pledge on behalf of this organization"})
 
 
 class TransitionSchema(ma.Schema):
@@ -87,10 +87,10 @@ class CancelSchema(ma.Schema):
 
 class DeliveryInputSchema(ma.Schema):
     delivered_on = ma.fields.Date(required=True)
-    amount = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    quantity = ma.fields.Decimal(allow_nan=False, metadata=EXACT)
-    note = text(2000)
-    final = ma.fields.Boolean(load_default=False, metadata={
+    amount = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    quantity = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
+    note = text(2000, allow_none=True)
+    final = ma.fields.Boolean(allow_none=True, load_default=False, metadata={
         "description": "For pledges whose size was never published: this delivery completes it"})
 
 
@@ -98,8 +98,8 @@ class ExchangeRateInputSchema(ma.Schema):
     currency = text(3, required=True, min_length=3)
     rate = ma.fields.Decimal(required=True, allow_nan=False, metadata={
         "description": "Units of the reporting currency for one unit of `currency`"})
-    valid_on = ma.fields.Date()
-    source = text(500)
+    valid_on = ma.fields.Date(allow_none=True, )
+    source = text(500, allow_none=True)
 
 
 class ExchangeRateSchema(ma.Schema):
