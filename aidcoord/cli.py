@@ -100,6 +100,40 @@ def seed_demo_command():
         click.echo(f"  {email}{'' if created else '  (already there)'}")
 
 
+
+
+needs_cli = AppGroup("needs", help="Needs: import from a spreadsheet.")
+
+
+@needs_cli.command("import")
+@click.option("--organization", "organization_id", required=True, type=int, help="The organization's id.")
+@click.option("--as", "as_email", required=True, help="Email of the member (or coordinator) importing.")
+@click.option("--commit", is_flag=True, help="Write the needs (without it, only check the file).")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def import_needs_command(organization_id, as_email, commit, csv_file):
+    """Check a CSV of needs and, with --commit, import it in one transaction."""
+    from aidcoord.needs import imports
+    from aidcoord.organizations import services as organizations
+
+    user = _user_or_fail(as_email)
+    organization = _run(lambda: organizations.get_organization(user, organization_id))
+    text = csv_file.read()
+    preview = _run(lambda: imports.preview_needs_import(user, organization, text))
+    for message in preview.file_errors:
+        click.echo(f"file: {message}")
+    for row in preview.rows:
+        for column, messages in row.errors.items():
+            click.echo(f"row {row.number}, {column}: {' '.join(map(str, messages))}")
+    if not preview.is_valid:
+        raise click.ClickException(f"nothing imported: {preview.error_count} problems")
+    if not commit:
+        click.echo(f"{len(preview.rows)} rows are valid; run again with --commit to import them")
+        return
+    needs = _run(lambda: imports.import_needs(user, organization, text))
+    click.echo(f"imported {len(needs)} needs")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(needs_cli)
     app.cli.add_command(seed_demo_command)

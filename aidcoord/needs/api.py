@@ -1,17 +1,19 @@
 """JSON API for needs."""
+from flask import request
 from flask_login import login_required
 
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import actor
-from aidcoord.needs import services
+from aidcoord.needs import imports, services
 from aidcoord.needs.models import NeedState, Urgency
 from aidcoord.needs.schemas import (
-    EndNeedSchema, NeedArgsSchema, NeedDetailSchema, NeedInputSchema, NeedPageSchema, NeedUpdateSchema,
+    EndNeedSchema, ImportArgsSchema, ImportResultSchema, NeedArgsSchema, NeedDetailSchema, NeedInputSchema, NeedPageSchema, NeedUpdateSchema,
 )
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Sector
 from aidcoord.pledges.coverage import coverage_of
+from aidcoord.reports.exports import csv_response, needs_csv
 
 blp = Blueprint("needs_api", __name__, url_prefix="/api/v1/needs",
                 description="What organizations need, and how far pledges and deliveries cover it.")
@@ -81,3 +83,27 @@ def cancel_need(data, need_id):
     """Posted in error (the organization decides)."""
     need = services.get_need(actor(), need_id)
     return with_coverage(services.end_need(actor(), need, NeedState.CANCELLED, data["reason"]))
+
+
+@blp.route("/export.csv")
+@blp.arguments(NeedArgsSchema, location="query")
+@blp.response(200, content_type="text/csv")
+def export_needs(args):
+    """CSV with an HXL hashtag row, with the same filters as the list."""
+    return csv_response(needs_csv(services.all_needs(filters_from(args))), "needs.csv")
+
+
+@blp.route("/import", methods=["POST"])
+@login_required
+@blp.arguments(ImportArgsSchema, location="query")
+@blp.response(200, ImportResultSchema)
+def import_needs(args):
+    """Send a CSV file as the body (text/csv). With dry_run=true only the check is returned; otherwise every
+    row is created in one transaction, or nothing when any row is invalid (422, errors by row and column)."""
+    organization = organizations.get_organization(actor(), args["organization_id"])
+    text = request.get_data(as_text=True)
+    if args["dry_run"]:
+        preview = imports.preview_needs_import(actor(), organization, text)
+        return {"valid": preview.is_valid, "created": [], "errors": imports.ImportRejected(preview).fields}
+    needs = imports.import_needs(actor(), organization, text)
+    return {"valid": True, "created": [need.id for need in needs], "errors": {}}

@@ -93,3 +93,14 @@ class NeedArgsSchema(PageArgsSchema):
 
 class EndNeedSchema(ma.Schema):
     reason = text(2000, required=True, min_length=1)
+
+
+class ImportArgsSchema(ma.Schema):
+    organization_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    dry_run = ma.fields.Boolean(load_default=False)
+
+
+class ImportResultSchema(ma.Schema):
+    valid = ma.fields.Boolean()
+    created = ma.fields.List(ma.fields.Integer())
+    errors = ma.fields.Dict(metadata={"description": "{'row N': {column: [messages]}, 'file': [messages]}"})

@@ -274,6 +274,11 @@ def organizations_of(user: User) -> list[Organization]:
     return list(db.session.scalars(query))
 
 
+def all_verified() -> list[Organization]:
+    query = select(Organization).where(Organization.verification_state == VerificationState.VERIFIED)
+    return list(db.session.scalars(query.order_by(Organization.name_key)))
+
+
 def _directory_query(viewer: User | None, filters: DirectoryFilters) -> Select:
     query = select(Organization)
     staff = viewer is not None and viewer.is_authenticated and viewer.is_staff

@@ -10,6 +10,7 @@ from aidcoord.accounts.models import Role
 from aidcoord.errors import ValidationFailed
 from aidcoord.pledges import rates, services
 from aidcoord.pledges.coverage import response_totals
+from aidcoord.reports.exports import csv_response, pledges_csv
 from aidcoord.pledges.models import PledgeState
 from aidcoord.pledges.schemas import (
     CancelSchema, DeliveryInputSchema, DeliverySchema, ExchangeRateInputSchema, ExchangeRateSchema,
@@ -22,6 +23,14 @@ rates_blp = Blueprint("exchange_rates_api", __name__, url_prefix="/api/v1/exchan
                       description="Exchange rates kept by coordinators for converted totals.")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def filters_from(args) -> services.PledgeFilters:
+    return services.PledgeFilters(
+        need_id=args.get("need_id"), organization_id=args.get("organization_id"),
+        state=PledgeState(args["state"]) if args.get("state") else None, currency=args.get("currency"),
+        pledged_by_id=actor().id if args.get("mine") and actor() else None,
+    )
 
 
 def detailed(pledge):
@@ -45,12 +54,7 @@ def _idempotency_key() -> str | None:
 @blp.response(200, PledgePageSchema)
 def list_pledges(args):
     """Public list of pledges (donor organizations by name; private donors unnamed)."""
-    filters = services.PledgeFilters(
-        need_id=args.get("need_id"), organization_id=args.get("organization_id"),
-        state=PledgeState(args["state"]) if args.get("state") else None, currency=args.get("currency"),
-        pledged_by_id=actor().id if args["mine"] and actor() else None,
-    )
-    return envelope(services.list_pledges(filters, args["page"], args["per_page"]))
+    return envelope(services.list_pledges(filters_from(args), args["page"], args["per_page"]))
 
 
 @blp.route("", methods=["POST"])
@@ -92,6 +96,14 @@ def cancel_pledge(data, pledge_id):
 def record_delivery(data, pledge_id):
     """The receiving organization confirms a (possibly partial) delivery."""
     return services.record_delivery(actor(), services.get_pledge(actor(), pledge_id), data)
+
+
+@blp.route("/export.csv")
+@blp.arguments(PledgeArgsSchema, location="query")
+@blp.response(200, content_type="text/csv")
+def export_pledges(args):
+    """CSV with an HXL hashtag row, with the same filters as the list."""
+    return csv_response(pledges_csv(services.all_pledges(filters_from(args))), "pledges.csv")
 
 
 @blp.route("/totals")
