@@ -1,0 +1,51 @@
+"""An NGO member posts a need, a donor pledges against it, the NGO confirms a partial delivery,
+and the coverage shows it."""
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.test_organization_flow import log_in
+from tests.factories import OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_need_to_pledge_to_partial_delivery(page, live_server):
+    base = live_server
+    member = UserFactory(name="Ani from Hayordi")
+    OrganizationFactory(name="Hayordi", members=[member])
+    donor = UserFactory(roles=["donor"], name="Generous Person")
+
+    log_in(page, base, member.email)
+    page.goto(f"{base}/needs/new")
+    page.get_by_label("Sector").select_option("shelter")
+    page.get_by_label("What is needed").fill("Folding beds")
+    page.get_by_label("Quantity").fill("200")
+    page.get_by_label("Unit").select_option("beds")
+    page.get_by_label("Region").fill("AM-SU")
+    page.get_by_label("Town or village").fill("Goris")
+    page.get_by_label("Urgency").select_option("critical")
+    page.get_by_label("Needed by").fill((date.today() + timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Save need").click()
+    assert "The need is listed." in page.content()
+    need_url = page.url
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, base, donor.email)
+    page.goto(need_url)
+    page.get_by_label("Quantity").fill("120")
+    page.get_by_role("button", name="Pledge").click()
+    assert "Your pledge is recorded" in page.content()
+    pledge_url = page.url
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, base, member.email)
+    page.goto(pledge_url)
+    assert donor.email in page.content()
+    page.get_by_label("Quantity received").fill("50")
+    page.get_by_role("button", name="Confirm delivery").click()
+    assert "The delivery is confirmed." in page.content()
+    page.goto(need_url)
+    coverage = page.locator("table.coverage-table").inner_text()
+    assert "Pledged\t120\t60%" in coverage and "Delivered\t50\t25%" in coverage
+    assert "Partially covered" in page.content()

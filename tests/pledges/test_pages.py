@@ -1,0 +1,74 @@
+"""The needs and pledges pages answer every role without errors and carry out what they offer."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from aidcoord.pledges import services as pledges
+from aidcoord.pledges.models import PledgeState
+from tests.factories import NeedFactory, OrganizationFactory, UserFactory
+
+PAGES = ["/needs", "/needs?sector=shelter&urgency=high&state=open&region=AM-SU", "/needs?sector=bad&page=x",
+         "/needs/{need}", "/pledges", "/pledges?mine=1", "/pledges/{pledge}", "/exchange-rates",
+         "/needs/export.csv", "/pledges/export.csv"]
+LOGGED_IN_PAGES = ["/needs/new", "/pledges/new", "/needs/{need}/edit", "/organizations/{org}/needs/import"]
+
+
+@pytest.fixture
+def world(app):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    need = NeedFactory(organization=organization)
+    donor = UserFactory(roles=["donor"])
+    pledge, _ = pledges.make_pledge(donor, {"contribution": "in_kind", "quantity": "3", "unit": "beds", "need_id": need.id})
+    return {"member": member, "organization": organization, "need": need, "pledge": pledge, "donor": donor}
+
+
+def fill(path, world):
+    return path.format(need=world["need"].id, pledge=world["pledge"].id, org=world["organization"].id)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "donor", "coordinator"])
+def test_public_pages_render_for_everyone(world, pages, client, role):
+    user = {"member": world["member"], "donor": world["donor"], "coordinator": UserFactory(roles=["coordinator"])}.get(role)
+    if user:
+        pages.login(user.email)
+    for path in PAGES:
+        assert client.get(fill(path, world)).status_code == 200, path
+
+
+def test_member_pages_render_for_a_member(world, pages, client):
+    pages.login(world["member"].email)
+    for path in LOGGED_IN_PAGES:
+        assert client.get(fill(path, world)).status_code == 200, path
+
+
+def test_pledge_delivery_and_rates_through_the_pages(world, pages, client):
+    pages.login(world["donor"].email)
+    response = pages.post(f"/pledges/new?need_id={world['need'].id}", data={
+        "need_id": world["need"].id, "contribution": "in_kind", "quantity": "kg", "unit": "beds",
+        "donor_organization_id": 0})
+    assert response.status_code == 422 and "Enter a number" in response.get_data(as_text=True)
+    response = pages.post(f"/pledges/new?need_id={world['need'].id}", data={
+        "need_id": world["need"].id, "contribution": "in_kind", "quantity": "7", "unit": "beds",
+        "donor_organization_id": 0})
+    assert response.status_code == 302
+    pledge_url = response.headers["Location"]
+    pages.post("/logout")
+    pages.login(world["member"].email)
+    page = client.get(pledge_url).get_data(as_text=True)
+    assert world["donor"].email in page  # the receiving organization sees who to call
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "4"})
+    pledge_id = int(pledge_url.rsplit("/", 1)[1])
+    assert pledges.get_pledge(None, pledge_id).delivered == Decimal(4)
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "9"})
+    assert pledges.get_pledge(None, pledge_id).delivered == Decimal(4)
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "3"})
+    assert pledges.get_pledge(None, pledge_id).state is PledgeState.DELIVERED
+
+    assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1", "valid_on": "2026-01-01"}).status_code == 403
+    pages.post("/logout")
+    pages.login(UserFactory(roles=["coordinator"]).email)
+    assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1",
+                                               "valid_on": date.today().isoformat()}).status_code == 302
+    assert "1.1" in client.get("/exchange-rates").get_data(as_text=True)
