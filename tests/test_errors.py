@@ -96,3 +96,11 @@ def test_openapi_spec_and_local_docs_page(client):
     docs = client.get("/api/v1/docs").get_data(as_text=True)
     assert "/static/swagger-ui/swagger-ui-bundle.js" in docs and "//cdn" not in docs and "unpkg" not in docs
     assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_openapi_document_is_valid_openapi_3(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    validate(spec)
+    assert {"/api/v1/needs", "/api/v1/pledges", "/api/v1/pledges/{pledge_id}/deliveries"} <= set(spec["paths"])
