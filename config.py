@@ -36,6 +36,12 @@ class Config:
     # Totals across currencies are converted into this one, naming the rates used.
     REPORTING_CURRENCY = "USD"
 
+    # Housing: how long a coordinator holds a queue entry, and how long a host has to answer.
+    QUEUE_LEASE_MINUTES = 15
+    PROPOSAL_ANSWER_HOURS = 48
+
+    MAIL_SENDER = "aidcoord <no-reply@localhost>"
+
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
@@ -67,6 +73,12 @@ def load_config(app, overrides=None):
     )
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if os.environ.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    app.config["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "") == "1"
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     elif env == "development":

@@ -50,8 +50,9 @@ def register_extensions(app: Flask) -> None:
     from aidcoord.common.web import init_web
     from aidcoord.extensions import api, babel, csrf, db, login_manager, migrate
 
-    # Models must be imported before Alembic or create_all look at the metadata.
+    # Models must be imported before Alembic or create_all look at the metadata; kinds of match register.
     import aidcoord.models  # noqa: F401
+    import aidcoord.housing.matching  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

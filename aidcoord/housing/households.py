@@ -1,0 +1,189 @@
+"""Household requests: registration (with duplicate warnings), priority, and who may see what."""
+from datetime import date
+from difflib import SequenceMatcher
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from aidcoord.accounts.models import User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.housing.models import Household
+from aidcoord.housing.offers import _flag, _int, languages
+from aidcoord.housing.priority import vulnerability
+from aidcoord.matching import queue
+from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+from aidcoord.organizations import services as organizations
+
+ENTITY = "household"
+PERSONAL_FIELDS = ("contact_name", "contact_phone", "medical_note")
+COUNTS = ("adults", "children", "children_under_5", "over_65", "disabled")
+FLAGS = ("single_caregiver", "medical_needs", "pets", "step_free_needed", "region_required", "consent_to_share")
+NAME_SIMILARITY = 0.85
+
+
+def normalize_phone(phone: str) -> str:
+    """Digits with a leading + kept: '+374 (10) 12-34-56' and '+3741012 3456' are the same phone."""
+    phone = phone.strip()
+    digits = "".join(c for c in phone if c.isdigit())
+    return ("+" if phone.startswith("+") else "") + digits
+
+
+def clean_household(data: dict, *, today: date) -> dict:
+    errors = check.FieldErrors()
+    clean = {
+        "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True),
+        "medical_note": check.text(errors, "medical_note", data.get("medical_note"), 5000),
+        "external_ref": check.text(errors, "external_ref", data.get("external_ref"), 100) or None,
+    }
+    phone = check.text(errors, "contact_phone", data.get("contact_phone"), 40, required=True)
+    if phone and not 6 <= len(normalize_phone(phone).lstrip("+")) <= 15:
+        errors.add("contact_phone", _l("Enter a phone number with 6 to 15 digits."))
+    clean["contact_phone"] = normalize_phone(phone or "")
+    for field in COUNTS:
+        value = _int(errors, field, data.get(field) if data.get(field) not in (None, "") else 0, minimum=0, maximum=30)
+        clean[field] = value if value is not None else 0
+    if clean["adults"] < 1:
+        errors.add("adults", _l("At least one adult."))
+    size = clean["adults"] + clean["children"]
+    if data.get("size") not in (None, "") and str(data["size"]).strip() != str(size):
+        errors.add("size", _l("The size must equal adults plus children (%(n)d).", n=size))
+    clean["size"] = size
+    if clean["children_under_5"] > clean["children"]:
+        errors.add("children_under_5", _l("Cannot be more than the number of children."))
+    if clean["over_65"] > clean["adults"]:
+        errors.add("over_65", _l("Cannot be more than the number of adults."))
+    if clean["disabled"] > size:
+        errors.add("disabled", _l("Cannot be more than the household size."))
+    for flag in FLAGS:
+        clean[flag] = _flag(data.get(flag, False))
+    regions = data.get("preferred_regions") or []
+    regions = regions if isinstance(regions, list) else str(regions).replace(",", " ").split()
+    clean["preferred_regions"] = sorted({check.region(errors, "preferred_regions", code) or "" for code in regions} - {""})
+    if clean["region_required"] and not clean["preferred_regions"]:
+        errors.add("preferred_regions", _l("Name the regions the household must stay in."))
+    clean["languages"] = languages(errors, "languages", data.get("languages") or [])
+    clean["needed_from"] = check.a_date(errors, "needed_from", data.get("needed_from") or today)
+    clean["stay_days"] = _int(errors, "stay_days", data.get("stay_days"), minimum=1, maximum=3650)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    return clean
+
+
+def can_register_for_others(user: User) -> bool:
+    """Coordinators, and caseworkers: members of a verified organization."""
+    return user.is_staff or any(org.is_verified for org in organizations.organizations_of(user))
+
+
+def find_possible_duplicate(clean: dict) -> Household | None:
+    """An open request with the same phone, or a closely similar head's name and the same size."""
+    open_entries = select(QueueEntry.subject_id).where(
+        QueueEntry.kind == QueueKind.HOUSING, QueueEntry.state.in_(queue.OPEN_STATES))
+    same_phone = db.session.scalar(select(Household).where(
+        Household.contact_phone == clean["contact_phone"], Household.id.in_(open_entries)).limit(1))
+    if same_phone is not None:
+        return same_phone
+    name = clean["contact_name"].casefold()
+    for household in db.session.scalars(select(Household).where(
+            Household.size == clean["size"], Household.id.in_(open_entries))):
+        if SequenceMatcher(None, name, household.contact_name.casefold()).ratio() >= NAME_SIMILARITY:
+            return household
+    return None
+
+
+def register_household(actor: User, data: dict, *, organization_id: int | None = None, for_self: bool = False,
+                       today: date | None = None, commit: bool = True) -> Household:
+    """Register a household and put it in the housing queue by its vulnerability score.
+    A close match with an open request is linked for a coordinator to merge or keep apart."""
+    if not for_self and not can_register_for_others(actor):
+        raise PermissionDenied(_l("Households are registered by coordinators, caseworkers, or themselves."))
+    organization = None
+    if organization_id is not None:
+        organization = organizations.get_organization(actor, organization_id)
+        if not organizations.is_member(actor, organization) and not actor.is_staff:
+            raise PermissionDenied()
+    clean = clean_household(data, today=today or date.today())
+    duplicate = find_possible_duplicate(clean)
+    household = Household(registered_by_id=actor.id, user_id=actor.id if for_self else None,
+                          organization=organization, possible_duplicate_of_id=duplicate.id if duplicate else None,
+                          **clean)
+    household.priority, household.priority_reasons = vulnerability(household)
+    db.session.add(household)
+    db.session.flush()
+    queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
+    audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
+        "size": household.size, "priority": household.priority, "possible_duplicate_of": household.possible_duplicate_of_id})
+    if commit:
+        db.session.commit()
+    return household
+
+
+def is_involved_staff(user: User | None, household: Household) -> bool:
+    """Who may see the household's contact: coordinators, its caseworker organization, the household itself."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or household.user_id == user.id or household.registered_by_id == user.id:
+        return True
+    return household.organization is not None and organizations.is_member(user, household.organization)
+
+
+def get_household(viewer: User | None, household_id: int) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None or not is_involved_staff(viewer, household):
+        raise NotFound(_l("No such household."))
+    return household
+
+
+def contact_details(viewer: User, household: Household) -> dict:
+    """Name, phone and medical note, each view recorded (who, whose, when)."""
+    audit.record_personal_data_view(viewer, ENTITY, household.id, list(PERSONAL_FIELDS))
+    return {field: getattr(household, field) for field in PERSONAL_FIELDS}
+
+
+def raise_priority(actor: User, household: Household, points: int, reason: str) -> Household:
+    """A coordinator raises the score with a written reason; the queue place follows."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    errors = check.FieldErrors()
+    points = _int(errors, "points", points, minimum=1, maximum=100, required=True)
+    reason = check.text(errors, "reason", reason, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    before = household.priority
+    household.priority_boost, household.boost_reason = points, reason
+    household.priority, household.priority_reasons = vulnerability(household)
+    queue.set_priority(QueueKind.HOUSING, household.id, household.priority)
+    audit.record(actor, AuditAction.UPDATE, ENTITY, household.id, {"priority": [before, household.priority]}, reason)
+    db.session.commit()
+    return household
+
+
+def resolve_duplicate(actor: User, household: Household, merge: bool) -> Household:
+    """Merge a flagged duplicate into the earlier request (which keeps its queue place), or keep both."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    earlier_id = household.possible_duplicate_of_id
+    if earlier_id is None:
+        raise Conflict(_l("This request is not flagged as a possible duplicate."))
+    household.possible_duplicate_of_id = None
+    if merge:
+        entry = queue.entry_for(QueueKind.HOUSING, household.id)
+        if entry.state not in (EntryState.WAITING, EntryState.LEASED):
+            raise Conflict(_l("This request already has a proposal; it cannot be merged now."))
+        household.merged_into_id = earlier_id
+        queue.close(entry)
+    audit.record(actor, AuditAction.UPDATE, ENTITY, household.id,
+                 {"merged_into": [None, earlier_id if merge else None]}, "duplicate resolved")
+    db.session.commit()
+    return household
+
+
+def households_needing_review() -> list[Household]:
+    return list(db.session.scalars(select(Household).where(Household.possible_duplicate_of_id.is_not(None))))
+
+
+def for_user(user: User) -> list[Household]:
+    return list(db.session.scalars(select(Household).where(Household.user_id == user.id)))

@@ -1,0 +1,145 @@
+"""Housing offers from hosts and organizations, and the households asking for housing."""
+import enum
+from datetime import date, datetime
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.accounts.models import User
+from aidcoord.common.money import from_minor_units
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+from aidcoord.organizations.models import Organization
+
+
+class VettingState(enum.Enum):
+    UNVERIFIED = "unverified"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self):
+        return {"unverified": _l("Not yet checked"), "verified": _l("Verified"), "rejected": _l("Rejected"),
+                "withdrawn": _l("Withdrawn")}[self.value]
+
+
+class HousingOffer(db.Model):
+    __tablename__ = "housing_offers"
+    __table_args__ = (
+        # The database refuses a bed given twice: free beds never below zero nor above the beds offered.
+        CheckConstraint("free_beds >= 0 AND free_beds <= beds", name="free_beds_within_beds"),
+        CheckConstraint("beds > 0", name="positive_beds"),
+        CheckConstraint("host_id IS NOT NULL OR organization_id IS NOT NULL", name="has_provider"),
+        CheckConstraint("(rent_minor IS NULL) = (rent_currency IS NULL)", name="rent_has_currency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    region: Mapped[str] = mapped_column(String(10), index=True)
+    locality: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500))  # private: shown to the household after acceptance
+    beds: Mapped[int]
+    # Beds minus people proposed or placed; changed only by one conditional UPDATE in the same
+    # transaction as the match that takes or returns them (see matching.capacity).
+    free_beds: Mapped[int]
+    rooms: Mapped[int] = mapped_column(default=1)
+    whole_dwelling: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date]
+    available_until: Mapped[Optional[date]]
+    max_stay_days: Mapped[Optional[int]]
+    rent_minor: Mapped[Optional[int]] = mapped_column(BigInteger)  # None: free of charge
+    rent_currency: Mapped[Optional[str]] = mapped_column(String(3))
+    utilities_included: Mapped[bool] = mapped_column(default=False)
+    meals_included: Mapped[bool] = mapped_column(default=False)
+    step_free: Mapped[bool] = mapped_column(default=False)
+    pets_accepted: Mapped[bool] = mapped_column(default=False)
+    children_welcome: Mapped[bool] = mapped_column(default=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    vetting_state: Mapped[VettingState] = mapped_column(
+        enum_column_type(VettingState), default=VettingState.UNVERIFIED, index=True)
+    vetting_note: Mapped[Optional[str]] = mapped_column(String(2000))
+    vetted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    vetted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    host: Mapped[Optional[User]] = relationship(foreign_keys=[host_id], lazy="joined")
+    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+
+    @property
+    def rent(self):
+        return None if self.rent_minor is None else from_minor_units(self.rent_minor, self.rent_currency)
+
+    @property
+    def is_free_of_charge(self) -> bool:
+        return self.rent_minor is None
+
+
+class Household(db.Model):
+    """A household asking for housing. Contact and medical note are personal data: never listed,
+    shown only to those who need them, every view recorded."""
+
+    __tablename__ = "households"
+    __table_args__ = (
+        CheckConstraint("size > 0 AND size = adults + children", name="size_adds_up"),
+        CheckConstraint("children_under_5 <= children", name="under_5_are_children"),
+        CheckConstraint("over_65 <= adults", name="over_65_are_adults"),
+        CheckConstraint("disabled <= size", name="disabled_within_size"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(40), index=True)
+    size: Mapped[int]
+    adults: Mapped[int]
+    children: Mapped[int] = mapped_column(default=0)
+    children_under_5: Mapped[int] = mapped_column(default=0)
+    over_65: Mapped[int] = mapped_column(default=0)
+    disabled: Mapped[int] = mapped_column(default=0)
+    single_caregiver: Mapped[bool] = mapped_column(default=False)
+    medical_needs: Mapped[bool] = mapped_column(default=False)
+    medical_note: Mapped[str] = mapped_column(Text, default="")
+    pets: Mapped[bool] = mapped_column(default=False)
+    step_free_needed: Mapped[bool] = mapped_column(default=False)
+    preferred_regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: anywhere
+    region_required: Mapped[bool] = mapped_column(default=False)
+    needed_from: Mapped[date]
+    stay_days: Mapped[Optional[int]]
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_to_share: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[int] = mapped_column(default=0)
+    priority_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    priority_boost: Mapped[int] = mapped_column(default=0)
+    boost_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    # Set when a duplicate was merged into an earlier request.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
+    # A possible duplicate, flagged at registration for a coordinator to merge or keep apart.
+    possible_duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)  # self-registered
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)  # caseworker's
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+
+
+class HostSuspension(db.Model):
+    """While a suspension is not lifted, none of the host's offers receives proposals."""
+
+    __tablename__ = "host_suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    suspended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    suspended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lifted_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    lifted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -1,0 +1,268 @@
+"""Housing offers: offering, editing, vetting, withdrawing; host suspensions."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, exists, select
+
+from aidcoord.accounts.models import Role, User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.common.money import to_minor_units
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.housing.models import HostSuspension, HousingOffer, VettingState
+from aidcoord.organizations import services as organizations
+
+ENTITY = "housing_offer"
+TEXT_FIELDS = (("locality", 200), ("address", 500), ("notes", 5000), ("external_ref", 100))
+FLAGS = ("whole_dwelling", "utilities_included", "meals_included", "step_free", "pets_accepted", "children_welcome")
+MAX_BEDS = 500
+AUDITED = ("region", "locality", "address", "beds", "rooms", "whole_dwelling", "available_from", "available_until",
+           "max_stay_days", "rent_minor", "rent_currency", *FLAGS[1:], "languages", "notes", "external_ref")
+
+
+@dataclass
+class OfferFilters:
+    region: str | None = None
+    vetting_state: VettingState | None = None
+    min_free_beds: int | None = None
+    mine: bool = False
+
+
+def _int(errors, field, value, *, minimum, maximum, required=False):
+    if value in (None, ""):
+        if required:
+            errors.add(field, _l("This field is required."))
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors.add(field, _l("Enter a whole number."))
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, _l("Enter a number from %(min)d to %(max)d.", min=minimum, max=maximum))
+        return None
+    return number
+
+
+def _flag(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "y", "on")
+
+
+def languages(errors, field, value) -> list[str]:
+    """ISO 639-1 codes from a list or a 'hy, ru' string."""
+    import pycountry
+
+    codes = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    clean = []
+    for code in codes:
+        code = str(code).strip().lower()
+        if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+            errors.add(field, _l("Unknown ISO 639-1 language code: %(code)s", code=code))
+        elif code not in clean:
+            clean.append(code)
+    return clean
+
+
+def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
+    """Check an offer's fields all at once."""
+    errors = check.FieldErrors()
+    clean = {}
+    for field, required in (("region", True), ("address", True), ("beds", True), ("available_from", True)):
+        if not partial and data.get(field) in (None, ""):
+            errors.add(field, _l("This field is required."))
+    if data.get("region") not in (None, ""):
+        clean["region"] = check.region(errors, "region", data["region"])
+    for field, limit in TEXT_FIELDS:
+        if field in data:
+            clean[field] = check.text(errors, field, data[field], limit)
+    if "beds" in data and data["beds"] not in (None, ""):
+        clean["beds"] = _int(errors, "beds", data["beds"], minimum=1, maximum=MAX_BEDS)
+    if "rooms" in data and data["rooms"] not in (None, ""):
+        clean["rooms"] = _int(errors, "rooms", data["rooms"], minimum=0, maximum=MAX_BEDS)
+    if "max_stay_days" in data:
+        clean["max_stay_days"] = _int(errors, "max_stay_days", data["max_stay_days"], minimum=1, maximum=3650)
+    if data.get("available_from") not in (None, ""):
+        clean["available_from"] = check.a_date(errors, "available_from", data["available_from"])
+    if "available_until" in data:
+        clean["available_until"] = check.a_date(errors, "available_until", data["available_until"], not_before=today) \
+            if data["available_until"] not in (None, "") else None
+    if clean.get("available_from") and clean.get("available_until") and clean["available_until"] < clean["available_from"]:
+        errors.add("available_until", _l("The offer must end after it starts."))
+    for flag in FLAGS:
+        if flag in data:
+            clean[flag] = _flag(data[flag])
+    if "languages" in data:
+        clean["languages"] = languages(errors, "languages", data["languages"])
+    if data.get("rent_amount") not in (None, ""):
+        currency = check.currency(errors, "rent_currency", data.get("rent_currency"))
+        amount = check.positive_amount(errors, "rent_amount", data["rent_amount"], currency)
+        if amount is not None and currency:
+            clean["rent_minor"], clean["rent_currency"] = to_minor_units(amount, currency), currency
+    elif "rent_amount" in data:
+        clean["rent_minor"] = clean["rent_currency"] = None
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    return clean
+
+
+def can_manage(user: User | None, offer: HousingOffer) -> bool:
+    """The host, members of the offering organization, and staff."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or offer.host_id == user.id:
+        return True
+    return offer.organization is not None and organizations.is_member(user, offer.organization)
+
+
+def get_offer(viewer: User | None, offer_id: int) -> HousingOffer:
+    """Offers are seen by those who manage them and by coordinators (hosts' homes are not public)."""
+    offer = db.session.get(HousingOffer, offer_id)
+    if offer is None or not can_manage(viewer, offer):
+        raise NotFound(_l("No such housing offer."))
+    return offer
+
+
+def create_offer(actor: User, data: dict, *, organization_id: int | None = None, today: date | None = None,
+                 commit: bool = True) -> HousingOffer:
+    """A host offers their place, or a member offers on behalf of a verified organization."""
+    organization = None
+    if organization_id is not None:
+        organization = organizations.get_organization(actor, organization_id)
+        if not organizations.can_edit(actor, organization) or not organization.is_verified:
+            raise PermissionDenied(_l("Offers on behalf of an organization come from members of a verified one."))
+    elif not actor.has_role(Role.HOST):
+        raise PermissionDenied(_l("Offering housing needs the host role."))
+    clean = clean_offer(data, today=today or date.today())
+    offer = HousingOffer(host_id=None if organization else actor.id, organization=organization,
+                         created_by_id=actor.id, free_beds=clean["beds"], **clean)
+    db.session.add(offer)
+    db.session.flush()
+    audit.record(actor, AuditAction.CREATE, ENTITY, offer.id, {field: getattr(offer, field) for field in AUDITED})
+    if commit:
+        db.session.commit()
+    return offer
+
+
+def update_offer(actor: User, offer: HousingOffer, data: dict, *, today: date | None = None) -> HousingOffer:
+    """Edit an offer; the number of beds can only change while nobody is proposed or placed in it."""
+    if not can_manage(actor, offer):
+        raise PermissionDenied()
+    clean = clean_offer(data, today=today or date.today(), partial=True)
+    if "beds" in clean and clean["beds"] != offer.beds:
+        if offer.free_beds != offer.beds:
+            message = _l("People are proposed or placed here; change the beds after they leave.")
+            raise ValidationFailed(message, {"beds": [message]})
+        clean["free_beds"] = clean["beds"]
+    before = {field: getattr(offer, field) for field in AUDITED}
+    for field, value in clean.items():
+        setattr(offer, field, value)
+    changes = audit.diff(before, {field: getattr(offer, field) for field in AUDITED})
+    if changes:
+        audit.record(actor, AuditAction.UPDATE, ENTITY, offer.id, changes)
+    if offer.vetting_state is VettingState.VERIFIED and {"beds", "address"} & set(changes):
+        offer.vetting_state = VettingState.UNVERIFIED  # a different place needs checking again
+    db.session.commit()
+    return offer
+
+
+def vet_offer(actor: User, offer: HousingOffer, state: VettingState, note: str) -> HousingOffer:
+    """A coordinator verifies (saying how it was checked) or rejects an offer."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    if state not in (VettingState.VERIFIED, VettingState.REJECTED):
+        raise ValueError(state)
+    if offer.vetting_state is VettingState.WITHDRAWN:
+        raise Conflict(_l("The host withdrew this offer."))
+    errors = check.FieldErrors()
+    note = check.text(errors, "note", note, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Say how the offer was checked, or why it is rejected."), errors)
+    before = offer.vetting_state
+    offer.vetting_state, offer.vetting_note = state, note
+    offer.vetted_by_id, offer.vetted_at = actor.id, utcnow()
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, offer.id, {"vetting_state": [before, state]}, note)
+    db.session.commit()
+    return offer
+
+
+def withdraw_offer(actor: User, offer: HousingOffer, reason: str = "") -> HousingOffer:
+    """The host takes the offer back; refused while anyone is proposed or placed in it."""
+    if not can_manage(actor, offer):
+        raise PermissionDenied()
+    if offer.free_beds != offer.beds:
+        raise Conflict(_l("People are proposed or placed in this offer; it cannot be withdrawn until they leave."))
+    before = offer.vetting_state
+    offer.vetting_state = VettingState.WITHDRAWN
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, offer.id, {"vetting_state": [before, offer.vetting_state]},
+                 reason or None)
+    db.session.commit()
+    return offer
+
+
+def _offers_query(viewer: User, filters: OfferFilters) -> Select:
+    query = select(HousingOffer)
+    if filters.mine or not viewer.is_staff:
+        from aidcoord.organizations.models import Membership
+
+        member_of = select(Membership.organization_id).where(Membership.user_id == viewer.id)
+        query = query.where((HousingOffer.host_id == viewer.id) | HousingOffer.organization_id.in_(member_of))
+    if filters.region:
+        query = query.where(HousingOffer.region == filters.region.upper())
+    if filters.vetting_state is not None:
+        query = query.where(HousingOffer.vetting_state == filters.vetting_state)
+    if filters.min_free_beds:
+        query = query.where(HousingOffer.free_beds >= filters.min_free_beds)
+    return query.order_by(HousingOffer.id.desc())
+
+
+def list_offers(viewer: User, filters: OfferFilters, page: int = 1, per_page: int | None = None) -> Page:
+    """Hosts see their own offers; coordinators all of them."""
+    return paginate(_offers_query(viewer, filters), page, per_page)
+
+
+def host_is_suspended(host_id: int | None):
+    """SQL condition: this host has a suspension not yet lifted."""
+    return exists().where(HostSuspension.host_id == host_id, HostSuspension.lifted_at.is_(None))
+
+
+def active_suspension(host_id: int) -> HostSuspension | None:
+    return db.session.scalar(select(HostSuspension).where(
+        HostSuspension.host_id == host_id, HostSuspension.lifted_at.is_(None)))
+
+
+def suspend_host(actor: User, host: User, reason: str) -> HostSuspension:
+    """No offer of this host receives proposals, across all organizations, until lifted."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Give the reason."), errors)
+    if active_suspension(host.id):
+        raise Conflict(_l("This host is already suspended."))
+    suspension = HostSuspension(host_id=host.id, reason=reason, suspended_by_id=actor.id)
+    db.session.add(suspension)
+    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [False, True]}, reason)
+    db.session.commit()
+    return suspension
+
+
+def lift_suspension(actor: User, host: User, reason: str) -> HostSuspension:
+    if not actor.is_staff:
+        raise PermissionDenied()
+    suspension = active_suspension(host.id)
+    if suspension is None:
+        raise NotFound(_l("This host is not suspended."))
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000, required=True)
+    if errors:
+        raise ValidationFailed(_l("Give the reason."), errors)
+    suspension.lifted_reason, suspension.lifted_by_id, suspension.lifted_at = reason, actor.id, utcnow()
+    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [True, False]}, reason)
+    db.session.commit()
+    return suspension

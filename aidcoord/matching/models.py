@@ -1,0 +1,103 @@
+"""The queue (one mechanism for housing, jobs, ...) and the matches made from it."""
+import enum
+from datetime import datetime
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+
+
+class QueueKind(enum.Enum):
+    HOUSING = "housing"
+    JOBS = "jobs"
+
+
+class EntryState(enum.Enum):
+    """WAITING entries are in the queue; LEASED ones are with one coordinator until the lease ends;
+    PROPOSED ones wait for an answer; PLACED and CLOSED have left it."""
+
+    WAITING = "waiting"
+    LEASED = "leased"
+    PROPOSED = "proposed"
+    PLACED = "placed"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        return {"waiting": _l("Waiting"), "leased": _l("Being matched"), "proposed": _l("Proposal sent"),
+                "placed": _l("Placed"), "closed": _l("Closed")}[self.value]
+
+
+class QueueEntry(db.Model):
+    __tablename__ = "queue_entries"
+    __table_args__ = (
+        UniqueConstraint("kind", "subject_id", name="uq_queue_entries_subject"),
+        Index("ix_queue_entries_order", "kind", "state", "priority", "joined_at"),
+        CheckConstraint("(state = 'leased') = (leased_by_id IS NOT NULL)", name="lease_has_holder"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[QueueKind] = mapped_column(enum_column_type(QueueKind))
+    subject_id: Mapped[int]  # the household (housing) or job seeker (jobs)
+    priority: Mapped[int]
+    # Never changes: a declined or expired proposal puts the entry back in its original place.
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state: Mapped[EntryState] = mapped_column(enum_column_type(EntryState), default=EntryState.WAITING)
+    leased_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    lease_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class MatchState(enum.Enum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    MOVED_IN = "moved_in"
+    ENDED = "ended"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+    @property
+    def label(self):
+        return {"proposed": _l("Proposed"), "accepted": _l("Accepted"), "moved_in": _l("Moved in"),
+                "ended": _l("Ended"), "declined": _l("Declined"), "expired": _l("Expired")}[self.value]
+
+
+# States in which the match holds capacity (beds, positions).
+HOLDING_STATES = (MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.MOVED_IN)
+
+
+class Match(db.Model):
+    __tablename__ = "matches"
+    __table_args__ = (CheckConstraint("people > 0 AND held >= people", name="holds_enough"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[QueueKind] = mapped_column(enum_column_type(QueueKind))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id"), index=True)
+    offer_id: Mapped[int] = mapped_column(index=True)  # housing offer or job listing, by kind
+    people: Mapped[int]
+    held: Mapped[int]  # capacity units held: beds (a whole dwelling holds all of them) or positions
+    state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState), default=MatchState.PROPOSED, index=True)
+    score: Mapped[int] = mapped_column(default=0)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    entry: Mapped[QueueEntry] = relationship(lazy="joined")
+    steps: Mapped[list["MatchStep"]] = relationship(order_by="MatchStep.id", lazy="selectin")
+
+
+class MatchStep(db.Model):
+    """Every step of a match: who, when, to which state, why."""
+
+    __tablename__ = "match_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,117 @@
+"""The queue: most vulnerable first, then earliest; leases so two coordinators never take the same entry.
+
+Taking an entry is one conditional UPDATE (state still available, checked in the WHERE clause) and its
+row count, which holds on SQLite's single writer as on PostgreSQL; on PostgreSQL the candidate rows
+are also read with FOR UPDATE SKIP LOCKED so that concurrent coordinators skip each other's picks.
+"""
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select, update
+
+from aidcoord.accounts.models import User
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict, NotFound, PermissionDenied
+from aidcoord.extensions import db
+from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+
+OPEN_STATES = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
+QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
+ATTEMPTS = 5
+
+
+def enqueue(kind: QueueKind, subject_id: int, priority: int) -> QueueEntry:
+    """Add to the queue (in the caller's transaction); the join time is kept for good."""
+    entry = QueueEntry(kind=kind, subject_id=subject_id, priority=priority, state=EntryState.WAITING)
+    db.session.add(entry)
+    return entry
+
+
+def entry_for(kind: QueueKind, subject_id: int) -> QueueEntry:
+    entry = db.session.scalar(select(QueueEntry).where(QueueEntry.kind == kind, QueueEntry.subject_id == subject_id))
+    if entry is None:
+        raise NotFound(_l("Not in the queue."))
+    return entry
+
+
+def get_entry(entry_id: int) -> QueueEntry:
+    entry = db.session.get(QueueEntry, entry_id)
+    if entry is None:
+        raise NotFound(_l("No such queue entry."))
+    return entry
+
+
+def set_priority(kind: QueueKind, subject_id: int, priority: int) -> None:
+    entry_for(kind, subject_id).priority = priority
+
+
+def close(entry: QueueEntry) -> None:
+    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.CLOSED, None, None
+
+
+def _available(now: datetime):
+    """Waiting, or leased by someone whose lease has run out."""
+    return (QueueEntry.state == EntryState.WAITING) | (
+        (QueueEntry.state == EntryState.LEASED) & (QueueEntry.lease_expires_at < now))
+
+
+def take_next(coordinator: User, kind: QueueKind, restrict=None) -> QueueEntry | None:
+    """Lease the top available entry to `coordinator`; None when the queue is empty.
+    `restrict(query)` may narrow the candidates (filters by region, size, ...)."""
+    if not coordinator.is_staff:
+        raise PermissionDenied()
+    for _attempt in range(ATTEMPTS):
+        now = utcnow()
+        query = select(QueueEntry.id).where(QueueEntry.kind == kind, _available(now)).order_by(*QUEUE_ORDER).limit(1)
+        if restrict is not None:
+            query = restrict(query)
+        if db.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=QueueEntry)
+        entry_id = db.session.scalar(query)
+        if entry_id is None:
+            db.session.rollback()
+            return None
+        lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
+        taken = db.session.execute(
+            update(QueueEntry).where(QueueEntry.id == entry_id, _available(now))
+            .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until),
+            execution_options={"synchronize_session": False})
+        if taken.rowcount == 1:
+            db.session.commit()
+            entry = db.session.get(QueueEntry, entry_id)
+            db.session.refresh(entry)
+            return entry
+        db.session.rollback()  # another coordinator took it between our read and our write: try the next
+    raise Conflict(_l("The queue is busy; please try again."))
+
+
+def holds_lease(user: User, entry: QueueEntry) -> bool:
+    return (entry.state is EntryState.LEASED and entry.leased_by_id == user.id
+            and entry.lease_expires_at is not None and entry.lease_expires_at > utcnow())
+
+
+def release(coordinator: User, entry: QueueEntry) -> None:
+    """Give the entry back to the queue, in its original place."""
+    if not holds_lease(coordinator, entry):
+        raise Conflict(_l("You do not hold this entry."))
+    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.WAITING, None, None
+    db.session.commit()
+
+
+def return_to_queue(entry: QueueEntry) -> None:
+    """After a declined or expired proposal: same priority, same join time (in the caller's transaction)."""
+    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.WAITING, None, None
+
+
+def browse_query(kind: QueueKind, restrict=None) -> Select:
+    query = select(QueueEntry).where(QueueEntry.kind == kind, QueueEntry.state.in_(OPEN_STATES)).order_by(*QUEUE_ORDER)
+    return restrict(query) if restrict is not None else query
+
+
+def browse(viewer: User, kind: QueueKind, restrict=None, page: int = 1, per_page: int | None = None) -> Page:
+    """The open queue in order (coordinators only)."""
+    if not viewer.is_staff:
+        raise PermissionDenied()
+    return paginate(browse_query(kind, restrict), page, per_page)

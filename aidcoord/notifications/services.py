@@ -1,0 +1,55 @@
+"""Writing to the outbox (inside the caller's transaction) and sending it by SMTP."""
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import select
+
+from aidcoord.accounts.models import User
+from aidcoord.common.types import utcnow
+from aidcoord.extensions import db
+from aidcoord.notifications.models import OutboxMessage
+
+MAX_ATTEMPTS = 5
+
+
+def notify(recipient: User, topic: str, subject: str, body: str, link: str = "") -> OutboxMessage:
+    """Queue a message; it is committed with the change it announces, or not at all."""
+    message = OutboxMessage(recipient_id=recipient.id, topic=topic, subject=str(subject), body=str(body), link=link)
+    db.session.add(message)
+    return message
+
+
+def pending(limit: int = 100) -> list[OutboxMessage]:
+    query = (select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+             .order_by(OutboxMessage.id).limit(limit))
+    return list(db.session.scalars(query))
+
+
+def send_pending() -> tuple[int, int]:
+    """Send queued messages through the configured SMTP server; returns (sent, failed)."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        raise RuntimeError("MAIL_SERVER is not configured; messages stay in the outbox")
+    sent = failed = 0
+    with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=30) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        for message in pending():
+            recipient = db.session.get(User, message.recipient_id)
+            email = EmailMessage()
+            email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], recipient.email, message.subject
+            email.set_content(f"{message.body}\n\n{config.get('PUBLIC_URL', '')}{message.link}")
+            message.attempts += 1
+            try:
+                smtp.send_message(email)
+            except smtplib.SMTPException as error:
+                message.last_error = str(error)[:500]
+                failed += 1
+            else:
+                message.sent_at = utcnow()
+                sent += 1
+            db.session.commit()
+    return sent, failed
