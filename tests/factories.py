@@ -8,6 +8,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.passwords import hash_password
 from aidcoord.extensions import db
+from aidcoord.housing.models import HousingOffer, VettingState
 from aidcoord.needs.models import Need, NeedState, Unit, Urgency
 from aidcoord.organizations.models import (
     Membership, Organization, OrganizationKind, OrganizationRegion, OrganizationSector, Sector, VerificationState,
@@ -82,3 +83,20 @@ class NeedFactory(BaseFactory):
     needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
     state = NeedState.OPEN
     created_by = factory.SubFactory(UserFactory)
+
+
+class HousingOfferFactory(BaseFactory):
+    class Meta:
+        model = HousingOffer
+
+    host = factory.SubFactory(UserFactory, roles=["host"])
+    region = "AM-SU"
+    locality = "Goris"
+    address = factory.Sequence(lambda n: f"{n} Mesrop Mashtots St, Goris")
+    beds = 4
+    free_beds = factory.LazyAttribute(lambda offer: offer.beds)
+    rooms = 2
+    available_from = factory.LazyFunction(date.today)
+    vetting_state = VettingState.VERIFIED
+    languages = factory.LazyFunction(lambda: ["hy", "ru"])
+    created_by = factory.SelfAttribute("host")

@@ -1,5 +1,4 @@
 """Housing as a kind of match: households take beds in offers."""
-from flask import url_for
 from sqlalchemy import case, not_, select, update
 
 from aidcoord.accounts.models import User
@@ -69,7 +68,7 @@ class HousingKind:
         return [db.session.get(User, household.user_id)] if household.user_id else []
 
     def link(self, match) -> str:
-        return url_for("housing.match_detail", match_id=match.id)
+        return f"/housing/matches/{match.id}"  # a path, not url_for: the CLI has no request
 
 
 register(QueueKind.HOUSING, HousingKind())

@@ -70,6 +70,7 @@ class HousingOffer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     host: Mapped[Optional[User]] = relationship(foreign_keys=[host_id], lazy="joined")
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
 
     @property
