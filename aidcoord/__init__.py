@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.accounts import views as accounts_views
     from aidcoord.extensions import api, csrf
     from aidcoord.main import views as main_views
+    from aidcoord.housing import api as housing_api
     from aidcoord.needs import api as needs_api
     from aidcoord.needs import views as needs_views
     from aidcoord.pledges import api as pledges_api
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
-                          pledges_api.rates_blp):
+                          pledges_api.rates_blp, housing_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.

@@ -20,6 +20,8 @@ class Candidate:
 def violations(household: Household, offer: HousingOffer, today: date | None = None) -> list:
     """Every hard constraint the offer breaks for the household (empty: it fits)."""
     broken = []
+    if not household.consent_to_share:
+        broken.append(_l("the household has not consented to share its details with a host"))
     start = max(household.needed_from, today or date.today())
     if offer.vetting_state is not VettingState.VERIFIED:
         broken.append(_l("the offer is not verified"))

@@ -72,3 +72,17 @@ class HousingKind:
 
 
 register(QueueKind.HOUSING, HousingKind())
+
+
+def household_of(entry) -> Household:
+    return db.session.get(Household, entry.subject_id)
+
+
+def propose_offer(coordinator: User, entry, offer_id: int):
+    """Propose with the engine's score and reasons attached, for the host and the record."""
+    from aidcoord.matching import services as matches
+
+    household = household_of(entry)
+    offer = HousingKind().offer(offer_id)
+    fit = engine.preference_score(household, offer)
+    return matches.propose(coordinator, entry, offer_id, score=fit.score, reasons=fit.reasons)

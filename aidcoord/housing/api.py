@@ -1,0 +1,276 @@
+"""JSON API for housing: offers, households, the queue, matches, host suspensions."""
+from flask_login import login_required
+from sqlalchemy import String, cast
+
+from aidcoord.accounts import services as accounts
+from aidcoord.accounts.models import Role
+from aidcoord.common.api import Blueprint
+from aidcoord.common.pagination import envelope
+from aidcoord.common.permissions import actor, roles_required
+from aidcoord.housing import engine, households, offers, privacy
+from aidcoord.housing import matching as housing_matching
+from aidcoord.housing.models import Household, VettingState
+from aidcoord.housing.schemas import (
+    CandidateSchema, DuplicateSchema, HouseholdInputSchema, HouseholdSchema, MatchListItemSchema, MatchSchema, OfferArgsSchema,
+    OfferInputSchema, OfferPageSchema, OfferSchema, OfferUpdateSchema, PrioritySchema, ProposeSchema,
+    QueueArgsSchema, QueueEntrySchema, QueuePageSchema, ReasonSchema, RequiredReasonSchema, VetSchema,
+)
+from aidcoord.matching import queue, services as matches
+from aidcoord.matching.models import QueueEntry, QueueKind
+
+blp = Blueprint("housing_api", __name__, url_prefix="/api/v1/housing",
+                description="Housing offers, household requests, the queue and matches.")
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+# ---- offers ----------------------------------------------------------------------------------
+
+@blp.route("/offers")
+@login_required
+@blp.arguments(OfferArgsSchema, location="query")
+@blp.response(200, OfferPageSchema)
+def list_offers(args):
+    """Hosts see their own offers (and their organizations'); coordinators all."""
+    filters = offers.OfferFilters(region=args.get("region"), min_free_beds=args.get("min_free_beds"),
+                                  vetting_state=VettingState(args["vetting_state"]) if args.get("vetting_state") else None,
+                                  mine=args["mine"])
+    return envelope(offers.list_offers(actor(), filters, args["page"], args["per_page"]))
+
+
+@blp.route("/offers", methods=["POST"])
+@login_required
+@blp.arguments(OfferInputSchema)
+@blp.response(201, OfferSchema)
+def create_offer(data):
+    return offers.create_offer(actor(), data, organization_id=data.pop("organization_id", None))
+
+
+@blp.route("/offers/<id:offer_id>")
+@login_required
+@blp.response(200, OfferSchema)
+def get_offer(offer_id):
+    return offers.get_offer(actor(), offer_id)
+
+
+@blp.route("/offers/<id:offer_id>", methods=["PATCH"])
+@login_required
+@blp.arguments(OfferUpdateSchema)
+@blp.response(200, OfferSchema)
+def update_offer(data, offer_id):
+    return offers.update_offer(actor(), offers.get_offer(actor(), offer_id), data)
+
+
+@blp.route("/offers/<id:offer_id>/vet", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(VetSchema)
+@blp.response(200, OfferSchema)
+def vet_offer(data, offer_id):
+    """A coordinator verifies (saying how it was checked) or rejects."""
+    offer = offers.get_offer(actor(), offer_id)
+    return offers.vet_offer(actor(), offer, VettingState(data["decision"]), data["note"])
+
+
+@blp.route("/offers/<id:offer_id>/withdraw", methods=["POST"])
+@login_required
+@blp.arguments(ReasonSchema)
+@blp.response(200, OfferSchema)
+def withdraw_offer(data, offer_id):
+    return offers.withdraw_offer(actor(), offers.get_offer(actor(), offer_id), data.get("reason", ""))
+
+
+# ---- households ------------------------------------------------------------------------------
+
+def household_detail(household: Household) -> Household:
+    household.contact = households.contact_details(actor(), household)
+    household.queue_state = queue.entry_for(QueueKind.HOUSING, household.id).state.value
+    return household
+
+
+@blp.route("/households", methods=["POST"])
+@login_required
+@blp.arguments(HouseholdInputSchema)
+@blp.response(201, HouseholdSchema)
+def register_household(data):
+    """Register a household (coordinators, caseworkers, or the household itself with for_self)."""
+    household = households.register_household(actor(), data, organization_id=data.pop("organization_id", None),
+                                              for_self=data.pop("for_self", False))
+    return household_detail(household)
+
+
+@blp.route("/households/<id:household_id>")
+@login_required
+@blp.response(200, HouseholdSchema)
+def get_household(household_id):
+    """The household with its contact, for coordinators, its caseworkers and itself (the view is recorded)."""
+    return household_detail(households.get_household(actor(), household_id))
+
+
+@blp.route("/households/<id:household_id>/priority", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(PrioritySchema)
+@blp.response(200, HouseholdSchema)
+def raise_priority(data, household_id):
+    household = households.get_household(actor(), household_id)
+    return household_detail(households.raise_priority(actor(), household, data["points"], data["reason"]))
+
+
+@blp.route("/households/<id:household_id>/duplicate", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(DuplicateSchema)
+@blp.response(200, HouseholdSchema)
+def resolve_duplicate(data, household_id):
+    """Merge into the earlier request (which keeps its place) or keep both."""
+    household = households.get_household(actor(), household_id)
+    return household_detail(households.resolve_duplicate(actor(), household, data["merge"]))
+
+
+# ---- the queue -------------------------------------------------------------------------------
+
+def queue_filter(args):
+    def restrict(query):
+        if not ({"region", "size", "min_priority"} & set(args)):
+            return query
+        query = query.join(Household, Household.id == QueueEntry.subject_id)
+        if args.get("region"):
+            query = query.where(cast(Household.preferred_regions, String).contains(f'"{args["region"].upper()}"'))
+        if args.get("size"):
+            query = query.where(Household.size == args["size"])
+        if args.get("min_priority") is not None:
+            query = query.where(QueueEntry.priority >= args["min_priority"])
+        return query
+    return restrict
+
+
+def with_household(entry: QueueEntry) -> QueueEntry:
+    entry.household = housing_matching.household_of(entry)
+    return entry
+
+
+@blp.route("/queue")
+@roles_required(*STAFF)
+@blp.arguments(QueueArgsSchema, location="query")
+@blp.response(200, QueuePageSchema)
+def browse_queue(args):
+    """The open queue in order: priority, then time of joining. No contact details."""
+    matches.expire_overdue()
+    page = queue.browse(actor(), QueueKind.HOUSING, queue_filter(args), args["page"], args["per_page"])
+    page.items = [with_household(entry) for entry in page.items]
+    return envelope(page)
+
+
+@blp.route("/queue/take", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(QueueArgsSchema, location="query")
+@blp.response(200, QueueEntrySchema)
+@blp.alt_response(204, description="The queue is empty")
+def take_next(args):
+    """Lease the top entry for QUEUE_LEASE_MINUTES; no other coordinator gets it meanwhile."""
+    matches.expire_overdue()
+    entry = queue.take_next(actor(), QueueKind.HOUSING, queue_filter(args))
+    if entry is None:
+        return "", 204
+    return with_household(entry)
+
+
+@blp.route("/queue/<id:entry_id>/release", methods=["POST"])
+@roles_required(*STAFF)
+@blp.response(204)
+def release(entry_id):
+    queue.release(actor(), queue.get_entry(entry_id))
+
+
+@blp.route("/queue/<id:entry_id>/candidates")
+@roles_required(*STAFF)
+@blp.response(200, CandidateSchema(many=True))
+def candidates(entry_id):
+    """Compatible verified offers, best first, each with its reasons."""
+    entry = queue.get_entry(entry_id)
+    return engine.candidates(housing_matching.household_of(entry))
+
+
+# ---- matches ---------------------------------------------------------------------------------
+
+def match_body(match):
+    view = privacy.match_view(actor(), match)
+    match.household = view["household"]
+    match.household_contact = view["household_contact"]
+    match.offer_address = view["offer_address"]
+    return match
+
+
+@blp.route("/matches", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(ProposeSchema)
+@blp.response(201, MatchSchema)
+def propose(data):
+    """Propose an offer for the entry you hold; its beds are taken at once."""
+    return match_body(housing_matching.propose_offer(actor(), queue.get_entry(data["entry_id"]), data["offer_id"]))
+
+
+@blp.route("/matches")
+@login_required
+@blp.response(200, MatchListItemSchema(many=True))
+def my_matches():
+    """Proposals and placements in the offers you answer for."""
+    return matches.matches_for_answerer(actor(), QueueKind.HOUSING)
+
+
+@blp.route("/matches/<id:match_id>")
+@login_required
+@blp.response(200, MatchSchema)
+def get_match(match_id):
+    return match_body(matches.get_match(match_id))
+
+
+@blp.route("/matches/<id:match_id>/accept", methods=["POST"])
+@login_required
+@blp.response(200, MatchSchema)
+def accept(match_id):
+    return match_body(matches.accept(actor(), _visible_match(match_id)))
+
+
+@blp.route("/matches/<id:match_id>/decline", methods=["POST"])
+@login_required
+@blp.arguments(RequiredReasonSchema)
+@blp.response(200, MatchSchema)
+def decline(data, match_id):
+    return match_body(matches.decline(actor(), _visible_match(match_id), data["reason"]))
+
+
+@blp.route("/matches/<id:match_id>/move-in", methods=["POST"])
+@login_required
+@blp.response(200, MatchSchema)
+def move_in(match_id):
+    return match_body(matches.move_in(actor(), _visible_match(match_id)))
+
+
+@blp.route("/matches/<id:match_id>/end", methods=["POST"])
+@login_required
+@blp.arguments(ReasonSchema)
+@blp.response(200, MatchSchema)
+def end(data, match_id):
+    return match_body(matches.end(actor(), _visible_match(match_id), data.get("reason", "")))
+
+
+def _visible_match(match_id):
+    match = matches.get_match(match_id)
+    privacy.match_view(actor(), match)  # 404 for people with no part in it
+    return match
+
+
+# ---- host suspensions ------------------------------------------------------------------------
+
+@blp.route("/hosts/<id:user_id>/suspend", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(RequiredReasonSchema)
+@blp.response(204)
+def suspend_host(data, user_id):
+    offers.suspend_host(actor(), accounts.get_user(user_id), data["reason"])
+
+
+@blp.route("/hosts/<id:user_id>/lift-suspension", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(RequiredReasonSchema)
+@blp.response(204)
+def lift_suspension(data, user_id):
+    offers.lift_suspension(actor(), accounts.get_user(user_id), data["reason"])

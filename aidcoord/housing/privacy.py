@@ -1,0 +1,36 @@
+"""Who sees what of a match: the host learns the household's name and phone only after accepting, the
+household the address only after acceptance; coordinators and caseworkers see what they need. Every
+view of contact details is recorded."""
+from aidcoord.accounts.models import User
+from aidcoord.audit import services as audit
+from aidcoord.errors import NotFound
+from aidcoord.housing import households
+from aidcoord.housing.models import Household
+from aidcoord.matching import services as matches
+from aidcoord.matching.models import Match, MatchState
+
+REVEALED_STATES = (MatchState.ACCEPTED, MatchState.MOVED_IN)
+
+
+def can_view_match(user: User | None, match: Match, household: Household) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or matches.is_answerer(user, match) or households.is_involved_staff(user, household)
+
+
+def match_view(viewer: User, match: Match) -> dict:
+    """The match as this viewer may see it."""
+    household = matches.kinds.of(match.kind).subject(match.entry.subject_id)
+    offer = matches.kinds.of(match.kind).offer(match.offer_id)
+    if not can_view_match(viewer, match, household):
+        raise NotFound()
+    is_host_side = matches.is_answerer(viewer, match)
+    contact = None
+    if viewer.is_staff or households.is_involved_staff(viewer, household) or (
+            is_host_side and match.state in REVEALED_STATES):
+        contact = {"name": household.contact_name, "phone": household.contact_phone}
+        audit.record_personal_data_view(viewer, households.ENTITY, household.id, ["contact_name", "contact_phone"])
+    address = offer.address if (viewer.is_staff or is_host_side or match.state in REVEALED_STATES) else None
+    return {"match": match, "household": household, "offer": offer, "household_contact": contact,
+            "offer_address": address, "is_host_side": is_host_side}
+

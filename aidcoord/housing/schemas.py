@@ -1,0 +1,230 @@
+"""API shapes for housing offers, households, the queue and matches. Household contact details never
+appear in a list; the detail shows them only to those who may see them."""
+import marshmallow as ma
+
+from aidcoord.common.pagination import PageArgsSchema, page_schema
+from aidcoord.common.schemas import enum_values, text
+from aidcoord.housing.models import VettingState
+
+LANGS = {"description": "ISO 639-1 codes, e.g. [\"hy\", \"ru\"]"}
+
+
+class OfferInputSchema(ma.Schema):
+    organization_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+                                        metadata={"description": "Offer on behalf of this verified organization"})
+    region = text(10, required=True)
+    locality = text(200, allow_none=True)
+    address = text(500, required=True, metadata={"description": "Private until a household is accepted"})
+    beds = ma.fields.Integer(required=True, strict=True)
+    rooms = ma.fields.Integer(strict=True, allow_none=True)
+    whole_dwelling = ma.fields.Boolean()
+    available_from = ma.fields.Date(required=True)
+    available_until = ma.fields.Date(allow_none=True)
+    max_stay_days = ma.fields.Integer(strict=True, allow_none=True)
+    rent_amount = ma.fields.Decimal(allow_none=True, allow_nan=False)
+    rent_currency = text(3, allow_none=True)
+    utilities_included = ma.fields.Boolean()
+    meals_included = ma.fields.Boolean()
+    step_free = ma.fields.Boolean()
+    pets_accepted = ma.fields.Boolean()
+    children_welcome = ma.fields.Boolean()
+    languages = ma.fields.List(text(2), validate=ma.validate.Length(max=20), metadata=LANGS)
+    notes = text(5000, allow_none=True)
+    external_ref = text(100, allow_none=True)
+
+
+class OfferUpdateSchema(OfferInputSchema):
+    class Meta:
+        exclude = ("organization_id",)
+
+    def __init__(self, **kwargs):
+        super().__init__(partial=True, **kwargs)
+
+
+class OfferSchema(ma.Schema):
+    id = ma.fields.Integer()
+    host_id = ma.fields.Integer(allow_none=True)
+    organization_id = ma.fields.Integer(allow_none=True)
+    region = ma.fields.String()
+    locality = ma.fields.String()
+    address = ma.fields.String()
+    beds = ma.fields.Integer()
+    free_beds = ma.fields.Integer()
+    rooms = ma.fields.Integer()
+    whole_dwelling = ma.fields.Boolean()
+    available_from = ma.fields.Date()
+    available_until = ma.fields.Date(allow_none=True)
+    max_stay_days = ma.fields.Integer(allow_none=True)
+    rent = ma.fields.Decimal(as_string=True, allow_none=True)
+    rent_currency = ma.fields.String(allow_none=True)
+    utilities_included = ma.fields.Boolean()
+    meals_included = ma.fields.Boolean()
+    step_free = ma.fields.Boolean()
+    pets_accepted = ma.fields.Boolean()
+    children_welcome = ma.fields.Boolean()
+    languages = ma.fields.List(ma.fields.String())
+    notes = ma.fields.String()
+    vetting_state = ma.fields.Function(lambda offer: offer.vetting_state.value)
+    vetting_note = ma.fields.String(allow_none=True)
+    external_ref = ma.fields.String(allow_none=True)
+
+
+OfferPageSchema = page_schema(OfferSchema)
+
+
+class OfferArgsSchema(PageArgsSchema):
+    region = text(10)
+    vetting_state = ma.fields.String(validate=enum_values(VettingState))
+    min_free_beds = ma.fields.Integer(validate=ma.validate.Range(min=1, max=500))
+    mine = ma.fields.Boolean(load_default=False)
+
+
+class VetSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["verified", "rejected"]))
+    note = text(2000, required=True, min_length=1, metadata={"description": "How it was checked, or why not"})
+
+
+class ReasonSchema(ma.Schema):
+    reason = text(2000, load_default="")
+
+
+class RequiredReasonSchema(ma.Schema):
+    reason = text(2000, required=True, min_length=1)
+
+
+class HouseholdInputSchema(ma.Schema):
+    organization_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    for_self = ma.fields.Boolean(load_default=False, metadata={"description": "The household registers itself"})
+    contact_name = text(200, required=True)
+    contact_phone = text(40, required=True)
+    size = ma.fields.Integer(strict=True)
+    adults = ma.fields.Integer(required=True, strict=True)
+    children = ma.fields.Integer(strict=True)
+    children_under_5 = ma.fields.Integer(strict=True)
+    over_65 = ma.fields.Integer(strict=True)
+    disabled = ma.fields.Integer(strict=True)
+    single_caregiver = ma.fields.Boolean()
+    medical_needs = ma.fields.Boolean()
+    medical_note = text(5000, allow_none=True)
+    pets = ma.fields.Boolean()
+    step_free_needed = ma.fields.Boolean()
+    preferred_regions = ma.fields.List(text(10), validate=ma.validate.Length(max=50))
+    region_required = ma.fields.Boolean()
+    needed_from = ma.fields.Date()
+    stay_days = ma.fields.Integer(strict=True, allow_none=True)
+    languages = ma.fields.List(text(2), validate=ma.validate.Length(max=20), metadata=LANGS)
+    consent_to_share = ma.fields.Boolean(metadata={"description": "Required before any proposal"})
+    external_ref = text(100, allow_none=True)
+
+
+class HouseholdSummarySchema(ma.Schema):
+    """What a host may know before accepting: no name, no phone, no medical note."""
+
+    id = ma.fields.Integer()
+    size = ma.fields.Integer()
+    adults = ma.fields.Integer()
+    children = ma.fields.Integer()
+    children_under_5 = ma.fields.Integer()
+    over_65 = ma.fields.Integer()
+    disabled = ma.fields.Integer()
+    medical_needs = ma.fields.Boolean()
+    pets = ma.fields.Boolean()
+    step_free_needed = ma.fields.Boolean()
+    languages = ma.fields.List(ma.fields.String())
+    needed_from = ma.fields.Date()
+    stay_days = ma.fields.Integer(allow_none=True)
+
+
+class HouseholdSchema(HouseholdSummarySchema):
+    single_caregiver = ma.fields.Boolean()
+    preferred_regions = ma.fields.List(ma.fields.String())
+    region_required = ma.fields.Boolean()
+    consent_to_share = ma.fields.Boolean()
+    priority = ma.fields.Integer()
+    priority_reasons = ma.fields.List(ma.fields.List(ma.fields.Raw()))
+    possible_duplicate_of_id = ma.fields.Integer(allow_none=True)
+    merged_into_id = ma.fields.Integer(allow_none=True)
+    external_ref = ma.fields.String(allow_none=True)
+    queue_state = ma.fields.String()
+    contact = ma.fields.Dict(allow_none=True, metadata={"description": "Only for coordinators and the caseworker; each view is recorded"})
+
+
+class PrioritySchema(ma.Schema):
+    points = ma.fields.Integer(required=True, strict=True)
+    reason = text(2000, required=True, min_length=1)
+
+
+class DuplicateSchema(ma.Schema):
+    merge = ma.fields.Boolean(required=True)
+
+
+class QueueEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    subject_id = ma.fields.Integer(data_key="household_id")
+    priority = ma.fields.Integer()
+    joined_at = ma.fields.DateTime()
+    state = ma.fields.Function(lambda entry: entry.state.value)
+    leased_by_id = ma.fields.Integer(allow_none=True)
+    lease_expires_at = ma.fields.DateTime(allow_none=True)
+    household = ma.fields.Nested(HouseholdSummarySchema)
+
+
+QueuePageSchema = page_schema(QueueEntrySchema)
+
+
+class QueueArgsSchema(PageArgsSchema):
+    region = text(10, metadata={"description": "Households preferring this region"})
+    size = ma.fields.Integer(validate=ma.validate.Range(min=1, max=60))
+    min_priority = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+
+
+class CandidateOfferSchema(OfferSchema):
+    """An offer as a coordinator weighs it: the address is not needed for that."""
+
+    class Meta:
+        exclude = ("address",)
+
+
+class CandidateSchema(ma.Schema):
+    offer = ma.fields.Nested(CandidateOfferSchema)
+    score = ma.fields.Integer()
+    reasons = ma.fields.List(ma.fields.String())
+
+
+class ProposeSchema(ma.Schema):
+    entry_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    offer_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class MatchStepSchema(ma.Schema):
+    state = ma.fields.Function(lambda step: step.state.value)
+    actor_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    occurred_at = ma.fields.DateTime()
+
+
+class MatchSchema(ma.Schema):
+    id = ma.fields.Integer()
+    entry_id = ma.fields.Integer()
+    offer_id = ma.fields.Integer()
+    people = ma.fields.Integer()
+    state = ma.fields.Function(lambda match: match.state.value)
+    score = ma.fields.Integer()
+    reasons = ma.fields.List(ma.fields.String())
+    expires_at = ma.fields.DateTime()
+    decline_reason = ma.fields.String(allow_none=True)
+    steps = ma.fields.List(ma.fields.Nested(MatchStepSchema))
+    household = ma.fields.Nested(HouseholdSummarySchema)
+    household_contact = ma.fields.Dict(allow_none=True, metadata={
+        "description": "Name and phone: for the host only after acceptance; each view is recorded"})
+    offer_address = ma.fields.String(allow_none=True, metadata={
+        "description": "For the household only after acceptance"})
+
+
+class MatchListItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    entry_id = ma.fields.Integer()
+    offer_id = ma.fields.Integer()
+    people = ma.fields.Integer()
+    state = ma.fields.Function(lambda match: match.state.value)
+    expires_at = ma.fields.DateTime()
