@@ -1,4 +1,5 @@
 """JSON API for housing: offers, households, the queue, matches, host suspensions."""
+from flask import Response
 from flask_login import login_required
 from sqlalchemy import String, cast
 
@@ -168,7 +169,7 @@ def take_next(args):
     matches.expire_overdue()
     entry = queue.take_next(actor(), QueueKind.HOUSING, queue_filter(args))
     if entry is None:
-        return "", 204
+        return Response(status=204)
     return with_household(entry)
 
 
