@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.extensions import api, csrf
     from aidcoord.main import views as main_views
     from aidcoord.housing import api as housing_api
+    from aidcoord.housing import views as housing_views
     from aidcoord.needs import api as needs_api
     from aidcoord.needs import views as needs_views
     from aidcoord.pledges import api as pledges_api
@@ -82,7 +83,8 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.organizations import api as organizations_api
     from aidcoord.organizations import views as organizations_views
 
-    for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp):
+    for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
+                      housing_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
                           pledges_api.rates_blp, housing_api.blp):

@@ -133,7 +133,34 @@ def import_needs_command(organization_id, as_email, commit, csv_file):
     click.echo(f"imported {len(needs)} needs")
 
 
+
+match_cli = AppGroup("match", help="The matching queue.")
+outbox_cli = AppGroup("outbox", help="Notifications waiting to be sent.")
+
+
+@match_cli.command("expire")
+def expire_command():
+    """Expire unanswered proposals (run it every few minutes from cron)."""
+    from aidcoord.matching.services import expire_overdue
+
+    click.echo(f"expired {expire_overdue()} proposals")
+
+
+@outbox_cli.command("send")
+def send_outbox_command():
+    """Send queued notifications through the SMTP server in MAIL_SERVER."""
+    from aidcoord.notifications.services import send_pending
+
+    try:
+        sent, failed = send_pending()
+    except (RuntimeError, OSError) as error:
+        raise click.ClickException(str(error))
+    click.echo(f"sent {sent}, failed {failed}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(needs_cli)
+    app.cli.add_command(match_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo_command)

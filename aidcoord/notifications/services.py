@@ -32,6 +32,8 @@ def send_pending() -> tuple[int, int]:
     if not config.get("MAIL_SERVER"):
         raise RuntimeError("MAIL_SERVER is not configured; messages stay in the outbox")
     sent = failed = 0
+    if not pending(limit=1):
+        return sent, failed
     with smtplib.SMTP(config["MAIL_SERVER"], config.get("MAIL_PORT", 25), timeout=30) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()

@@ -1,0 +1,218 @@
+"""Housing pages: offers, vetting, household registration, the queue, proposals and placements."""
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from aidcoord.accounts.forms import ConfirmForm
+from aidcoord.accounts.models import Role
+from aidcoord.common.forms import show_service_errors
+from aidcoord.common.permissions import actor, roles_required
+from aidcoord.errors import DomainError, ValidationFailed
+from aidcoord.housing import engine, forms, households, offers, privacy
+from aidcoord.housing import matching as housing_matching
+from aidcoord.housing.models import VettingState
+from aidcoord.matching import queue, services as matches
+from aidcoord.matching.models import QueueKind
+
+bp = Blueprint("housing", __name__, url_prefix="/housing")
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.route("/offers")
+@login_required
+def list_offers():
+    state = request.args.get("state", "")
+    filters = offers.OfferFilters(vetting_state=VettingState(state) if state in {s.value for s in VettingState} else None)
+    page = offers.list_offers(current_user, filters, max(1, min(request.args.get("page", 1, type=int), 100_000)))
+    return render_template("housing/offers.html", page=page, states=VettingState, state=state,
+                           proposals=matches.matches_for_answerer(current_user, QueueKind.HOUSING))
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@login_required
+def new_offer():
+    form = forms.OfferForm(available_from=date.today())
+    if form.validate_on_submit():
+        try:
+            offer = offers.create_offer(actor(), form.service_data(),
+                                        organization_id=request.args.get("organization_id", type=int))
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("Thank you. A coordinator will check the offer before proposing anyone."), "success")
+            return redirect(url_for("housing.offer_detail", offer_id=offer.id))
+    return render_template("housing/offer_form.html", form=form, offer=None)
+
+
+@bp.route("/offers/<id:offer_id>")
+@login_required
+def offer_detail(offer_id):
+    offer = offers.get_offer(actor(), offer_id)
+    return render_template("housing/offer_detail.html", offer=offer, vet_form=forms.VetForm(),
+                           withdraw_form=forms.ReasonForm(),
+                           placements=matches.holding_matches(QueueKind.HOUSING, offer.id))
+
+
+@bp.route("/offers/<id:offer_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_offer(offer_id):
+    offer = offers.get_offer(actor(), offer_id)
+    form = forms.OfferForm(obj=offer)
+    if request.method == "GET":
+        form.languages.data = " ".join(offer.languages)
+        form.rent_amount.data = offer.rent
+    if form.validate_on_submit():
+        try:
+            offers.update_offer(actor(), offer, form.service_data())
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("housing.offer_detail", offer_id=offer.id))
+    return render_template("housing/offer_form.html", form=form, offer=offer)
+
+
+@bp.route("/offers/<id:offer_id>/vet", methods=["POST"])
+@roles_required(*STAFF)
+def vet_offer(offer_id):
+    offer = offers.get_offer(actor(), offer_id)
+    form = forms.VetForm()
+    if form.validate_on_submit():
+        offers.vet_offer(actor(), offer, VettingState(form.decision.data), form.note.data)
+        flash(_("The decision is recorded."), "success")
+    else:
+        flash(_("Say how the offer was checked, or why it is rejected."), "error")
+    return redirect(url_for("housing.offer_detail", offer_id=offer.id))
+
+
+@bp.route("/offers/<id:offer_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw_offer(offer_id):
+    offer = offers.get_offer(actor(), offer_id)
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            offers.withdraw_offer(actor(), offer, form.reason.data)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The offer is withdrawn."), "success")
+    return redirect(url_for("housing.offer_detail", offer_id=offer.id))
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@login_required
+def register_household():
+    form = forms.HouseholdForm(needed_from=date.today())
+    for_self = not households.can_register_for_others(current_user)
+    if form.validate_on_submit():
+        try:
+            household = households.register_household(actor(), form.service_data(), for_self=for_self)
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            if household.possible_duplicate_of_id:
+                flash(_("Registered. A similar open request exists; a coordinator will check whether they are the same."),
+                      "error")
+            else:
+                flash(_("The household is registered and in the queue."), "success")
+            return redirect(url_for("housing.household_detail", household_id=household.id))
+    return render_template("housing/household_form.html", form=form, for_self=for_self)
+
+
+@bp.route("/households/<id:household_id>")
+@login_required
+def household_detail(household_id):
+    household = households.get_household(actor(), household_id)
+    return render_template("housing/household_detail.html", household=household,
+                           contact=households.contact_details(actor(), household),
+                           entry=queue.entry_for(QueueKind.HOUSING, household.id))
+
+
+@bp.route("/queue")
+@roles_required(*STAFF)
+def queue_page():
+    matches.expire_overdue()
+    page = queue.browse(current_user, QueueKind.HOUSING, None, max(1, min(request.args.get("page", 1, type=int), 100_000)))
+    rows = [(entry, housing_matching.household_of(entry)) for entry in page.items]
+    return render_template("housing/queue.html", page=page, rows=rows, confirm_form=ConfirmForm(),
+                           duplicates=households.households_needing_review())
+
+
+@bp.route("/queue/take", methods=["POST"])
+@roles_required(*STAFF)
+def take_next():
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("housing.queue_page"))
+    matches.expire_overdue()
+    entry = queue.take_next(actor(), QueueKind.HOUSING)
+    if entry is None:
+        flash(_("Nobody is waiting."), "success")
+        return redirect(url_for("housing.queue_page"))
+    return redirect(url_for("housing.entry_page", entry_id=entry.id))
+
+
+@bp.route("/queue/<id:entry_id>")
+@roles_required(*STAFF)
+def entry_page(entry_id):
+    entry = queue.get_entry(entry_id)
+    household = housing_matching.household_of(entry)
+    return render_template("housing/entry.html", entry=entry, household=household,
+                           holds=queue.holds_lease(current_user, entry), candidates=engine.candidates(household),
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/queue/<id:entry_id>/release", methods=["POST"])
+@roles_required(*STAFF)
+def release(entry_id):
+    if ConfirmForm().validate_on_submit():
+        queue.release(actor(), queue.get_entry(entry_id))
+        flash(_("The request is back in the queue, in its place."), "success")
+    return redirect(url_for("housing.queue_page"))
+
+
+@bp.route("/queue/<id:entry_id>/propose/<id:offer_id>", methods=["POST"])
+@roles_required(*STAFF)
+def propose(entry_id, offer_id):
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("housing.entry_page", entry_id=entry_id))
+    try:
+        match = housing_matching.propose_offer(actor(), queue.get_entry(entry_id), offer_id)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("housing.entry_page", entry_id=entry_id))
+    flash(_("Proposed. The host has %(hours)d hours to answer.", hours=current_app.config["PROPOSAL_ANSWER_HOURS"]),
+          "success")
+    return redirect(url_for("housing.match_detail", match_id=match.id))
+
+
+@bp.route("/matches/<id:match_id>")
+@login_required
+def match_detail(match_id):
+    view = privacy.match_view(current_user, matches.get_match(match_id))
+    return render_template("housing/match.html", reason_form=forms.ReasonForm(), confirm_form=ConfirmForm(), **view)
+
+
+@bp.route("/matches/<id:match_id>/<any(accept, decline, move_in, end):step>", methods=["POST"])
+@login_required
+def match_step(match_id, step):
+    match = matches.get_match(match_id)
+    privacy.match_view(current_user, match)  # 404 for people with no part in it
+    form = forms.ReasonForm()
+    if form.validate_on_submit():
+        try:
+            if step == "accept":
+                matches.accept(actor(), match)
+            elif step == "decline":
+                matches.decline(actor(), match, form.reason.data)
+            elif step == "move_in":
+                matches.move_in(actor(), match)
+            else:
+                matches.end(actor(), match, form.reason.data)
+        except (ValidationFailed, DomainError) as error:
+            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+        else:
+            flash(_("Recorded."), "success")
+    return redirect(url_for("housing.match_detail", match_id=match.id))

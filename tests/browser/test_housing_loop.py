@@ -1,0 +1,66 @@
+"""The whole housing loop in a browser: a host offers, a coordinator verifies, registers a family,
+takes it from the queue and proposes; the host accepts, sees the contact, confirms move-in; free beds follow."""
+from datetime import date
+
+import pytest
+
+from tests.browser.test_organization_flow import log_in
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.browser
+
+
+def log_out(page):
+    page.get_by_role("button", name="Log out").click()
+
+
+def test_offer_verify_take_propose_accept_move_in(page, live_server):
+    base = live_server
+    host = UserFactory(roles=["host"], name="Armen the host")
+    coordinator = UserFactory(roles=["coordinator"])
+
+    log_in(page, base, host.email)
+    page.goto(f"{base}/housing/offers/new")
+    page.get_by_label("Region").fill("AM-SU")
+    page.get_by_label("Town or village").fill("Goris")
+    page.get_by_label("Full address").fill("7 Syuniki St, Goris")
+    page.get_by_label("Beds").fill("5")
+    page.get_by_label("Available from").fill(date.today().isoformat())
+    page.get_by_label("Languages spoken").fill("hy ru")
+    page.get_by_role("button", name="Save offer").click()
+    assert "A coordinator will check the offer" in page.content()
+    offer_url = page.url
+    log_out(page)
+
+    log_in(page, base, coordinator.email)
+    page.goto(offer_url)
+    page.get_by_label("How was it checked, or why rejected?").fill("Visited on site; heating works")
+    page.get_by_role("button", name="Record decision").click()
+    assert "Verified" in page.content()
+    page.goto(f"{base}/housing/households/new")
+    page.get_by_label("Name of the head of household").fill("Gayane Sargsyan")
+    page.get_by_label("Phone", exact=True).fill("+374 93 555 111")
+    page.get_by_label("Adults", exact=True).fill("2")
+    page.get_by_label("Children", exact=True).fill("1")
+    page.get_by_label("of whom under 5").fill("1")
+    page.get_by_label("Preferred regions").fill("AM-SU")
+    page.get_by_label("The household agrees to share").check()
+    page.get_by_role("button", name="Register household").click()
+    assert "in the queue" in page.content()
+    page.goto(f"{base}/housing/queue")
+    page.get_by_role("button", name="Take next").click()
+    assert "Compatible offers" in page.content() and "in a preferred region" in page.content()
+    page.get_by_role("button", name="Propose").first.click()
+    assert "Proposed." in page.content()
+    log_out(page)
+
+    log_in(page, base, host.email)
+    page.goto(f"{base}/housing/offers")
+    page.get_by_role("link", name="3 people").click()
+    assert "Gayane" not in page.content() and "555" not in page.content()
+    page.get_by_role("button", name="Accept").click()
+    assert page.locator("#household-contact").inner_text() == "Gayane Sargsyan, +37493555111"
+    page.get_by_role("button", name="Confirm move-in").click()
+    assert page.locator("#match-state").inner_text() == "Moved in"
+    page.goto(offer_url)
+    assert page.locator("#free-beds").inner_text() == "2"
