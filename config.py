@@ -39,6 +39,7 @@ class Config:
     # Housing: how long a coordinator holds a queue entry, and how long a host has to answer.
     QUEUE_LEASE_MINUTES = 15
     PROPOSAL_ANSWER_HOURS = 48
+    WELFARE_CHECK_DAYS = (3, 30)  # check-ins after move-in
 
     MAIL_SENDER = "aidcoord <no-reply@localhost>"
 

@@ -4,6 +4,6 @@ from aidcoord.audit.models import AuditEvent  # noqa: F401
 from aidcoord.organizations.models import Membership, Organization, OrganizationRegion, OrganizationSector  # noqa: F401
 from aidcoord.needs.models import Need  # noqa: F401
 from aidcoord.pledges.models import Delivery, ExchangeRate, Pledge, PledgeTransition  # noqa: F401
-from aidcoord.housing.models import Household, HousingOffer, HostSuspension  # noqa: F401
+from aidcoord.housing.models import Household, HousingOffer, HostSuspension, Incident, WelfareCheck  # noqa: F401
 from aidcoord.matching.models import Match, MatchStep, QueueEntry  # noqa: F401
 from aidcoord.notifications.models import OutboxMessage  # noqa: F401

@@ -8,13 +8,14 @@ from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import actor, roles_required
-from aidcoord.housing import engine, households, offers, privacy
+from aidcoord.housing import engine, households, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import Household, VettingState
 from aidcoord.housing.schemas import (
     CandidateSchema, DuplicateSchema, HouseholdInputSchema, HouseholdSchema, MatchListItemSchema, MatchSchema, OfferArgsSchema,
     OfferInputSchema, OfferPageSchema, OfferSchema, OfferUpdateSchema, PrioritySchema, ProposeSchema,
     QueueArgsSchema, QueueEntrySchema, QueuePageSchema, ReasonSchema, RequiredReasonSchema, VetSchema,
+    IncidentInputSchema, IncidentReviewSchema, IncidentSchema, WelfareCheckSchema, WelfareInputSchema,
 )
 from aidcoord.matching import queue, services as matches
 from aidcoord.matching.models import QueueEntry, QueueKind
@@ -275,3 +276,47 @@ def suspend_host(data, user_id):
 @blp.response(204)
 def lift_suspension(data, user_id):
     offers.lift_suspension(actor(), accounts.get_user(user_id), data["reason"])
+
+
+# ---- safeguarding ----------------------------------------------------------------------------
+
+@blp.route("/welfare-checks")
+@roles_required(*STAFF)
+@blp.response(200, WelfareCheckSchema(many=True))
+def due_welfare_checks():
+    """Check-ins due today or missed (past due, no outcome)."""
+    return safeguarding.due_checks(actor())
+
+
+@blp.route("/welfare-checks/<id:check_id>", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(WelfareInputSchema)
+@blp.response(200, WelfareCheckSchema)
+def record_welfare_check(data, check_id):
+    return safeguarding.record_check(actor(), safeguarding.get_check(check_id), data["outcome"], data["note"])
+
+
+@blp.route("/matches/<id:match_id>/incidents", methods=["POST"])
+@login_required
+@blp.arguments(IncidentInputSchema)
+@blp.response(201, IncidentSchema)
+def report_incident(data, match_id):
+    """Anyone involved in the placement (household, host, coordinator) may report."""
+    return safeguarding.report_incident(actor(), matches.get_match(match_id), data["description"])
+
+
+@blp.route("/incidents")
+@roles_required(*STAFF)
+@blp.response(200, IncidentSchema(many=True))
+def open_incidents():
+    return safeguarding.open_incidents(actor())
+
+
+@blp.route("/incidents/<id:incident_id>/review", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(IncidentReviewSchema)
+@blp.response(200, IncidentSchema)
+def review_incident(data, incident_id):
+    """Review; optionally end the placement and suspend the host across all organizations."""
+    return safeguarding.review_incident(actor(), safeguarding.get_incident(incident_id), data["note"],
+                                        end_placement=data["end_placement"], suspend_host=data["suspend_host"])

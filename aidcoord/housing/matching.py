@@ -67,6 +67,13 @@ class HousingKind:
     def subject_users(self, household: Household) -> list[User]:
         return [db.session.get(User, household.user_id)] if household.user_id else []
 
+    def after_move_in(self, match) -> None:
+        from datetime import date
+
+        from aidcoord.housing.safeguarding import schedule_checks
+
+        schedule_checks(match, date.today())
+
     def link(self, match) -> str:
         return f"/housing/matches/{match.id}"  # a path, not url_for: the CLI has no request
 

@@ -144,3 +144,44 @@ class HostSuspension(db.Model):
     lifted_reason: Mapped[Optional[str]] = mapped_column(String(2000))
     lifted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     lifted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class WelfareOutcome(enum.Enum):
+    WELL = "well"
+    CONCERN = "concern"
+    UNREACHABLE = "unreachable"
+
+    @property
+    def label(self):
+        return {"well": _l("All well"), "concern": _l("A concern"), "unreachable": _l("Could not reach them")}[self.value]
+
+
+class WelfareCheck(db.Model):
+    """A check-in scheduled after move-in (day 3, day 30); missed when past due with no outcome."""
+
+    __tablename__ = "welfare_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(index=True)
+    outcome: Mapped[Optional[WelfareOutcome]] = mapped_column(enum_column_type(WelfareOutcome))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Incident(db.Model):
+    """A report on a placement by anyone involved; a coordinator reviews it."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    description: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_note: Mapped[Optional[str]] = mapped_column(String(2000))
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, index=True)
+    placement_ended: Mapped[bool] = mapped_column(default=False)
+    host_suspended: Mapped[bool] = mapped_column(default=False)

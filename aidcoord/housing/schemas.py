@@ -228,3 +228,39 @@ class MatchListItemSchema(ma.Schema):
     people = ma.fields.Integer()
     state = ma.fields.Function(lambda match: match.state.value)
     expires_at = ma.fields.DateTime()
+
+
+class WelfareCheckSchema(ma.Schema):
+    id = ma.fields.Integer()
+    match_id = ma.fields.Integer()
+    due_on = ma.fields.Date()
+    outcome = ma.fields.Function(lambda c: c.outcome.value if c.outcome else None)
+    note = ma.fields.String()
+    recorded_at = ma.fields.DateTime(allow_none=True)
+
+
+class WelfareInputSchema(ma.Schema):
+    outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(["well", "concern", "unreachable"]))
+    note = text(5000, load_default="")
+
+
+class IncidentInputSchema(ma.Schema):
+    description = text(10000, required=True, min_length=1)
+
+
+class IncidentReviewSchema(ma.Schema):
+    note = text(2000, required=True, min_length=1)
+    end_placement = ma.fields.Boolean(load_default=False)
+    suspend_host = ma.fields.Boolean(load_default=False)
+
+
+class IncidentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    match_id = ma.fields.Integer()
+    reported_by_id = ma.fields.Integer()
+    description = ma.fields.String()
+    reported_at = ma.fields.DateTime()
+    review_note = ma.fields.String(allow_none=True)
+    reviewed_at = ma.fields.DateTime(allow_none=True)
+    placement_ended = ma.fields.Boolean()
+    host_suspended = ma.fields.Boolean()

@@ -16,6 +16,10 @@ class MatchKind(Protocol):
     def release(self, offer_id: int, held: int) -> None: ...
     def answerers(self, offer) -> list[User]:
         """Who accepts or declines proposals for this offer."""
+    def subject_users(self, subject) -> list[User]:
+        """Accounts of the people matched (told when a proposal is accepted)."""
+    def after_move_in(self, match) -> None:
+        """Kind-specific follow-up in the same transaction (housing schedules welfare check-ins)."""
     def link(self, match) -> str: ...
 
 

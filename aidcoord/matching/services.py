@@ -105,6 +105,13 @@ def accept(actor: User, match: Match) -> Match:
     if match.state is not MatchState.PROPOSED:
         raise Conflict(_l("Only a proposed match can be accepted."))
     _step(actor, match, MatchState.ACCEPTED)
+    kind = kinds.of(match.kind)
+    proposer_id = match.steps[0].actor_id if match.steps else None
+    people = [db.session.get(User, proposer_id)] if proposer_id else []
+    people += kind.subject_users(kind.subject(match.entry.subject_id))
+    for person in people:
+        notify(person, "acceptance", _l("A proposal was accepted"),
+               _l("The host accepted the proposal. Next: arrange the move-in."), kind.link(match))
     db.session.commit()
     return match
 
@@ -134,6 +141,7 @@ def move_in(actor: User, match: Match) -> Match:
     _step(actor, match, MatchState.MOVED_IN)
     entry = db.session.get(QueueEntry, match.entry_id)
     entry.state = EntryState.PLACED
+    kinds.of(match.kind).after_move_in(match)
     db.session.commit()
     return match
 

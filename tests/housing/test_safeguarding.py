@@ -1,0 +1,62 @@
+"""After placement: welfare check-ins on day 3 and 30, missed ones listed; incidents reviewed by a
+coordinator who may end the placement and suspend the host everywhere."""
+from datetime import date, timedelta
+
+import pytest
+
+from aidcoord.extensions import db
+from aidcoord.housing import households, offers
+from aidcoord.housing.models import HousingOffer
+from aidcoord.matching import queue, services as matches
+from aidcoord.matching.models import MatchState, QueueKind
+from tests.factories import HousingOfferFactory, UserFactory
+from tests.housing.conftest import FAMILY
+
+
+@pytest.fixture
+def placement(app):
+    coordinator = UserFactory(roles=["coordinator"])
+    households.register_household(coordinator, dict(FAMILY))
+    offer = HousingOfferFactory(beds=6)
+    match = matches.propose(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
+    matches.accept(offer.host, match)
+    matches.move_in(coordinator, match)
+    return {"coordinator": coordinator, "offer": offer, "match": match}
+
+
+def test_check_ins_are_scheduled_and_missed_ones_listed(placement, api):
+    coordinator = placement["coordinator"]
+    from aidcoord.housing import safeguarding
+
+    assert safeguarding.due_checks(coordinator) == []
+    in_four_days = date.today() + timedelta(days=4)
+    due = safeguarding.due_checks(coordinator, today=in_four_days)
+    assert [check.due_on for check in due] == [date.today() + timedelta(days=3)]
+    response = api("POST", f"/api/v1/housing/welfare-checks/{due[0].id}", coordinator, json={"outcome": "concern"})
+    assert response.status_code == 422 and "note" in response.get_json()["error"]["fields"]
+    api("POST", f"/api/v1/housing/welfare-checks/{due[0].id}", coordinator, json={"outcome": "well"})
+    assert safeguarding.due_checks(coordinator, today=in_four_days) == []
+    assert len(safeguarding.due_checks(coordinator, today=date.today() + timedelta(days=31))) == 1
+
+
+def test_an_incident_can_end_the_placement_and_suspend_the_host(placement, api, app):
+    host, coordinator, match = placement["offer"].host, placement["coordinator"], placement["match"]
+    assert api("POST", f"/api/v1/housing/matches/{match.id}/incidents", UserFactory(roles=["donor"]),
+               json={"description": "x"}).status_code == 404
+    incident = api("POST", f"/api/v1/housing/matches/{match.id}/incidents", coordinator,
+                   json={"description": "The family reports threats by the host."}).get_json()
+    assert [i["id"] for i in api("GET", "/api/v1/housing/incidents", coordinator).get_json()] == [incident["id"]]
+    reviewed = api("POST", f"/api/v1/housing/incidents/{incident['id']}/review", coordinator,
+                   json={"note": "Confirmed by the caseworker; family moved", "end_placement": True,
+                         "suspend_host": True}).get_json()
+    assert reviewed["placement_ended"] and reviewed["host_suspended"]
+    db.session.expire_all()
+    assert matches.get_match(match.id).state is MatchState.ENDED
+    assert db.session.get(HousingOffer, placement["offer"].id).free_beds == 6
+    assert offers.active_suspension(host.id) is not None
+    # another organization's offer of the same host receives no proposals either
+    other_offer = HousingOfferFactory(host=host, created_by=host)
+    households.register_household(coordinator, {**FAMILY, "contact_name": "Other", "contact_phone": "+37499000000"})
+    entry = queue.take_next(coordinator, QueueKind.HOUSING)
+    response = api("POST", "/api/v1/housing/matches", coordinator, json={"entry_id": entry.id, "offer_id": other_offer.id})
+    assert response.status_code == 422 and "suspended" in response.get_json()["error"]["message"]
