@@ -27,6 +27,21 @@ def _run(action):
         raise click.ClickException(f"{error.message} {details}".strip())
 
 
+def _import(preview, write, commit):
+    """Print every problem by row and column; write only a valid file, and only with --commit."""
+    for message in preview.file_errors:
+        click.echo(f"file: {message}")
+    for row in preview.rows:
+        for column, messages in row.errors.items():
+            click.echo(f"row {row.number}, {column}: {' '.join(map(str, messages))}")
+    if not preview.is_valid:
+        raise click.ClickException(f"nothing imported: {preview.error_count} problems")
+    if not commit:
+        click.echo(f"{len(preview.rows)} rows are valid; run again with --commit to import them")
+        return
+    click.echo(f"imported {len(_run(write))} rows")
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default=None, help="Display name (defaults to the email's local part).")
@@ -118,19 +133,8 @@ def import_needs_command(organization_id, as_email, commit, csv_file):
     user = _user_or_fail(as_email)
     organization = _run(lambda: organizations.get_organization(user, organization_id))
     text = csv_file.read()
-    preview = _run(lambda: imports.preview_needs_import(user, organization, text))
-    for message in preview.file_errors:
-        click.echo(f"file: {message}")
-    for row in preview.rows:
-        for column, messages in row.errors.items():
-            click.echo(f"row {row.number}, {column}: {' '.join(map(str, messages))}")
-    if not preview.is_valid:
-        raise click.ClickException(f"nothing imported: {preview.error_count} problems")
-    if not commit:
-        click.echo(f"{len(preview.rows)} rows are valid; run again with --commit to import them")
-        return
-    needs = _run(lambda: imports.import_needs(user, organization, text))
-    click.echo(f"imported {len(needs)} needs")
+    _import(_run(lambda: imports.preview_needs_import(user, organization, text)),
+            lambda: imports.import_needs(user, organization, text), commit)
 
 
 
@@ -158,9 +162,46 @@ def send_outbox_command():
     click.echo(f"sent {sent}, failed {failed}")
 
 
+
+housing_cli = AppGroup("housing", help="Housing: import offers and household requests from spreadsheets.")
+
+
+@housing_cli.command("import-offers")
+@click.option("--organization", "organization_id", required=True, type=int)
+@click.option("--as", "as_email", required=True, help="Email of the member (or coordinator) importing.")
+@click.option("--commit", is_flag=True, help="Write the offers (without it, only check the file).")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def import_offers_command(organization_id, as_email, commit, csv_file):
+    """Check a CSV of housing offers and, with --commit, import it in one transaction."""
+    from aidcoord.housing import imports
+    from aidcoord.organizations import services as organizations
+
+    user = _user_or_fail(as_email)
+    organization = _run(lambda: organizations.get_organization(user, organization_id))
+    text = csv_file.read()
+    _import(_run(lambda: imports.preview_offers(user, organization, text)),
+            lambda: imports.import_offers(user, organization, text), commit)
+
+
+@housing_cli.command("import-households")
+@click.option("--as", "as_email", required=True, help="Email of the coordinator or caseworker importing.")
+@click.option("--organization", "organization_id", type=int, help="The caseworkers' organization, if any.")
+@click.option("--commit", is_flag=True, help="Register the households (without it, only check the file).")
+@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+def import_households_command(as_email, organization_id, commit, csv_file):
+    """Check a registration list and, with --commit, put every household in the queue in one transaction."""
+    from aidcoord.housing import imports
+
+    user = _user_or_fail(as_email)
+    text = csv_file.read()
+    _import(_run(lambda: imports.preview_households(user, text)),
+            lambda: imports.import_households(user, text, organization_id=organization_id), commit)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(needs_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(housing_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo_command)

@@ -7,14 +7,16 @@ from flask_login import current_user, login_required
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.accounts.models import Role
-from aidcoord.common.forms import show_service_errors
+from aidcoord.common.csv_import import ImportRejected
+from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
 from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import DomainError, ValidationFailed
-from aidcoord.housing import engine, forms, households, offers, privacy
+from aidcoord.housing import engine, forms, households, imports, offers, privacy
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue, services as matches
 from aidcoord.matching.models import QueueKind
+from aidcoord.organizations import services as organizations
 
 bp = Blueprint("housing", __name__, url_prefix="/housing")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
@@ -216,3 +218,55 @@ def match_step(match_id, step):
         else:
             flash(_("Recorded."), "success")
     return redirect(url_for("housing.match_detail", match_id=match.id))
+
+
+# ---- CSV imports -----------------------------------------------------------------------------
+
+IMPORTS = {
+    # kind: (title, columns, preview(actor, text, organization), write(actor, text, organization))
+    "offers": (lambda org: _("Import housing offers for %(name)s", name=org.name), imports.OFFER_COLUMNS,
+               lambda text, org: imports.preview_offers(actor(), org, text),
+               lambda text, org: imports.import_offers(actor(), org, text)),
+    "households": (lambda org: _("Import household requests"), imports.HOUSEHOLD_COLUMNS,
+                   lambda text, org: imports.preview_households(actor(), text),
+                   lambda text, org: imports.import_households(actor(), text, organization_id=org.id if org else None)),
+}
+
+
+def _import_organization(kind):
+    organization_id = request.args.get("organization_id", type=int)
+    if kind == "offers" or organization_id:
+        return organizations.get_editable_organization(actor(), organization_id or 0)
+    return None
+
+
+@bp.route("/import/<any(offers, households):kind>", methods=["GET", "POST"])
+@login_required
+def import_csv(kind):
+    organization = _import_organization(kind)
+    title, columns, check, _write = IMPORTS[kind]
+    form = ImportForm()
+    preview = confirm = None
+    if form.validate_on_submit() and (text := form.text()) is not None:
+        preview = check(text, organization)
+        confirm = ImportConfirmForm(csv_text=text) if preview.is_valid else None
+    return render_template("import.html", title=title(organization), form=form, preview=preview, confirm=confirm,
+                           columns=columns, confirm_action=url_for("housing.confirm_import", kind=kind,
+                                                                   **request.args.to_dict()))
+
+
+@bp.route("/import/<any(offers, households):kind>/confirm", methods=["POST"])
+@login_required
+def confirm_import(kind):
+    organization = _import_organization(kind)
+    title, columns, _check, write = IMPORTS[kind]
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("housing.import_csv", kind=kind, **request.args.to_dict()))
+    try:
+        created = write(form.csv_text.data, organization)
+    except ImportRejected as error:
+        return render_template("import.html", title=title(organization), form=ImportForm(), preview=error.preview,
+                               confirm=None, columns=columns, confirm_action=""), 422
+    flash(_("%(count)d rows were imported.", count=len(created)), "success")
+    return redirect(url_for("housing.list_offers" if kind == "offers" else "housing.queue_page"))

@@ -1,8 +1,7 @@
 """Forms for the needs pages; values go to the needs service, which checks them."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from aidcoord.needs.models import NeedState, Unit, Urgency
@@ -57,13 +56,3 @@ class EndNeedForm(FlaskForm):
                                                   ("cancelled", _l("Cancel: posted in error"))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("End this need"))
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
-    submit = SubmitField(_l("Check the file"))
-
-
-class ImportConfirmForm(FlaskForm):
-    csv_text = HiddenField(validators=[DataRequired()])
-    submit = SubmitField(_l("Import"))

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from aidcoord.common.forms import show_service_errors
+from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
 from aidcoord.common.permissions import actor
 from aidcoord.errors import PermissionDenied, ValidationFailed
 from aidcoord.needs import forms, imports, services
@@ -127,32 +127,31 @@ def end(need_id):
 @login_required
 def import_needs(organization_id):
     organization = organizations.get_editable_organization(actor(), organization_id)
-    form = forms.ImportForm()
+    form = ImportForm()
     preview = confirm = None
-    if form.validate_on_submit():
-        raw = form.file.data.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors.append(_("Save the file as CSV with UTF-8 encoding."))
-        else:
-            preview = imports.preview_needs_import(actor(), organization, text)
-            confirm = forms.ImportConfirmForm(csv_text=text) if preview.is_valid else None
-    return render_template("needs/import.html", organization=organization, form=form, preview=preview,
-                           confirm=confirm, columns=imports.COLUMNS)
+    if form.validate_on_submit() and (text := form.text()) is not None:
+        preview = imports.preview_needs_import(actor(), organization, text)
+        confirm = ImportConfirmForm(csv_text=text) if preview.is_valid else None
+    return _import_page(organization, form, preview, confirm)
+
+
+def _import_page(organization, form, preview, confirm, status=200):
+    return render_template(
+        "import.html", title=_("Import needs for %(name)s", name=organization.name), form=form, preview=preview,
+        confirm=confirm, columns=imports.COLUMNS,
+        confirm_action=url_for("needs.confirm_import", organization_id=organization.id)), status
 
 
 @bp.route("/organizations/<id:organization_id>/needs/import/confirm", methods=["POST"])
 @login_required
 def confirm_import(organization_id):
     organization = organizations.get_editable_organization(actor(), organization_id)
-    form = forms.ImportConfirmForm()
+    form = ImportConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("needs.import_needs", organization_id=organization.id))
     try:
         created = imports.import_needs(actor(), organization, form.csv_text.data)
     except imports.ImportRejected as error:
-        return render_template("needs/import.html", organization=organization, form=forms.ImportForm(),
-                               preview=error.preview, confirm=None, columns=imports.COLUMNS), 422
+        return _import_page(organization, ImportForm(), error.preview, None, 422)
     flash(_("%(count)d needs were imported.", count=len(created)), "success")
     return redirect(url_for("needs.list_needs", organization_id=organization.id))

@@ -1,0 +1,55 @@
+"""CSV import of housing offers (an organization's list of hosts) and of household requests
+(registration lists); the all-or-nothing rules are in common.csv_import."""
+from datetime import date
+
+from aidcoord.accounts.models import User
+from aidcoord.common import csv_import
+from aidcoord.common.csv_import import ImportPreview
+from aidcoord.errors import PermissionDenied
+from aidcoord.housing import households, offers
+from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Organization
+
+OFFER_COLUMNS = ("external_ref", "region", "locality", "address", "beds", "rooms", "whole_dwelling",
+                 "available_from", "available_until", "max_stay_days", "rent_amount", "rent_currency",
+                 "utilities_included", "meals_included", "step_free", "pets_accepted", "children_welcome",
+                 "languages", "notes")
+OFFER_REQUIRED = ("region", "address", "beds", "available_from")
+HOUSEHOLD_COLUMNS = ("external_ref", "contact_name", "contact_phone", "adults", "children", "children_under_5",
+                     "over_65", "disabled", "single_caregiver", "medical_needs", "medical_note", "pets",
+                     "step_free_needed", "preferred_regions", "region_required", "needed_from", "stay_days",
+                     "languages", "consent_to_share")
+HOUSEHOLD_REQUIRED = ("contact_name", "contact_phone", "adults")
+
+
+def _check_offer_importer(actor: User, organization: Organization) -> None:
+    if not (organizations.can_edit(actor, organization) and organization.is_verified):
+        raise PermissionDenied()
+
+
+def preview_offers(actor: User, organization: Organization, text: str, *, today: date | None = None) -> ImportPreview:
+    _check_offer_importer(actor, organization)
+    today = today or date.today()
+    return csv_import.preview(text, OFFER_COLUMNS, OFFER_REQUIRED, lambda row: offers.clean_offer(row, today=today))
+
+
+def import_offers(actor: User, organization: Organization, text: str, *, today: date | None = None) -> list:
+    checked = preview_offers(actor, organization, text, today=today)
+    return csv_import.write_all(checked, lambda row: offers.create_offer(
+        actor, row, organization_id=organization.id, today=today, commit=False))
+
+
+def preview_households(actor: User, text: str, *, today: date | None = None) -> ImportPreview:
+    if not households.can_register_for_others(actor):
+        raise PermissionDenied()
+    today = today or date.today()
+    return csv_import.preview(text, HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED,
+                              lambda row: households.clean_household(row, today=today))
+
+
+def import_households(actor: User, text: str, *, organization_id: int | None = None,
+                      today: date | None = None) -> list:
+    """Register every row (duplicates within the file and against open requests are flagged)."""
+    checked = preview_households(actor, text, today=today)
+    return csv_import.write_all(checked, lambda row: households.register_household(
+        actor, row, organization_id=organization_id, today=today, commit=False))

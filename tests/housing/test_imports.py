@@ -1,0 +1,79 @@
+"""CSV imports of housing offers and household requests: all or nothing, errors by row and column."""
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from aidcoord.extensions import db
+from aidcoord.housing.models import Household, HousingOffer
+from tests.factories import OrganizationFactory, UserFactory
+
+SOON = (date.today() + timedelta(days=2)).isoformat()
+OFFERS = ("external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
+          f"H-1,AM-SU,Goris,1 Main St,4,no,{SOON},hy ru,yes\n"
+          f"H-2,AM-VD,Yeghegnadzor,2 Main St,2,yes,{SOON},hy,no\n")
+BAD_OFFERS = ("external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
+              f"H-1,AM-SU,Goris,1 Main St,4,no,{SOON},hy ru,yes\n"
+              f"H-2,AM-QQ,Yeghegnadzor,,0,yes,soon,xx,no\n")
+HOUSEHOLDS = ("external_ref,contact_name,contact_phone,adults,children,children_under_5,preferred_regions,consent_to_share\n"
+              "R-1,Ani Petrosyan,+37491000001,2,2,1,AM-SU,yes\n"
+              "R-2,Ani Petrosian,+37491000002,2,2,0,,yes\n"
+              "R-3,Levon Grigoryan,+37491000003,1,0,0,AM-ER AM-KT,no\n")
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def member(app):
+    return UserFactory()
+
+
+@pytest.fixture
+def organization(member):
+    return OrganizationFactory(members=[member])
+
+
+def test_offers_import_keeps_references_and_starts_unverified(app, member, organization, tmp_path):
+    path = tmp_path / "hosts.csv"
+    path.write_text(OFFERS)
+    runner = app.test_cli_runner()
+    args = ["housing", "import-offers", "--organization", organization.id, "--as", member.email, str(path)]
+    assert "2 rows are valid" in runner.invoke(args=args).output and count(HousingOffer) == 0
+    assert runner.invoke(args=args + ["--commit"]).exit_code == 0
+    offers = db.session.scalars(select(HousingOffer).order_by(HousingOffer.id)).all()
+    assert [o.external_ref for o in offers] == ["H-1", "H-2"]
+    assert offers[0].languages == ["hy", "ru"] and offers[0].pets_accepted and offers[1].whole_dwelling
+    assert all(o.organization_id == organization.id and o.vetting_state.value == "unverified" for o in offers)
+
+
+def test_a_bad_offers_file_writes_nothing_and_names_each_problem(app, member, organization, tmp_path):
+    path = tmp_path / "hosts.csv"
+    path.write_text(BAD_OFFERS)
+    result = app.test_cli_runner().invoke(args=["housing", "import-offers", "--organization", organization.id,
+                                                "--as", member.email, "--commit", str(path)])
+    assert result.exit_code != 0
+    for column in ("region", "address", "beds", "available_from", "languages"):
+        assert f"row 3, {column}" in result.output
+    assert "row 2" not in result.output and count(HousingOffer) == 0
+
+
+def test_households_import_through_the_page_queues_everyone_and_flags_duplicates(app, pages):
+    coordinator = UserFactory(roles=["coordinator"])
+    pages.login(coordinator.email)
+    page = pages.post("/housing/import/households", data={"file": (io.BytesIO(HOUSEHOLDS.encode()), "list.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "3 rows are ready" in page and count(Household) == 0
+    assert pages.post("/housing/import/households/confirm", data={"csv_text": HOUSEHOLDS}).status_code == 302
+    rows = {h.external_ref: h for h in db.session.scalars(select(Household))}
+    assert rows["R-2"].possible_duplicate_of_id == rows["R-1"].id  # similar name, same size, same file
+    assert rows["R-3"].preferred_regions == ["AM-ER", "AM-KT"] and not rows["R-3"].consent_to_share
+
+
+def test_people_who_may_not_register_households_cannot_import_them(app, pages):
+    pages.login(UserFactory(roles=["host"]).email)
+    response = pages.post("/housing/import/households", data={"file": (io.BytesIO(HOUSEHOLDS.encode()), "l.csv")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 403 and count(Household) == 0
