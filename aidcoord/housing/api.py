@@ -18,6 +18,7 @@ from aidcoord.housing.schemas import (
     IncidentInputSchema, IncidentReviewSchema, IncidentSchema, WelfareCheckSchema, WelfareInputSchema,
 )
 from aidcoord.matching import queue, services as matches
+from aidcoord.reports.exports import csv_response, offers_csv, queue_csv
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 blp = Blueprint("housing_api", __name__, url_prefix="/api/v1/housing",
@@ -33,10 +34,22 @@ STAFF = (Role.COORDINATOR, Role.ADMIN)
 @blp.response(200, OfferPageSchema)
 def list_offers(args):
     """Hosts see their own offers (and their organizations'); coordinators all."""
-    filters = offers.OfferFilters(region=args.get("region"), min_free_beds=args.get("min_free_beds"),
-                                  vetting_state=VettingState(args["vetting_state"]) if args.get("vetting_state") else None,
-                                  mine=args["mine"])
-    return envelope(offers.list_offers(actor(), filters, args["page"], args["per_page"]))
+    return envelope(offers.list_offers(actor(), _offer_filters(args), args["page"], args["per_page"]))
+
+
+def _offer_filters(args) -> offers.OfferFilters:
+    return offers.OfferFilters(region=args.get("region"), min_free_beds=args.get("min_free_beds"),
+                               vetting_state=VettingState(args["vetting_state"]) if args.get("vetting_state") else None,
+                               mine=args["mine"])
+
+
+@blp.route("/offers/export.csv")
+@login_required
+@blp.arguments(OfferArgsSchema, location="query")
+@blp.response(200, content_type="text/csv")
+def export_offers(args):
+    """The offers you may see, as CSV with HXL hashtags (external references included)."""
+    return csv_response(offers_csv(offers.all_offers(actor(), _offer_filters(args))), "housing-offers.csv")
 
 
 @blp.route("/offers", methods=["POST"])
@@ -158,6 +171,17 @@ def browse_queue(args):
     page = queue.browse(actor(), QueueKind.HOUSING, queue_filter(args), args["page"], args["per_page"])
     page.items = [with_household(entry) for entry in page.items]
     return envelope(page)
+
+
+@blp.route("/queue/export.csv")
+@roles_required(*STAFF)
+@blp.arguments(QueueArgsSchema, location="query")
+@blp.response(200, content_type="text/csv")
+def export_queue(args):
+    """The open queue in order, with external references; no names or phones."""
+    entries = queue.all_open(actor(), QueueKind.HOUSING, queue_filter(args))
+    return csv_response(queue_csv([(entry, housing_matching.household_of(entry)) for entry in entries]),
+                        "housing-queue.csv")
 
 
 @blp.route("/queue/take", methods=["POST"])

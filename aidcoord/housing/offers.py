@@ -225,6 +225,10 @@ def list_offers(viewer: User, filters: OfferFilters, page: int = 1, per_page: in
     return paginate(_offers_query(viewer, filters), page, per_page)
 
 
+def all_offers(viewer: User, filters: OfferFilters) -> list[HousingOffer]:
+    return list(db.session.scalars(_offers_query(viewer, filters)))
+
+
 def host_is_suspended(host_id: int | None):
     """SQL condition: this host has a suspension not yet lifted."""
     return exists().where(HostSuspension.host_id == host_id, HostSuspension.lifted_at.is_(None))

@@ -115,3 +115,10 @@ def browse(viewer: User, kind: QueueKind, restrict=None, page: int = 1, per_page
     if not viewer.is_staff:
         raise PermissionDenied()
     return paginate(browse_query(kind, restrict), page, per_page)
+
+
+def all_open(viewer: User, kind: QueueKind, restrict=None) -> list[QueueEntry]:
+    """Every open entry in order, for exports (coordinators only)."""
+    if not viewer.is_staff:
+        raise PermissionDenied()
+    return list(db.session.scalars(browse_query(kind, restrict)))

@@ -47,6 +47,33 @@ PLEDGE_COLUMNS = [
 ]
 
 
+OFFER_COLUMNS = [
+    ("id", "#meta+id", lambda o: o.id),
+    ("external_ref", "#meta+ref", lambda o: o.external_ref or ""),
+    ("organization", "#org+name", lambda o: o.organization.name if o.organization else ""),
+    ("region", "#adm1+code", lambda o: o.region),
+    ("locality", "#loc+name", lambda o: o.locality),
+    ("beds", "#capacity+beds", lambda o: o.beds),
+    ("free_beds", "#capacity+beds+free", lambda o: o.free_beds),
+    ("whole_dwelling", "#meta+whole", lambda o: "yes" if o.whole_dwelling else "no"),
+    ("available_from", "#date+start", lambda o: o.available_from.isoformat()),
+    ("available_until", "#date+end", lambda o: o.available_until.isoformat() if o.available_until else ""),
+    ("status", "#status", lambda o: o.vetting_state.value),
+]
+
+# No name, phone or medical note: a queue export is for planning, not for contacting people.
+QUEUE_COLUMNS = [
+    ("request_id", "#meta+id", lambda e, h: h.id),
+    ("external_ref", "#meta+ref", lambda e, h: h.external_ref or ""),
+    ("people", "#affected+num", lambda e, h: h.size),
+    ("children", "#affected+children", lambda e, h: h.children),
+    ("over_65", "#affected+elderly", lambda e, h: h.over_65),
+    ("priority", "#priority", lambda e, h: e.priority),
+    ("preferred_regions", "#adm1+code+preferred", lambda e, h: " ".join(h.preferred_regions)),
+    ("joined_at", "#date+joined", lambda e, h: e.joined_at.isoformat()),
+    ("status", "#status", lambda e, h: e.state.value),
+]
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -77,6 +104,17 @@ def needs_csv(needs: list[Need]) -> str:
 def pledges_csv(pledges: list[Pledge]) -> str:
     rows = [[value(pledge) for _h, _t, value in PLEDGE_COLUMNS] for pledge in pledges]
     return _write([h for h, _t, _v in PLEDGE_COLUMNS], [t for _h, t, _v in PLEDGE_COLUMNS], rows)
+
+
+def offers_csv(offers) -> str:
+    return _write([h for h, _t, _v in OFFER_COLUMNS], [t for _h, t, _v in OFFER_COLUMNS],
+                  [[value(offer) for _h, _t, value in OFFER_COLUMNS] for offer in offers])
+
+
+def queue_csv(rows) -> str:
+    """rows: (queue entry, household) pairs in queue order."""
+    return _write([h for h, _t, _v in QUEUE_COLUMNS], [t for _h, t, _v in QUEUE_COLUMNS],
+                  [[value(entry, household) for _h, _t, value in QUEUE_COLUMNS] for entry, household in rows])
 
 
 def csv_response(text: str, filename: str) -> Response:

@@ -77,3 +77,22 @@ def test_people_who_may_not_register_households_cannot_import_them(app, pages):
     response = pages.post("/housing/import/households", data={"file": (io.BytesIO(HOUSEHOLDS.encode()), "l.csv")},
                           content_type="multipart/form-data")
     assert response.status_code == 403 and count(Household) == 0
+
+
+def test_exports_echo_external_references_and_never_contact_details(app, api, member, organization, tmp_path):
+    import hxl
+
+    path = tmp_path / "hosts.csv"
+    path.write_text(OFFERS)
+    app.test_cli_runner().invoke(args=["housing", "import-offers", "--organization", organization.id,
+                                       "--as", member.email, "--commit", str(path)])
+    coordinator = UserFactory(roles=["coordinator"])
+    path.write_text(HOUSEHOLDS)
+    app.test_cli_runner().invoke(args=["housing", "import-households", "--as", coordinator.email, "--commit", str(path)])
+    offers = list(hxl.data(io.BytesIO(api("GET", "/api/v1/housing/offers/export.csv", member).data)))
+    assert [row.get("#meta+ref") for row in offers] == ["H-2", "H-1"]
+    queue_csv = api("GET", "/api/v1/housing/queue/export.csv", coordinator)
+    rows = list(hxl.data(io.BytesIO(queue_csv.data)))
+    assert [row.get("#meta+ref") for row in rows] == ["R-1", "R-2", "R-3"]  # priority order
+    assert "Petrosyan" not in queue_csv.get_data(as_text=True) and "+3749" not in queue_csv.get_data(as_text=True)
+    assert api("GET", "/api/v1/housing/queue/export.csv", member).status_code == 403
