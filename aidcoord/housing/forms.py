@@ -78,3 +78,22 @@ class HouseholdForm(FlaskForm):
 class ReasonForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Confirm"))
+
+
+class WelfareForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[("well", _l("All well")), ("concern", _l("A concern")),
+                                                   ("unreachable", _l("Could not reach them"))])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Record check-in"))
+
+
+class IncidentForm(FlaskForm):
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=10000)])
+    submit = SubmitField(_l("Report an incident"))
+
+
+class ReviewForm(FlaskForm):
+    note = StringField(_l("Decision"), validators=[DataRequired(), Length(max=2000)])
+    end_placement = BooleanField(_l("End the placement"))
+    suspend_host = BooleanField(_l("Suspend the host (no proposals anywhere until lifted)"))
+    submit = SubmitField(_l("Record review"))

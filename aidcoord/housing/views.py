@@ -11,7 +11,7 @@ from aidcoord.common.csv_import import ImportRejected
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
 from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import DomainError, ValidationFailed
-from aidcoord.housing import engine, forms, households, imports, offers, privacy
+from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue, services as matches
@@ -194,7 +194,8 @@ def propose(entry_id, offer_id):
 @login_required
 def match_detail(match_id):
     view = privacy.match_view(current_user, matches.get_match(match_id))
-    return render_template("housing/match.html", reason_form=forms.ReasonForm(), confirm_form=ConfirmForm(), **view)
+    return render_template("housing/match.html", reason_form=forms.ReasonForm(), confirm_form=ConfirmForm(),
+                           incident_form=forms.IncidentForm(), **view)
 
 
 @bp.route("/matches/<id:match_id>/<any(accept, decline, move_in, end):step>", methods=["POST"])
@@ -270,3 +271,53 @@ def confirm_import(kind):
                                confirm=None, columns=columns, confirm_action=""), 422
     flash(_("%(count)d rows were imported.", count=len(created)), "success")
     return redirect(url_for("housing.list_offers" if kind == "offers" else "housing.queue_page"))
+
+
+# ---- safeguarding ----------------------------------------------------------------------------
+
+@bp.route("/safeguarding")
+@roles_required(*STAFF)
+def safeguarding_page():
+    """Check-ins due or missed, and incidents waiting for review."""
+    return render_template("housing/safeguarding.html", checks=safeguarding.due_checks(current_user),
+                           incidents=safeguarding.open_incidents(current_user), today=date.today(),
+                           welfare_form=forms.WelfareForm(), review_form=forms.ReviewForm())
+
+
+@bp.route("/welfare-checks/<id:check_id>", methods=["POST"])
+@roles_required(*STAFF)
+def record_welfare_check(check_id):
+    form = forms.WelfareForm()
+    if form.validate_on_submit():
+        try:
+            safeguarding.record_check(actor(), safeguarding.get_check(check_id), form.outcome.data, form.note.data)
+        except DomainError as error:
+            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+        else:
+            flash(_("Recorded."), "success")
+    return redirect(url_for("housing.safeguarding_page"))
+
+
+@bp.route("/matches/<id:match_id>/incidents", methods=["POST"])
+@login_required
+def report_incident(match_id):
+    form = forms.IncidentForm()
+    if form.validate_on_submit():
+        safeguarding.report_incident(actor(), matches.get_match(match_id), form.description.data)
+        flash(_("Thank you. A coordinator will review the report."), "success")
+    else:
+        flash(_("Describe what happened."), "error")
+    return redirect(url_for("housing.match_detail", match_id=match_id))
+
+
+@bp.route("/incidents/<id:incident_id>/review", methods=["POST"])
+@roles_required(*STAFF)
+def review_incident(incident_id):
+    form = forms.ReviewForm()
+    if form.validate_on_submit():
+        safeguarding.review_incident(actor(), safeguarding.get_incident(incident_id), form.note.data,
+                                     end_placement=form.end_placement.data, suspend_host=form.suspend_host.data)
+        flash(_("The review is recorded."), "success")
+    else:
+        flash(_("Write what was decided."), "error")
+    return redirect(url_for("housing.safeguarding_page"))

@@ -60,3 +60,22 @@ def test_an_incident_can_end_the_placement_and_suspend_the_host(placement, api, 
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
     response = api("POST", "/api/v1/housing/matches", coordinator, json={"entry_id": entry.id, "offer_id": other_offer.id})
     assert response.status_code == 422 and "suspended" in response.get_json()["error"]["message"]
+
+
+def test_safeguarding_pages_record_check_ins_and_reviews(placement, pages, client):
+    from aidcoord.housing import safeguarding
+    from aidcoord.housing.models import WelfareCheck
+
+    check = db.session.scalars(db.select(WelfareCheck).order_by(WelfareCheck.due_on)).first()
+    check.due_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    pages.login(placement["coordinator"].email)
+    page = client.get("/housing/safeguarding").get_data(as_text=True)
+    assert "missed" in page and f'for="outcome-{check.id}"' in page
+    pages.post(f"/housing/welfare-checks/{check.id}", data={"outcome": "well"})
+    assert db.session.get(WelfareCheck, check.id).outcome.value == "well"
+    pages.post(f"/housing/matches/{placement['match'].id}/incidents", data={"description": "Heating broken for days"})
+    incident = safeguarding.open_incidents(placement["coordinator"])[0]
+    pages.post(f"/housing/incidents/{incident.id}/review", data={"note": "Host fixed it", "end_placement": ""})
+    assert safeguarding.get_incident(incident.id).reviewed_at is not None
+    assert matches.get_match(placement["match"].id).state is MatchState.MOVED_IN
