@@ -40,16 +40,20 @@ def _as_decimal(value) -> Decimal:
     return number
 
 
+def to_scaled_int(value, scale: int, unit: str = "") -> int:
+    """value * 10**scale as an exact integer; refuses more decimals than `scale` or absurd sizes."""
+    number = _as_decimal(value)
+    scaled = number.scaleb(scale)
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{unit} has at most {scale} decimal places".strip() if unit else f"at most {scale} decimal places")
+    if abs(number) >= MAX_AMOUNT:
+        raise MoneyError("too large")
+    return int(scaled)
+
+
 def to_minor_units(amount, currency: str) -> int:
     """Exact integer minor units; refuses more decimals than the currency has."""
-    number = _as_decimal(amount)
-    exponent = currency_exponent(currency)
-    scaled = number.scaleb(exponent)
-    if scaled != scaled.to_integral_value():
-        raise MoneyError(f"{currency} has at most {exponent} decimal places")
-    if abs(number) >= MAX_AMOUNT:
-        raise MoneyError("amount too large")
-    return int(scaled)
+    return to_scaled_int(amount, currency_exponent(currency), currency)
 
 
 def from_minor_units(minor: int, currency: str) -> Decimal:
@@ -58,13 +62,7 @@ def from_minor_units(minor: int, currency: str) -> Decimal:
 
 
 def to_thousandths(quantity) -> int:
-    number = _as_decimal(quantity)
-    scaled = number.scaleb(QUANTITY_SCALE)
-    if scaled != scaled.to_integral_value():
-        raise MoneyError(f"at most {QUANTITY_SCALE} decimal places")
-    if abs(number) >= MAX_AMOUNT:
-        raise MoneyError("quantity too large")
-    return int(scaled)
+    return to_scaled_int(quantity, QUANTITY_SCALE)
 
 
 def normalize_decimal(value: Decimal) -> Decimal:
@@ -97,12 +95,7 @@ class ExactDecimal(TypeDecorator):
         self.scale = scale
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        scaled = _as_decimal(value).scaleb(self.scale)
-        if scaled != scaled.to_integral_value():
-            raise MoneyError(f"at most {self.scale} decimal places")
-        return int(scaled)
+        return None if value is None else to_scaled_int(value, self.scale)
 
     def process_result_value(self, value, dialect):
         return None if value is None else normalize_decimal(Decimal(value).scaleb(-self.scale))

@@ -32,6 +32,17 @@ def text(errors: FieldErrors, field: str, value, max_length: int, required: bool
     return value
 
 
+def required_text(value, field: str = "reason", max_length: int = 2000, message=None) -> str:
+    """A single required text (a reason, a note): the trimmed value, or ValidationFailed on `field`."""
+    from aidcoord.errors import ValidationFailed
+
+    errors = FieldErrors()
+    value = text(errors, field, value, max_length, required=True)
+    if errors:
+        raise ValidationFailed(message or errors[field][0], errors)
+    return value
+
+
 def region(errors: FieldErrors, field: str, value) -> str | None:
     code = normalize_subdivision(str(value or ""))
     if code is None:

@@ -178,10 +178,7 @@ def vet_offer(actor: User, offer: HousingOffer, state: VettingState, note: str) 
         raise ValueError(state)
     if offer.vetting_state is VettingState.WITHDRAWN:
         raise Conflict(_l("The host withdrew this offer."))
-    errors = check.FieldErrors()
-    note = check.text(errors, "note", note, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Say how the offer was checked, or why it is rejected."), errors)
+    note = check.required_text(note, "note", 2000, message=_l("Say how the offer was checked, or why it is rejected."))
     before = offer.vetting_state
     offer.vetting_state, offer.vetting_note = state, note
     offer.vetted_by_id, offer.vetted_at = actor.id, utcnow()
@@ -243,10 +240,7 @@ def suspend_host(actor: User, host: User, reason: str) -> HostSuspension:
     """No offer of this host receives proposals, across all organizations, until lifted."""
     if not actor.is_staff:
         raise PermissionDenied()
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Give the reason."), errors)
+    reason = check.required_text(reason, message=_l("Give the reason."))
     if active_suspension(host.id):
         raise Conflict(_l("This host is already suspended."))
     suspension = HostSuspension(host_id=host.id, reason=reason, suspended_by_id=actor.id)
@@ -262,10 +256,7 @@ def lift_suspension(actor: User, host: User, reason: str) -> HostSuspension:
     suspension = active_suspension(host.id)
     if suspension is None:
         raise NotFound(_l("This host is not suspended."))
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Give the reason."), errors)
+    reason = check.required_text(reason, message=_l("Give the reason."))
     suspension.lifted_reason, suspension.lifted_by_id, suspension.lifted_at = reason, actor.id, utcnow()
     audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [True, False]}, reason)
     db.session.commit()

@@ -64,10 +64,7 @@ def report_incident(actor: User, match: Match, description: str) -> Incident:
     """Anyone involved in the placement may report; coordinators are told through the outbox."""
     view = privacy.match_view(actor, match)  # 404 for people with no part in it
     del view
-    errors = check.FieldErrors()
-    description = check.text(errors, "description", description, 10000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Describe what happened."), errors)
+    description = check.required_text(description, "description", 10000, message=_l("Describe what happened."))
     incident = Incident(match_id=match.id, reported_by_id=actor.id, description=description)
     db.session.add(incident)
     db.session.flush()
@@ -83,10 +80,7 @@ def review_incident(actor: User, incident: Incident, note: str, *, end_placement
         raise PermissionDenied()
     if incident.reviewed_at is not None:
         raise Conflict(_l("This incident is already reviewed."))
-    errors = check.FieldErrors()
-    note = check.text(errors, "note", note, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Write what was decided."), errors)
+    note = check.required_text(note, "note", 2000, message=_l("Write what was decided."))
     match = matches.get_match(incident.match_id)
     incident.review_note, incident.reviewed_by_id, incident.reviewed_at = note, actor.id, utcnow()
     db.session.commit()

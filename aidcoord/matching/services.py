@@ -122,10 +122,7 @@ def decline(actor: User, match: Match, reason: str) -> Match:
         raise PermissionDenied()
     if match.state is not MatchState.PROPOSED:
         raise Conflict(_l("Only a proposed match can be declined."))
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Give the reason for declining."), errors)
+    reason = check.required_text(reason, message=_l("Give the reason for declining."))
     match.decline_reason = reason
     _end_holding(actor, match, MatchState.DECLINED, reason)
     db.session.commit()

@@ -159,10 +159,7 @@ def end_need(actor: User, need: Need, state: NeedState, reason: str) -> Need:
         raise PermissionDenied()
     if need.is_ended:
         raise Conflict(_l("This need is already closed."))
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Give a reason."), errors)
+    reason = check.required_text(reason, message=_l("Give a reason."))
     before = need.state
     need.state, need.end_reason = state, reason
     audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, need.id, {"state": [before, state]}, reason)

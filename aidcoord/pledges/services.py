@@ -203,10 +203,7 @@ def cancel_pledge(actor: User, pledge: Pledge, reason: str) -> Pledge:
         raise PermissionDenied()
     if pledge.state not in (PledgeState.PLEDGED, PledgeState.COMMITTED):
         raise Conflict(_l("A delivered or cancelled pledge cannot be cancelled."))
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000, required=True)
-    if errors:
-        raise ValidationFailed(_l("Give the reason for the cancellation."), errors)
+    reason = check.required_text(reason, message=_l("Give the reason for the cancellation."))
     _record_transition(actor, pledge, pledge.state, PledgeState.CANCELLED, reason)
     if pledge.need is not None:
         refresh_need_state(pledge.need)

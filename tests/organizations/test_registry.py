@@ -166,3 +166,11 @@ def test_members_are_added_and_removed_but_never_the_last_one(api):
     assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{newcomer.id}", member).status_code == 204
     assert "org_member" not in {r.value for r in newcomer.roles}
     assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{member.id}", member).status_code == 409
+
+
+def test_directory_page_links_to_the_next_page_keeping_filters(client):
+    for n in range(25):
+        OrganizationFactory(name=f"Kitchen {n:02d}", sectors=["food_security"])
+    page = client.get("/organizations?sector=food_security").get_data(as_text=True)
+    assert 'href="/organizations?sector=food_security&amp;page=2" rel="next"' in page
+    assert "Kitchen 24" in client.get("/organizations?sector=food_security&page=2").get_data(as_text=True)
