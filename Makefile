@@ -36,7 +36,7 @@ run: seed
 
 ## The test command: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
 test: install-dev browser
-	$(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/python -m pytest; \
 	else echo "(TEST_DATABASE_URL not set: PostgreSQL run skipped)"; fi
 

@@ -43,6 +43,12 @@ class Config:
 
     MAIL_SENDER = "aidcoord <no-reply@localhost>"
 
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
+    PROXY_HOPS = 0
+
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
@@ -54,6 +60,7 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = "test-secret-key-not-for-production"
+    RATELIMIT_ENABLED = False  # one test turns it on
 
 
 def load_config(app, overrides=None):
@@ -72,6 +79,10 @@ def load_config(app, overrides=None):
     app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get(
         "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'aidcoord.sqlite'}"
     )
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("PROXY_HOPS"):
+        app.config["PROXY_HOPS"] = int(os.environ["PROXY_HOPS"])
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):

@@ -48,7 +48,9 @@ def _select_locale():
 def register_extensions(app: Flask) -> None:
     from aidcoord.accounts.auth import init_auth
     from aidcoord.common.web import init_web
-    from aidcoord.extensions import api, babel, csrf, db, login_manager, migrate
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     # Models must be imported before Alembic or create_all look at the metadata; kinds of match register.
     import aidcoord.models  # noqa: F401
@@ -57,6 +59,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    if app.config["PROXY_HOPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     init_web(app)

@@ -1,5 +1,7 @@
 """Extensions, created unbound; create_app() binds them to the app."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -35,3 +37,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 api = ApiWithOurErrors()
+# Guessing passwords is slowed per client address; storage from RATELIMIT_STORAGE_URI (memory by default).
+limiter = Limiter(key_func=get_remote_address)

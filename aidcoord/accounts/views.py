@@ -1,5 +1,5 @@
 """Account pages: register, log in, log out, account (password, tokens)."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -7,12 +7,14 @@ from aidcoord.accounts import forms, services
 from aidcoord.common.forms import show_service_errors
 from aidcoord.common.web import is_safe_redirect_target
 from aidcoord.errors import ValidationFailed
+from aidcoord.extensions import limiter
 from aidcoord.organizations.services import organizations_of
 
 bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
@@ -28,6 +30,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -145,3 +145,17 @@ def test_password_hash_is_upgraded_when_parameters_change(app):
     app.config["ARGON2_PARAMETERS"] = {"time_cost": 2, "memory_cost": 2048, "parallelism": 1}
     assert services.authenticate(user.email, PASSWORD) == user
     assert user.password_hash != old_hash and "m=2048,t=2" in user.password_hash
+
+
+def test_password_guessing_is_slowed_down(database_url):
+    from tests.conftest import IsolatedClient, make_app
+
+    app = make_app(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        client = app.test_client()
+        token = csrf_token(client)
+        statuses = [client.post("/login", data={"email": "x@example.org", "password": "guess", "csrf_token": token})
+                    .status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert b"Too many requests" in client.post("/login", data={"csrf_token": token}).data
