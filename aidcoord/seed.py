@@ -88,6 +88,55 @@ def seed_pledges(admin, path: Path = DEMO_DATA / "aid-pledges-2023.csv") -> int:
     return created
 
 
+# A few verified places and waiting families, so the housing queue can be tried at once.
+DEMO_OFFERS = [
+    # external_ref, region, locality, beds, whole dwelling, pets, step-free, languages
+    ("demo-offer-1", "AM-SU", "Goris", 4, False, True, False, ["hy", "ru"]),
+    ("demo-offer-2", "AM-SU", "Kapan", 6, True, False, True, ["hy"]),
+    ("demo-offer-3", "AM-VD", "Yeghegnadzor", 3, False, False, False, ["hy", "en"]),
+    ("demo-offer-4", "AM-ER", "Yerevan", 5, False, True, True, ["hy", "ru", "en"]),
+]
+DEMO_HOUSEHOLDS = [
+    # external_ref, adults, children, under 5, over 65, disabled, preferred regions, languages
+    ("demo-household-1", 2, 3, 1, 0, 0, ["AM-SU"], ["hy", "ru"]),
+    ("demo-household-2", 1, 2, 2, 0, 0, [], ["hy"]),
+    ("demo-household-3", 2, 0, 0, 2, 1, ["AM-ER"], ["hy", "ru"]),
+    ("demo-household-4", 3, 1, 0, 1, 0, ["AM-VD", "AM-SU"], ["hy"]),
+    ("demo-household-5", 1, 0, 0, 0, 0, [], ["ru"]),
+]
+
+
+def seed_housing(coordinator, host) -> int:
+    """Verified demo offers and queued demo households (fictional people); skipped when present."""
+    from datetime import date
+
+    from aidcoord.housing import households, offers
+    from aidcoord.housing.models import Household, HousingOffer, VettingState
+
+    created = 0
+    for ref, region, locality, beds, whole, pets, step_free, languages in DEMO_OFFERS:
+        if db.session.scalar(select(HousingOffer.id).where(HousingOffer.external_ref == ref)):
+            continue
+        offer = offers.create_offer(host, {
+            "region": region, "locality": locality, "address": f"{locality}, demo street {beds}", "beds": beds,
+            "whole_dwelling": whole, "pets_accepted": pets, "step_free": step_free, "languages": languages,
+            "available_from": date.today(), "external_ref": ref, "meals_included": region == "AM-SU",
+        })
+        offers.vet_offer(coordinator, offer, VettingState.VERIFIED, "demo data")
+        created += 1
+    for number, (ref, adults, children, under_5, over_65, disabled, regions, languages) in enumerate(DEMO_HOUSEHOLDS):
+        if db.session.scalar(select(Household.id).where(Household.external_ref == ref)):
+            continue
+        households.register_household(coordinator, {
+            "contact_name": f"Demo family {number + 1}", "contact_phone": f"+374 99 00 00 {number + 1:02d}",
+            "adults": adults, "children": children, "children_under_5": under_5, "over_65": over_65,
+            "disabled": disabled, "preferred_regions": regions, "languages": languages, "consent_to_share": True,
+            "external_ref": ref, "single_caregiver": adults == 1 and children > 0,
+        })
+        created += 1
+    return created
+
+
 def seed_demo() -> dict:
     """Load everything; returns what was created, for the command to print."""
     logins = seed_accounts()
@@ -104,4 +153,7 @@ def seed_demo() -> dict:
     member = accounts.find_user_by_email(member_email)
     if hayordi is not None and not organizations.is_member(member, hayordi):
         organizations.add_member(admin, hayordi, member_email)
-    return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created}
+    housing_created = seed_housing(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
+                                   accounts.find_user_by_email(f"host@{DEMO_DOMAIN}"))
+    return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created,
+            "housing_created": housing_created}

@@ -169,7 +169,8 @@ def browse_queue(args):
     """The open queue in order: priority, then time of joining. No contact details."""
     matches.expire_overdue()
     page = queue.browse(actor(), QueueKind.HOUSING, queue_filter(args), args["page"], args["per_page"])
-    page.items = [with_household(entry) for entry in page.items]
+    for entry, household in housing_matching.with_households(page.items):
+        entry.household = household
     return envelope(page)
 
 
@@ -180,8 +181,7 @@ def browse_queue(args):
 def export_queue(args):
     """The open queue in order, with external references; no names or phones."""
     entries = queue.all_open(actor(), QueueKind.HOUSING, queue_filter(args))
-    return csv_response(queue_csv([(entry, housing_matching.household_of(entry)) for entry in entries]),
-                        "housing-queue.csv")
+    return csv_response(queue_csv(housing_matching.with_households(entries)), "housing-queue.csv")
 
 
 @blp.route("/queue/take", methods=["POST"])

@@ -85,6 +85,13 @@ def household_of(entry) -> Household:
     return db.session.get(Household, entry.subject_id)
 
 
+def with_households(entries) -> list[tuple]:
+    """(entry, household) pairs for a page of the queue, in one query."""
+    ids = [entry.subject_id for entry in entries]
+    by_id = {h.id: h for h in db.session.scalars(select(Household).where(Household.id.in_(ids)))} if ids else {}
+    return [(entry, by_id[entry.subject_id]) for entry in entries]
+
+
 def propose_offer(coordinator: User, entry, offer_id: int):
     """Propose with the engine's score and reasons attached, for the host and the record."""
     from aidcoord.matching import services as matches

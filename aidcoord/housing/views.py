@@ -138,7 +138,7 @@ def household_detail(household_id):
 def queue_page():
     matches.expire_overdue()
     page = queue.browse(current_user, QueueKind.HOUSING, None, max(1, min(request.args.get("page", 1, type=int), 100_000)))
-    rows = [(entry, housing_matching.household_of(entry)) for entry in page.items]
+    rows = housing_matching.with_households(page.items)
     return render_template("housing/queue.html", page=page, rows=rows, confirm_form=ConfirmForm(),
                            duplicates=households.households_needing_review())
 
