@@ -151,6 +151,20 @@ def expire_command():
     click.echo(f"expired {expire_overdue()} proposals")
 
 
+@match_cli.command("propose")
+@click.option("--kind", type=click.Choice(["housing"]), default="housing")
+@click.option("--as", "as_email", required=True, help="Email of the coordinator asking.")
+@click.option("--output", type=click.File("w", encoding="utf-8"), required=True, help="CSV file to write.")
+def propose_command(kind, as_email, output):
+    """Compute batch proposals for the whole queue and write them for review; nothing is proposed yet."""
+    from aidcoord.housing.batch import suggest, suggestions_csv
+
+    suggestions = _run(lambda: suggest(_user_or_fail(as_email)))
+    output.write(suggestions_csv(suggestions))
+    people = sum(s.household.size for s in suggestions)
+    click.echo(f"{len(suggestions)} suggested proposals for {people} people written to {output.name}")
+
+
 @outbox_cli.command("send")
 def send_outbox_command():
     """Send queued notifications through the SMTP server in MAIL_SERVER."""

@@ -12,6 +12,7 @@ from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_er
 from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
+from aidcoord.housing import batch as housing_batch
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue, services as matches
@@ -154,6 +155,28 @@ def take_next():
         flash(_("Nobody is waiting."), "success")
         return redirect(url_for("housing.queue_page"))
     return redirect(url_for("housing.entry_page", entry_id=entry.id))
+
+
+@bp.route("/queue/batch")
+@roles_required(*STAFF)
+def batch_page():
+    """Suggested proposals for the whole queue, each confirmed by a coordinator before a host sees it."""
+    return render_template("housing/batch.html", suggestions=housing_batch.suggest(current_user),
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/queue/batch/<id:entry_id>/<id:offer_id>", methods=["POST"])
+@roles_required(*STAFF)
+def confirm_suggestion(entry_id, offer_id):
+    if ConfirmForm().validate_on_submit():
+        try:
+            entry = queue.lease(actor(), queue.get_entry(entry_id))
+            housing_matching.propose_offer(actor(), entry, offer_id)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Proposed to the host."), "success")
+    return redirect(url_for("housing.batch_page"))
 
 
 @bp.route("/queue/<id:entry_id>")

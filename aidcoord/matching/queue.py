@@ -87,6 +87,24 @@ def take_next(coordinator: User, kind: QueueKind, restrict=None) -> QueueEntry |
     raise Conflict(_l("The queue is busy; please try again."))
 
 
+def lease(coordinator: User, entry: QueueEntry) -> QueueEntry:
+    """Take one particular entry (from a batch suggestion) under a lease, if nobody holds it."""
+    if not coordinator.is_staff:
+        raise PermissionDenied()
+    now = utcnow()
+    lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
+    taken = db.session.execute(
+        update(QueueEntry).where(QueueEntry.id == entry.id, _available(now))
+        .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until),
+        execution_options={"synchronize_session": False})
+    if taken.rowcount != 1 and not holds_lease(coordinator, entry):
+        db.session.rollback()
+        raise Conflict(_l("Another coordinator is working on this request, or it has a proposal already."))
+    db.session.commit()
+    db.session.refresh(entry)
+    return entry
+
+
 def holds_lease(user: User, entry: QueueEntry) -> bool:
     return (entry.state is EntryState.LEASED and entry.leased_by_id == user.id
             and entry.lease_expires_at is not None and entry.lease_expires_at > utcnow())

@@ -1,0 +1,78 @@
+"""Batch proposals for housing: the whole waiting queue against every verified offer at once.
+Suggestions only: each one is proposed to a host when a coordinator confirms it."""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import not_, or_, select
+
+from aidcoord.accounts.models import User
+from aidcoord.errors import PermissionDenied
+from aidcoord.extensions import db
+from aidcoord.housing import engine
+from aidcoord.housing.models import Household, HousingOffer, VettingState
+from aidcoord.housing.offers import host_is_suspended
+from aidcoord.matching import batch
+from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+
+CSV_COLUMNS = ("request_id", "request_ref", "entry_id", "offer_id", "offer_ref", "people", "score", "reasons")
+
+
+@dataclass
+class Suggestion:
+    entry: QueueEntry
+    household: Household
+    offer: HousingOffer
+    score: int
+    reasons: list
+
+
+def _weight(priority: int) -> float:
+    """Per-person weight from the vulnerability score: everyone counts, the vulnerable more."""
+    return 1 + priority / 25
+
+
+def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
+    """Proposals that maximise people housed, weighted by priority, under the hard constraints."""
+    if not coordinator.is_staff:
+        raise PermissionDenied()
+    waiting = db.session.execute(
+        select(QueueEntry, Household).join(Household, Household.id == QueueEntry.subject_id)
+        .where(QueueEntry.kind == QueueKind.HOUSING, QueueEntry.state == EntryState.WAITING,
+               Household.consent_to_share.is_(True))).all()
+    offers = db.session.scalars(select(HousingOffer).where(
+        HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds > 0,
+        or_(HousingOffer.host_id.is_(None), not_(host_is_suspended(HousingOffer.host_id))))).all()
+    needs = [batch.HouseholdNeed(
+        id=household.id, size=household.size, weight=_weight(entry.priority),
+        regions=frozenset(household.preferred_regions) if household.region_required else None,
+        pets=household.pets, step_free=household.step_free_needed, children=household.children > 0,
+        stay_days=household.stay_days) for entry, household in waiting]
+    spaces = [batch.OfferSpace(
+        id=offer.id, capacity=offer.free_beds if not offer.whole_dwelling or offer.free_beds == offer.beds else 0,
+        region=offer.region, whole=offer.whole_dwelling, pets_ok=offer.pets_accepted, step_free=offer.step_free,
+        children_ok=offer.children_welcome, max_stay=offer.max_stay_days) for offer in offers]
+    plan = batch.best_plan(needs, [space for space in spaces if space.capacity > 0])
+    offers_by_id = {offer.id: offer for offer in offers}
+    suggestions = []
+    for entry, household in waiting:
+        offer_id = plan.assignments.get(household.id)
+        if offer_id is None:
+            continue
+        offer = offers_by_id[offer_id]
+        if engine.violations(household, offer, today):  # dates and the rest of the engine's rules
+            continue
+        fit = engine.preference_score(household, offer)
+        suggestions.append(Suggestion(entry, household, offer, fit.score, [str(reason) for reason in fit.reasons]))
+    return sorted(suggestions, key=lambda s: (-s.entry.priority, s.entry.joined_at))
+
+
+def suggestions_csv(suggestions: list[Suggestion]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for s in suggestions:
+        writer.writerow([s.household.id, s.household.external_ref or "", s.entry.id, s.offer.id,
+                         s.offer.external_ref or "", s.household.size, s.score, "; ".join(s.reasons)])
+    return buffer.getvalue()
