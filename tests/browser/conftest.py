@@ -6,6 +6,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # The machine's network is closed: these flags stop chromium from reaching out on its own.
@@ -40,3 +41,19 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def log_in(page, base, email, password=PASSWORD):
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def shows(page, text: str) -> None:
+    """Wait (up to the timeout) until the page's main content shows `text`: clicks that navigate
+    return before the next page has loaded."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("main")).to_contain_text(text)

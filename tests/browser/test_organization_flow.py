@@ -1,16 +1,10 @@
 """A person registers, applies for their organization, a coordinator verifies it, the public finds it."""
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, shows
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, email, password=PASSWORD):
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_register_apply_verify_and_find_in_directory(page, live_server):
@@ -24,7 +18,7 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
     page.get_by_label("Password again").fill("a long enough password")
     page.get_by_label("Host").check()
     page.get_by_role("button", name="Create account").click()
-    assert "Welcome, your account is ready." in page.content()
+    shows(page, "Welcome, your account is ready.")
 
     page.goto(f"{base}/organizations/new")
     page.get_by_label("Name", exact=True).fill("Goris Welcome Kitchen")
@@ -33,10 +27,11 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
     page.get_by_label("Regions served").fill("AM-SU")
     page.get_by_label("Food security").check()
     page.get_by_role("button", name="Save").click()
-    assert "A coordinator will verify" in page.content()
+    shows(page, "A coordinator will verify")
     page.get_by_role("button", name="Log out").click()
 
     page.goto(f"{base}/organizations?q=Goris")
+    shows(page, "organization")
     assert "Goris Welcome Kitchen" not in page.content()
 
     log_in(page, base, coordinator.email)
@@ -44,12 +39,12 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
     page.get_by_role("link", name="Goris Welcome Kitchen").click()
     page.get_by_label("How was it checked?").fill("Phoned the municipality of Goris")
     page.get_by_role("button", name="Verify").click()
-    assert "verified and listed" in page.content()
+    shows(page, "verified and listed")
     page.get_by_role("button", name="Log out").click()
 
     page.goto(f"{base}/organizations?q=goris")
     page.get_by_role("link", name="Goris Welcome Kitchen").click()
-    assert "Syunik" in page.content()
+    shows(page, "Syunik")
 
 
 def test_pages_fit_a_phone_screen_and_start_with_a_skip_link(browser, live_server):
