@@ -72,7 +72,7 @@ def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
     """Check an offer's fields all at once."""
     errors = check.FieldErrors()
     clean = {}
-    for field, required in (("region", True), ("address", True), ("beds", True), ("available_from", True)):
+    for field in ("region", "address", "beds", "available_from"):
         if not partial and data.get(field) in (None, ""):
             errors.add(field, _l("This field is required."))
     if data.get("region") not in (None, ""):

@@ -134,7 +134,7 @@ def test_deactivation_ends_sessions_and_tokens(app, pages, client, api):
 ])
 def test_login_only_redirects_to_local_pages(pages, target, allowed):
     user = UserFactory()
-    response = pages.post(f"/login", data={"email": user.email, "password": PASSWORD, "next": target})
+    response = pages.post("/login", data={"email": user.email, "password": PASSWORD, "next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == (target if allowed else "/")
 

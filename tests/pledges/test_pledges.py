@@ -5,10 +5,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from aidcoord.audit.models import AuditAction, AuditEvent
 from aidcoord.extensions import db
-from aidcoord.needs.models import NeedState, Unit
-from aidcoord.pledges.models import Delivery, Pledge, PledgeState
+from aidcoord.needs.models import Unit
+from aidcoord.pledges.models import Delivery, Pledge
 from tests.factories import NeedFactory, OrganizationFactory, UserFactory
 
 TODAY = date.today().isoformat()
