@@ -6,7 +6,7 @@ from aidcoord.audit import services as audit
 from aidcoord.errors import NotFound
 from aidcoord.housing import households
 from aidcoord.housing.models import Household
-from aidcoord.matching import services as matches
+from aidcoord.matching import kinds, services as matches
 from aidcoord.matching.models import Match, MatchState
 
 REVEALED_STATES = (MatchState.ACCEPTED, MatchState.MOVED_IN)
@@ -20,8 +20,8 @@ def can_view_match(user: User | None, match: Match, household: Household) -> boo
 
 def match_view(viewer: User, match: Match) -> dict:
     """The match as this viewer may see it."""
-    household = matches.kinds.of(match.kind).subject(match.entry.subject_id)
-    offer = matches.kinds.of(match.kind).offer(match.offer_id)
+    kind = kinds.of(match.kind)
+    household, offer = kind.subject(match.entry.subject_id), kind.offer(match.offer_id)
     if not can_view_match(viewer, match, household):
         raise NotFound()
     is_host_side = matches.is_answerer(viewer, match)

@@ -237,7 +237,7 @@ def match_step(match_id, step):
                 matches.move_in(actor(), match)
             else:
                 matches.end(actor(), match, form.reason.data)
-        except (ValidationFailed, DomainError) as error:
+        except DomainError as error:
             flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
         else:
             flash(_("Recorded."), "success")
