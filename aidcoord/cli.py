@@ -110,6 +110,7 @@ def seed_demo_command():
     result = seed_demo()
     click.echo(f"organizations created: {result['organizations_created']}")
     click.echo(f"pledges created: {result['pledges_created']}")
+    click.echo(f"needs created: {result['needs_created']}")
     click.echo(f"housing offers and households created: {result['housing_created']}")
     click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
     for email, created in result["logins"]:

@@ -88,6 +88,37 @@ def seed_pledges(admin, path: Path = DEMO_DATA / "aid-pledges-2023.csv") -> int:
     return created
 
 
+# Needs like those posted in the 2023 chat channels (quantities invented for the demo).
+DEMO_NEEDS = [
+    # external_ref, organization, sector, item, quantity, unit, region, locality, urgency
+    ("demo-need-1", "Hayordi", "shelter", "beds", "120", "beds", "AM-SU", "Goris", "critical"),
+    ("demo-need-2", "All for Armenia", "food_security", "hot meals", "3000", "meals", "AM-SU", "Kornidzor", "critical"),
+    ("demo-need-3", "Frontline Therapists", "protection", "psychological first aid sessions", "200", "hours",
+     "AM-ER", "Yerevan", "high"),
+    ("demo-need-4", "Hayordi", "food_security", "baby formula", "250", "kg", "AM-VD", "Yeghegnadzor", "high"),
+]
+
+
+def seed_needs(admin) -> int:
+    """Open demo needs for the demo organizations; skipped when present."""
+    from datetime import date, timedelta
+
+    from aidcoord.needs import services as needs
+    from aidcoord.needs.models import Need
+
+    created = 0
+    for ref, organization_name, sector, item, quantity, unit, region, locality, urgency in DEMO_NEEDS:
+        organization = _organization_named(organization_name)
+        if organization is None or db.session.scalar(select(Need.id).where(Need.external_ref == ref)):
+            continue
+        needs.post_need(admin, organization, {
+            "sector": sector, "item": item, "quantity": quantity, "unit": unit, "region": region,
+            "locality": locality, "urgency": urgency, "needed_by": date.today() + timedelta(days=14),
+            "external_ref": ref})
+        created += 1
+    return created
+
+
 # A few verified places and waiting families, so the housing queue can be tried at once.
 DEMO_OFFERS = [
     # external_ref, region, locality, beds, whole dwelling, pets, step-free, languages
@@ -143,6 +174,7 @@ def seed_demo() -> dict:
     admin = accounts.find_user_by_email(f"admin@{DEMO_DOMAIN}")
     created = seed_organizations(admin)
     pledges_created = seed_pledges(admin)
+    needs_created = seed_needs(admin)
     member_email = f"org-member@{DEMO_DOMAIN}"
     if accounts.find_user_by_email(member_email) is None:
         accounts.register_user(member_email, "Demo organization member", DEMO_PASSWORD)
@@ -156,4 +188,5 @@ def seed_demo() -> dict:
     housing_created = seed_housing(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
                                    accounts.find_user_by_email(f"host@{DEMO_DOMAIN}"))
     return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created,
+            "needs_created": needs_created,
             "housing_created": housing_created}

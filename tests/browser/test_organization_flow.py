@@ -50,7 +50,7 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
 def test_pages_fit_a_phone_screen_and_start_with_a_skip_link(browser, live_server):
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     page = context.new_page()
-    for path in ("/", "/organizations", "/register", "/login"):
+    for path in ("/", "/organizations", "/register", "/login", "/needs", "/pledges", "/exchange-rates"):
         page.goto(f"{live_server}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
