@@ -128,48 +128,68 @@ def _variant(offer: OfferSpace):
     return (offer.region, offer.whole, offer.pets_ok, offer.step_free, offer.children_ok, offer.max_stay)
 
 
+def _generality(variant) -> int:
+    """How many kinds of household a place can take beyond the plainest."""
+    _region, _whole, pets_ok, step_free, children_ok, max_stay = variant
+    return pets_ok + step_free + children_ok + (max_stay is None)
+
+
 class _Residual:
-    """Free beds of every offer, bucketed by (region and features, free beds) so that best fit is a
-    short walk up from the household's size instead of a scan of every offer."""
+    """Free beds of every offer, bucketed by (region and features, free beds). Each variant keeps a
+    bitmask of the free-bed counts it has offers for, so best fit is a few bit operations per variant
+    instead of a scan of every offer."""
 
     def __init__(self, offers):
         self.free = {}
         self.buckets = defaultdict(lambda: defaultdict(list))  # variant -> free beds -> [offer ids]
+        self.masks = defaultdict(int)  # variant -> bit n set when some offer has n free beds
         self.variants_by_region = defaultdict(set)
-        self.max_free = 0
         for offer in offers:
+            variant = _variant(offer)
             self.free[offer.id] = offer.capacity
-            self.buckets[_variant(offer)][offer.capacity].append(offer.id)
-            self.variants_by_region[offer.region].add(_variant(offer))
-            self.max_free = max(self.max_free, offer.capacity)
+            self._put(variant, offer.capacity, offer.id)
+            self.variants_by_region[offer.region].add(variant)
         self._allowed = {}
+
+    def _put(self, variant, free: int, offer_id: int) -> None:
+        self.buckets[variant][free].append(offer_id)
+        self.masks[variant] |= 1 << free
 
     def _variants_for(self, household: HouseholdNeed):
         key = household.class_key()
         if key not in self._allowed:
             regions = household.regions if household.regions is not None else self.variants_by_region.keys()
-            self._allowed[key] = [
-                variant for region in regions for variant in self.variants_by_region.get(region, ())
-                if compatible(household, OfferSpace(0, household.size, *variant))]
+            allowed = [variant for region in regions for variant in self.variants_by_region.get(region, ())
+                       if compatible(household, OfferSpace(0, household.size, *variant))]
+            # Among equal fits, take the plainest offer first: keep pet-friendly, step-free and
+            # long-stay places for the households that need them. Sorting also makes plans repeatable.
+            self._allowed[key] = sorted(allowed, key=lambda variant: (_generality(variant), repr(variant)))
         return self._allowed[key]
 
     def best_fit(self, household: HouseholdNeed, only_variant=None):
         """(variant, free beds) of the fullest-fitting compatible offer, or None."""
         variants = [only_variant] if only_variant is not None else self._variants_for(household)
-        for free in range(household.size, self.max_free + 1):
-            for variant in variants:
-                bucket = self.buckets[variant].get(free)
-                if bucket:
-                    return variant, free
-        return None
+        best, best_free = None, None
+        for variant in variants:
+            fitting = self.masks[variant] >> household.size
+            if not fitting:
+                continue
+            free = household.size + ((fitting & -fitting).bit_length() - 1)  # smallest count that fits
+            if best_free is None or free < best_free:
+                best, best_free = variant, free
+                if free == household.size:
+                    break
+        return None if best is None else (best, best_free)
 
     def take(self, household: HouseholdNeed, variant, free: int) -> int:
-        offer_id = self.buckets[variant][free].pop()
-        whole = variant[1]
-        left = 0 if whole else free - household.size
+        bucket = self.buckets[variant][free]
+        offer_id = bucket.pop()
+        if not bucket:
+            self.masks[variant] &= ~(1 << free)
+        left = 0 if variant[1] else free - household.size  # a whole dwelling is taken whole
         self.free[offer_id] = left
         if left:
-            self.buckets[variant][left].append(offer_id)
+            self._put(variant, left, offer_id)
         return offer_id
 
 
