@@ -8,6 +8,7 @@ from aidcoord.common.forms import show_service_errors
 from aidcoord.common.web import is_safe_redirect_target
 from aidcoord.errors import ValidationFailed
 from aidcoord.extensions import limiter
+from aidcoord.housing.households import for_user as households_of
 from aidcoord.organizations.services import organizations_of
 
 bp = Blueprint("accounts", __name__)
@@ -63,6 +64,7 @@ def _account_page(status=200, *, password_form=None, token_form=None, new_token=
         confirm_form=forms.ConfirmForm(),
         tokens=services.list_api_tokens(current_user),
         organizations=organizations_of(current_user),
+        housing_requests=households_of(current_user),
         new_token=new_token,
     )
     return page, status

@@ -97,3 +97,9 @@ class ReviewForm(FlaskForm):
     end_placement = BooleanField(_l("End the placement"))
     suspend_host = BooleanField(_l("Suspend the host (no proposals anywhere until lifted)"))
     submit = SubmitField(_l("Record review"))
+
+
+class PriorityForm(FlaskForm):
+    points = IntegerField(_l("Raise by (points)"), validators=[DataRequired(), NumberRange(min=1, max=100)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Raise priority"))

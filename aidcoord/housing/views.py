@@ -131,7 +131,37 @@ def household_detail(household_id):
     household = households.get_household(actor(), household_id)
     return render_template("housing/household_detail.html", household=household,
                            contact=households.contact_details(actor(), household),
-                           entry=queue.entry_for(QueueKind.HOUSING, household.id))
+                           entry=queue.entry_for(QueueKind.HOUSING, household.id),
+                           matches=matches.matches_for_subject(QueueKind.HOUSING, household.id),
+                           priority_form=forms.PriorityForm(), confirm_form=ConfirmForm())
+
+
+@bp.route("/households/<id:household_id>/priority", methods=["POST"])
+@roles_required(*STAFF)
+def raise_priority(household_id):
+    household = households.get_household(actor(), household_id)
+    form = forms.PriorityForm()
+    if form.validate_on_submit():
+        households.raise_priority(actor(), household, form.points.data, form.reason.data)
+        flash(_("The priority is raised; the queue place follows."), "success")
+    else:
+        flash(_("Give the points and the reason."), "error")
+    return redirect(url_for("housing.household_detail", household_id=household.id))
+
+
+@bp.route("/households/<id:household_id>/<any(merge, keep_apart):decision>", methods=["POST"])
+@roles_required(*STAFF)
+def resolve_duplicate(household_id, decision):
+    household = households.get_household(actor(), household_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            households.resolve_duplicate(actor(), household, merge=decision == "merge")
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Merged into the earlier request, which keeps its place.") if decision == "merge"
+                  else _("Kept as a separate request."), "success")
+    return redirect(url_for("housing.household_detail", household_id=household.id))
 
 
 @bp.route("/queue")

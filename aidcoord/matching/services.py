@@ -185,3 +185,10 @@ def matches_for_answerer(user: User, kind) -> list[Match]:
 def holding_matches(kind, offer_id: int) -> list[Match]:
     return list(db.session.scalars(select(Match).where(
         Match.kind == kind, Match.offer_id == offer_id, Match.state.in_(HOLDING_STATES))))
+
+
+def matches_for_subject(kind, subject_id: int) -> list[Match]:
+    """Every match made for one household (or job seeker), newest first."""
+    query = (select(Match).join(QueueEntry, QueueEntry.id == Match.entry_id)
+             .where(Match.kind == kind, QueueEntry.subject_id == subject_id).order_by(Match.id.desc()))
+    return list(db.session.scalars(query))

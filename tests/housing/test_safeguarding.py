@@ -79,3 +79,27 @@ def test_safeguarding_pages_record_check_ins_and_reviews(placement, pages, clien
     pages.post(f"/housing/incidents/{incident.id}/review", data={"note": "Host fixed it", "end_placement": ""})
     assert safeguarding.get_incident(incident.id).reviewed_at is not None
     assert matches.get_match(placement["match"].id).state is MatchState.MOVED_IN
+
+
+def test_coordinators_raise_priority_and_resolve_duplicates_on_the_household_page(app, pages, client):
+    from aidcoord.housing.models import Household
+
+    coordinator = UserFactory(roles=["coordinator"])
+    earlier = households.register_household(coordinator, dict(FAMILY))
+    duplicate = households.register_household(coordinator, {**FAMILY, "contact_name": "Narine Hakobian"})
+    pages.login(coordinator.email)
+    page = client.get(f"/housing/households/{duplicate.id}").get_data(as_text=True)
+    assert "Possible duplicate" in page and f"/housing/households/{earlier.id}" in page
+    assert f"/housing/households/{duplicate.id}" in client.get("/housing/queue").get_data(as_text=True)
+    pages.post(f"/housing/households/{earlier.id}/priority", data={"points": "30", "reason": "pregnant"})
+    assert db.session.get(Household, earlier.id).priority == 50
+    pages.post(f"/housing/households/{duplicate.id}/merge")
+    assert db.session.get(Household, duplicate.id).merged_into_id == earlier.id
+
+
+def test_a_household_that_registered_itself_finds_its_request_on_its_account(app, pages, client):
+    person = UserFactory()
+    household = households.register_household(person, dict(FAMILY), for_self=True)
+    pages.login(person.email)
+    assert f"/housing/households/{household.id}" in client.get("/account").get_data(as_text=True)
+    assert client.get(f"/housing/households/{household.id}").status_code == 200
