@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.needs import views as needs_views
     from aidcoord.pledges import api as pledges_api
     from aidcoord.pledges import views as pledges_views
+    from aidcoord.volunteers import api as volunteers_api
     from aidcoord.organizations import api as organizations_api
     from aidcoord.organizations import views as organizations_views
 
@@ -92,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
                       housing_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
-                          pledges_api.rates_blp, housing_api.blp):
+                          pledges_api.rates_blp, housing_api.blp, volunteers_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.

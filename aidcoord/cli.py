@@ -166,6 +166,17 @@ def propose_command(kind, as_email, output):
     click.echo(f"{len(suggestions)} suggested proposals for {people} people written to {output.name}")
 
 
+volunteers_cli = AppGroup("volunteers", help="Volunteer shifts.")
+
+
+@volunteers_cli.command("remind")
+def remind_volunteers_command():
+    """Queue reminders for shifts starting within a day (run hourly from cron)."""
+    from aidcoord.volunteers.services import send_reminders
+
+    click.echo(f"queued {send_reminders()} reminders")
+
+
 @outbox_cli.command("send")
 def send_outbox_command():
     """Send queued notifications through the SMTP server in MAIL_SERVER."""
@@ -221,3 +232,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(housing_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(volunteers_cli)

@@ -7,3 +7,4 @@ from aidcoord.pledges.models import Delivery, ExchangeRate, Pledge, PledgeTransi
 from aidcoord.housing.models import Household, HousingOffer, HostSuspension, Incident, WelfareCheck  # noqa: F401
 from aidcoord.matching.models import Match, MatchStep, QueueEntry  # noqa: F401
 from aidcoord.notifications.models import OutboxMessage  # noqa: F401
+from aidcoord.volunteers.models import Shift, SignUp, VolunteerProfile  # noqa: F401

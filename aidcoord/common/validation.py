@@ -123,3 +123,45 @@ def a_date(errors: FieldErrors, field: str, value, *, not_before: date | None = 
     if not_after is not None and value > not_after:
         errors.add(field, _l("The date cannot be in the future."))
     return value
+
+
+def whole_number(errors: FieldErrors, field: str, value, *, minimum: int, maximum: int, required: bool = False):
+    if value in (None, ""):
+        if required:
+            errors.add(field, _l("This field is required."))
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        errors.add(field, _l("Enter a whole number."))
+        return None
+    if not minimum <= number <= maximum:
+        errors.add(field, _l("Enter a number from %(min)d to %(max)d.", min=minimum, max=maximum))
+        return None
+    return number
+
+
+def flag(value) -> bool:
+    """Yes/no from forms, JSON and spreadsheets: true, yes, y, 1, on."""
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "y", "on")
+
+
+def language_codes(errors: FieldErrors, field: str, value) -> list[str]:
+    """ISO 639-1 codes from a list or a 'hy, ru' string."""
+    import pycountry
+
+    codes = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    clean = []
+    for code in codes:
+        code = str(code).strip().lower()
+        if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
+            errors.add(field, _l("Unknown ISO 639-1 language code: %(code)s", code=code))
+        elif code not in clean:
+            clean.append(code)
+    return clean
+
+
+def region_codes(errors: FieldErrors, field: str, value) -> list[str]:
+    """ISO 3166-2 codes from a list or an 'AM-SU AM-ER' string, sorted and without repeats."""
+    codes = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    return sorted({region(errors, field, code) or "" for code in codes} - {""})

@@ -12,7 +12,6 @@ from aidcoord.common import validation as check
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household
-from aidcoord.housing.offers import _flag, _int, languages
 from aidcoord.housing.priority import vulnerability
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
@@ -44,7 +43,7 @@ def clean_household(data: dict, *, today: date) -> dict:
         errors.add("contact_phone", _l("Enter a phone number with 6 to 15 digits."))
     clean["contact_phone"] = normalize_phone(phone or "")
     for field in COUNTS:
-        value = _int(errors, field, data.get(field) if data.get(field) not in (None, "") else 0, minimum=0, maximum=30)
+        value = check.whole_number(errors, field, data.get(field) if data.get(field) not in (None, "") else 0, minimum=0, maximum=30)
         clean[field] = value if value is not None else 0
     if clean["adults"] < 1:
         errors.add("adults", _l("At least one adult."))
@@ -59,15 +58,13 @@ def clean_household(data: dict, *, today: date) -> dict:
     if clean["disabled"] > size:
         errors.add("disabled", _l("Cannot be more than the household size."))
     for flag in FLAGS:
-        clean[flag] = _flag(data.get(flag, False))
-    regions = data.get("preferred_regions") or []
-    regions = regions if isinstance(regions, list) else str(regions).replace(",", " ").split()
-    clean["preferred_regions"] = sorted({check.region(errors, "preferred_regions", code) or "" for code in regions} - {""})
+        clean[flag] = check.flag(data.get(flag, False))
+    clean["preferred_regions"] = check.region_codes(errors, "preferred_regions", data.get("preferred_regions"))
     if clean["region_required"] and not clean["preferred_regions"]:
         errors.add("preferred_regions", _l("Name the regions the household must stay in."))
-    clean["languages"] = languages(errors, "languages", data.get("languages") or [])
+    clean["languages"] = check.language_codes(errors, "languages", data.get("languages") or [])
     clean["needed_from"] = check.a_date(errors, "needed_from", data.get("needed_from") or today)
-    clean["stay_days"] = _int(errors, "stay_days", data.get("stay_days"), minimum=1, maximum=3650)
+    clean["stay_days"] = check.whole_number(errors, "stay_days", data.get("stay_days"), minimum=1, maximum=3650)
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     return clean
@@ -148,7 +145,7 @@ def raise_priority(actor: User, household: Household, points: int, reason: str) 
     if not actor.is_staff:
         raise PermissionDenied()
     errors = check.FieldErrors()
-    points = _int(errors, "points", points, minimum=1, maximum=100, required=True)
+    points = check.whole_number(errors, "points", points, minimum=1, maximum=100, required=True)
     reason = check.text(errors, "reason", reason, 2000, required=True)
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)

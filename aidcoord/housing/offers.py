@@ -33,41 +33,6 @@ class OfferFilters:
     mine: bool = False
 
 
-def _int(errors, field, value, *, minimum, maximum, required=False):
-    if value in (None, ""):
-        if required:
-            errors.add(field, _l("This field is required."))
-        return None
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors.add(field, _l("Enter a whole number."))
-        return None
-    if not minimum <= number <= maximum:
-        errors.add(field, _l("Enter a number from %(min)d to %(max)d.", min=minimum, max=maximum))
-        return None
-    return number
-
-
-def _flag(value) -> bool:
-    return value is True or str(value).strip().lower() in ("1", "true", "yes", "y", "on")
-
-
-def languages(errors, field, value) -> list[str]:
-    """ISO 639-1 codes from a list or a 'hy, ru' string."""
-    import pycountry
-
-    codes = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
-    clean = []
-    for code in codes:
-        code = str(code).strip().lower()
-        if len(code) != 2 or pycountry.languages.get(alpha_2=code) is None:
-            errors.add(field, _l("Unknown ISO 639-1 language code: %(code)s", code=code))
-        elif code not in clean:
-            clean.append(code)
-    return clean
-
-
 def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
     """Check an offer's fields all at once."""
     errors = check.FieldErrors()
@@ -81,11 +46,11 @@ def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
         if field in data:
             clean[field] = check.text(errors, field, data[field], limit)
     if "beds" in data and data["beds"] not in (None, ""):
-        clean["beds"] = _int(errors, "beds", data["beds"], minimum=1, maximum=MAX_BEDS)
+        clean["beds"] = check.whole_number(errors, "beds", data["beds"], minimum=1, maximum=MAX_BEDS)
     if "rooms" in data and data["rooms"] not in (None, ""):
-        clean["rooms"] = _int(errors, "rooms", data["rooms"], minimum=0, maximum=MAX_BEDS)
+        clean["rooms"] = check.whole_number(errors, "rooms", data["rooms"], minimum=0, maximum=MAX_BEDS)
     if "max_stay_days" in data:
-        clean["max_stay_days"] = _int(errors, "max_stay_days", data["max_stay_days"], minimum=1, maximum=3650)
+        clean["max_stay_days"] = check.whole_number(errors, "max_stay_days", data["max_stay_days"], minimum=1, maximum=3650)
     if data.get("available_from") not in (None, ""):
         clean["available_from"] = check.a_date(errors, "available_from", data["available_from"])
     if "available_until" in data:
@@ -95,9 +60,9 @@ def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
         errors.add("available_until", _l("The offer must end after it starts."))
     for flag in FLAGS:
         if flag in data:
-            clean[flag] = _flag(data[flag])
+            clean[flag] = check.flag(data[flag])
     if "languages" in data:
-        clean["languages"] = languages(errors, "languages", data["languages"])
+        clean["languages"] = check.language_codes(errors, "languages", data["languages"])
     if data.get("rent_amount") not in (None, ""):
         currency = check.currency(errors, "rent_currency", data.get("rent_currency"))
         amount = check.positive_amount(errors, "rent_amount", data["rent_amount"], currency)

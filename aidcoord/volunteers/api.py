@@ -1,0 +1,126 @@
+"""JSON API for volunteer profiles, shifts, sign-ups and attendance."""
+import csv
+import io
+from datetime import datetime, timezone
+
+from flask_login import current_user, login_required
+
+from aidcoord.accounts import services as accounts
+from aidcoord.accounts.models import Role
+from aidcoord.common.api import Blueprint
+from aidcoord.common.permissions import actor, roles_required
+from aidcoord.errors import NotFound
+from aidcoord.organizations import services as organizations
+from aidcoord.reports.exports import csv_response
+from aidcoord.volunteers import services
+from aidcoord.volunteers.schemas import (
+    AttendanceSchema, BackgroundCheckSchema, ProfileSchema, RosterEntrySchema, ShiftArgsSchema, ShiftInputSchema,
+    ShiftSchema, SignUpSchema,
+)
+
+blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/volunteers",
+                description="Volunteer profiles, shifts posted by organizations, sign-ups and hours.")
+
+
+@blp.route("/me/profile")
+@login_required
+@blp.response(200, ProfileSchema)
+def get_profile():
+    profile = services.profile_of(current_user)
+    if profile is None:
+        raise NotFound()
+    return profile
+
+
+@blp.route("/me/profile", methods=["PUT"])
+@login_required
+@blp.arguments(ProfileSchema)
+@blp.response(200, ProfileSchema)
+def save_profile(data):
+    return services.save_profile(current_user, data)
+
+
+@blp.route("/me/shifts")
+@login_required
+@blp.response(200, SignUpSchema(many=True))
+def my_shifts():
+    return services.my_shifts(current_user)
+
+
+@blp.route("/<id:user_id>/background-check", methods=["POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@blp.arguments(BackgroundCheckSchema)
+@blp.response(200, ProfileSchema)
+def set_background_check(data, user_id):
+    profile = services.profile_of(accounts.get_user(user_id))
+    if profile is None:
+        raise NotFound()
+    return services.set_background_check(actor(), profile, data["background_check"])
+
+
+@blp.route("/shifts")
+@blp.arguments(ShiftArgsSchema, location="query")
+@blp.response(200, ShiftSchema(many=True))
+def open_shifts(args):
+    """Upcoming shifts with free slots, soonest first; filter by region, day and skill."""
+    day = datetime.combine(args["day"], datetime.min.time(), tzinfo=timezone.utc) if args.get("day") else None
+    return services.open_shifts(services.ShiftFilters(region=args.get("region"), day=day, skill=args.get("skill")))
+
+
+@blp.route("/shifts", methods=["POST"])
+@login_required
+@blp.arguments(ShiftInputSchema)
+@blp.response(201, ShiftSchema)
+def post_shift(data):
+    organization = organizations.get_organization(actor(), data.pop("organization_id"))
+    return services.post_shift(actor(), organization, data)
+
+
+@blp.route("/shifts/<id:shift_id>")
+@blp.response(200, ShiftSchema)
+def get_shift(shift_id):
+    return services.get_shift(shift_id)
+
+
+@blp.route("/shifts/<id:shift_id>/sign-ups", methods=["POST"])
+@login_required
+@blp.response(201, SignUpSchema)
+def sign_up(shift_id):
+    """Take a slot; a full shift answers 409."""
+    return services.sign_up(current_user, services.get_shift(shift_id))
+
+
+@blp.route("/sign-ups/<id:sign_up_id>", methods=["DELETE"])
+@login_required
+@blp.response(200, SignUpSchema)
+def cancel_sign_up(sign_up_id):
+    return services.cancel_sign_up(current_user, services.get_sign_up(sign_up_id))
+
+
+@blp.route("/sign-ups/<id:sign_up_id>/attendance", methods=["POST"])
+@login_required
+@blp.arguments(AttendanceSchema)
+@blp.response(200, RosterEntrySchema)
+def mark_attendance(data, sign_up_id):
+    return services.mark_attendance(actor(), services.get_sign_up(sign_up_id), data["attended"], data.get("hours"))
+
+
+@blp.route("/shifts/<id:shift_id>/roster")
+@login_required
+@blp.response(200, RosterEntrySchema(many=True))
+def roster(shift_id):
+    """Who signed up: for the organization and staff."""
+    return services.roster(actor(), services.get_shift(shift_id))
+
+
+@blp.route("/shifts/<id:shift_id>/roster.csv")
+@login_required
+@blp.response(200, content_type="text/csv")
+def roster_csv(shift_id):
+    shift = services.get_shift(shift_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["sign_up_id", "volunteer", "email", "state", "hours"])
+    for entry in services.roster(actor(), shift):
+        writer.writerow([entry.id, entry.volunteer.name, entry.volunteer.email, entry.state.value, entry.hours or ""])
+    return csv_response(buffer.getvalue(), f"shift-{shift.id}-roster.csv")

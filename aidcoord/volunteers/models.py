@@ -1,0 +1,109 @@
+"""Volunteers, the shifts organizations post, and sign-ups (never more than the slots)."""
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.accounts.models import User
+from aidcoord.common.money import Quantity
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+from aidcoord.organizations.models import Organization
+
+SKILLS = ("driver", "interpreter", "medical", "psychosocial", "logistics", "childcare", "it", "cooking", "construction")
+
+
+class BackgroundCheck(enum.Enum):
+    NONE = "none"
+    PENDING = "pending"
+    CLEARED = "cleared"
+    FAILED = "failed"
+
+    @property
+    def label(self):
+        return {"none": _l("Not checked"), "pending": _l("Check pending"), "cleared": _l("Cleared"),
+                "failed": _l("Not cleared")}[self.value]
+
+
+class VolunteerProfile(db.Model):
+    __tablename__ = "volunteer_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    availability: Mapped[str] = mapped_column(String(500), default="")
+    background_check: Mapped[BackgroundCheck] = mapped_column(
+        enum_column_type(BackgroundCheck), default=BackgroundCheck.NONE)
+    checked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class Shift(db.Model):
+    __tablename__ = "shifts"
+    __table_args__ = (
+        # The database refuses an overfilled shift, whatever the application does.
+        CheckConstraint("filled >= 0 AND filled <= slots", name="filled_within_slots"),
+        CheckConstraint("slots > 0", name="positive_slots"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    task: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str] = mapped_column(String(10), index=True)
+    locality: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slots: Mapped[int]
+    # Active sign-ups; changed only by conditional UPDATEs in the same transaction as the sign-up.
+    filled: Mapped[int] = mapped_column(default=0)
+    required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    required_languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requires_background_check: Mapped[bool] = mapped_column(default=False)
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=24)
+    cancelled: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+
+
+class SignUpState(enum.Enum):
+    SIGNED_UP = "signed_up"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+    @property
+    def label(self):
+        return {"signed_up": _l("Signed up"), "cancelled": _l("Cancelled"), "attended": _l("Attended"),
+                "no_show": _l("Did not come")}[self.value]
+
+
+class SignUp(db.Model):
+    __tablename__ = "sign_ups"
+    __table_args__ = (
+        UniqueConstraint("shift_id", "volunteer_id", name="uq_sign_ups_shift_volunteer"),
+        CheckConstraint("hours IS NULL OR hours >= 0", name="hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[SignUpState] = mapped_column(enum_column_type(SignUpState), default=SignUpState.SIGNED_UP)
+    hours: Mapped[Optional[Decimal]] = mapped_column(Quantity)
+    marked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    shift: Mapped[Shift] = relationship(lazy="joined")
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id], lazy="joined")

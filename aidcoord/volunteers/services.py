@@ -1,0 +1,284 @@
+"""Volunteers: profiles, shifts, sign-ups that never overfill a shift, attendance and hours."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from aidcoord.accounts.models import Role, User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.notifications.services import notify
+from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Organization
+from aidcoord.volunteers.models import SKILLS, BackgroundCheck, Shift, SignUp, SignUpState, VolunteerProfile
+
+MAX_SHIFT_HOURS = 24
+REMINDER_HOURS = 24
+
+
+class ShiftFull(Conflict):
+    code = "shift_full"
+
+
+@dataclass
+class ShiftFilters:
+    region: str | None = None
+    day: datetime | None = None
+    skill: str | None = None
+
+
+def _skills(errors, field, value) -> list[str]:
+    values = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    unknown = [v for v in values if v not in SKILLS]
+    if unknown:
+        errors.add(field, _l("Unknown skill: %(skills)s (choose from %(known)s)", skills=", ".join(unknown),
+                             known=", ".join(SKILLS)))
+    return sorted(set(values) - set(unknown))
+
+
+def _datetime(errors, field, value) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, _l("Enter a date and time as YYYY-MM-DDTHH:MM."))
+            return None
+    if not isinstance(value, datetime):
+        errors.add(field, _l("Enter a date and time as YYYY-MM-DDTHH:MM."))
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=utcnow().tzinfo)
+
+
+def profile_of(user: User) -> VolunteerProfile | None:
+    return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+
+
+def save_profile(user: User, data: dict) -> VolunteerProfile:
+    """A volunteer describes what they can do, where and when."""
+    if not user.has_role(Role.VOLUNTEER):
+        raise PermissionDenied(_l("Volunteering needs the volunteer role."))
+    errors = check.FieldErrors()
+    clean = {"skills": _skills(errors, "skills", data.get("skills")),
+             "languages": check.language_codes(errors, "languages", data.get("languages") or []),
+             "availability": check.text(errors, "availability", data.get("availability"), 500)}
+    clean["regions"] = check.region_codes(errors, "regions", data.get("regions"))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    profile = profile_of(user) or VolunteerProfile(user_id=user.id)
+    for field, value in clean.items():
+        setattr(profile, field, value)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def set_background_check(actor: User, profile: VolunteerProfile, state: str) -> VolunteerProfile:
+    """Coordinators record the outcome of a background check (needed e.g. for childcare shifts)."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    errors = check.FieldErrors()
+    result = check.enum_value(errors, "background_check", state, BackgroundCheck)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    before = profile.background_check
+    profile.background_check, profile.checked_by_id, profile.checked_at = result, actor.id, utcnow()
+    audit.record(actor, AuditAction.STATE_CHANGE, "volunteer_profile", profile.id, {"background_check": [before, result]})
+    db.session.commit()
+    return profile
+
+
+def post_shift(actor: User, organization: Organization, data: dict, *, now: datetime | None = None) -> Shift:
+    """Members of a verified organization post shifts for it."""
+    if not organizations.can_edit(actor, organization):
+        raise PermissionDenied()
+    if not organization.is_verified:
+        raise Conflict(_l("Only verified organizations can post shifts."))
+    now = now or utcnow()
+    errors = check.FieldErrors()
+    clean = {
+        "task": check.text(errors, "task", data.get("task"), 200, required=True),
+        "description": check.text(errors, "description", data.get("description"), 5000),
+        "region": check.region(errors, "region", data.get("region")),
+        "locality": check.text(errors, "locality", data.get("locality"), 200),
+        "starts_at": _datetime(errors, "starts_at", data.get("starts_at")),
+        "ends_at": _datetime(errors, "ends_at", data.get("ends_at")),
+        "slots": check.whole_number(errors, "slots", data.get("slots"), minimum=1, maximum=1000, required=True),
+        "required_skills": _skills(errors, "required_skills", data.get("required_skills")),
+        "required_languages": check.language_codes(errors, "required_languages", data.get("required_languages") or []),
+        "requires_background_check": check.flag(data.get("requires_background_check", False)),
+        "cancel_cutoff_hours": check.whole_number(errors, "cancel_cutoff_hours", data.get("cancel_cutoff_hours", 24),
+                                    minimum=0, maximum=168),
+    }
+    if clean["starts_at"] and clean["starts_at"] < now:
+        errors.add("starts_at", _l("The shift cannot start in the past."))
+    if clean["starts_at"] and clean["ends_at"]:
+        if clean["ends_at"] <= clean["starts_at"]:
+            errors.add("ends_at", _l("The shift must end after it starts."))
+        elif clean["ends_at"] - clean["starts_at"] > timedelta(hours=MAX_SHIFT_HOURS):
+            errors.add("ends_at", _l("A shift lasts at most %(n)d hours.", n=MAX_SHIFT_HOURS))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    shift = Shift(organization=organization, created_by_id=actor.id, **clean)
+    db.session.add(shift)
+    db.session.flush()
+    audit.record(actor, AuditAction.CREATE, "shift", shift.id, {"task": shift.task, "slots": shift.slots})
+    db.session.commit()
+    return shift
+
+
+def get_shift(shift_id: int) -> Shift:
+    shift = db.session.get(Shift, shift_id)
+    if shift is None or not shift.organization.is_verified:
+        raise NotFound(_l("No such shift."))
+    return shift
+
+
+def unmet_requirements(profile: VolunteerProfile | None, shift: Shift) -> list:
+    if profile is None:
+        return [_l("fill in your volunteer profile first")]
+    missing = []
+    lacking_skills = sorted(set(shift.required_skills) - set(profile.skills))
+    if lacking_skills:
+        missing.append(_l("needs the skills: %(skills)s", skills=", ".join(lacking_skills)))
+    if shift.required_languages and not set(shift.required_languages) & set(profile.languages):
+        missing.append(_l("needs one of the languages: %(langs)s", langs=", ".join(shift.required_languages)))
+    if shift.requires_background_check and profile.background_check is not BackgroundCheck.CLEARED:
+        missing.append(_l("needs a cleared background check"))
+    return missing
+
+
+def sign_up(volunteer: User, shift: Shift, *, now: datetime | None = None) -> SignUp:
+    """Take a slot. The slot is taken by one conditional UPDATE (filled < slots), so a full shift
+    refuses the sign-up even when many volunteers press the button at the same moment."""
+    now = now or utcnow()
+    if not volunteer.has_role(Role.VOLUNTEER):
+        raise PermissionDenied(_l("Signing up needs the volunteer role."))
+    if shift.cancelled or shift.starts_at <= now:
+        raise Conflict(_l("This shift is no longer open."))
+    missing = unmet_requirements(profile_of(volunteer), shift)
+    if missing:
+        raise ValidationFailed(_l("You cannot take this shift: %(why)s", why="; ".join(map(str, missing))),
+                               {"shift": [str(reason) for reason in missing]})
+    existing = db.session.scalar(select(SignUp).where(SignUp.shift_id == shift.id, SignUp.volunteer_id == volunteer.id))
+    if existing is not None and existing.state is SignUpState.SIGNED_UP:
+        raise Conflict(_l("You are already signed up."))
+    taken = db.session.execute(
+        update(Shift).where(Shift.id == shift.id, Shift.filled < Shift.slots).values(filled=Shift.filled + 1),
+        execution_options={"synchronize_session": False})
+    if taken.rowcount != 1:
+        db.session.rollback()
+        raise ShiftFull(_l("This shift is full."))
+    entry = existing or SignUp(shift_id=shift.id, volunteer_id=volunteer.id)
+    entry.state, entry.hours, entry.reminded_at = SignUpState.SIGNED_UP, None, None
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(volunteer, AuditAction.CREATE, "sign_up", entry.id, {"shift_id": shift.id})
+    db.session.commit()
+    db.session.refresh(shift)
+    return entry
+
+
+def cancel_sign_up(volunteer: User, entry: SignUp, *, now: datetime | None = None) -> SignUp:
+    """Volunteers cancel up to the shift's cutoff; the slot opens again."""
+    now = now or utcnow()
+    if entry.volunteer_id != volunteer.id:
+        raise NotFound()
+    if entry.state is not SignUpState.SIGNED_UP:
+        raise Conflict(_l("This sign-up is not active."))
+    if now > entry.shift.starts_at - timedelta(hours=entry.shift.cancel_cutoff_hours):
+        raise Conflict(_l("Too late to cancel online; please call the organization."))
+    entry.state = SignUpState.CANCELLED
+    db.session.execute(update(Shift).where(Shift.id == entry.shift_id).values(filled=Shift.filled - 1),
+                       execution_options={"synchronize_session": False})
+    audit.record(volunteer, AuditAction.STATE_CHANGE, "sign_up", entry.id, {"state": ["signed_up", "cancelled"]})
+    db.session.commit()
+    return entry
+
+
+def mark_attendance(actor: User, entry: SignUp, attended: bool, hours=None) -> SignUp:
+    """The organization records who came and for how many hours."""
+    if not organizations.can_edit(actor, entry.shift.organization):
+        raise PermissionDenied()
+    if entry.state is SignUpState.CANCELLED:
+        raise Conflict(_l("This sign-up was cancelled."))
+    errors = check.FieldErrors()
+    worked = None
+    if attended:
+        if hours in (None, ""):
+            shift = entry.shift
+            worked = Decimal(int((shift.ends_at - shift.starts_at).total_seconds() // 60)) / 60
+            worked = worked.quantize(Decimal("0.001"))
+        else:
+            worked = check.positive_decimal(errors, "hours", hours, 3, Decimal(MAX_SHIFT_HOURS + 1))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    before = entry.state
+    entry.state = SignUpState.ATTENDED if attended else SignUpState.NO_SHOW
+    entry.hours, entry.marked_by_id = worked, actor.id
+    audit.record(actor, AuditAction.STATE_CHANGE, "sign_up", entry.id, {"state": [before, entry.state]})
+    db.session.commit()
+    return entry
+
+
+def get_sign_up(sign_up_id: int) -> SignUp:
+    entry = db.session.get(SignUp, sign_up_id)
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def open_shifts(filters: ShiftFilters, *, now: datetime | None = None) -> list[Shift]:
+    """Upcoming shifts of verified organizations with free slots, soonest first."""
+    now = now or utcnow()
+    query = (select(Shift).join(Shift.organization)
+             .where(Shift.cancelled.is_(False), Shift.starts_at > now, Shift.filled < Shift.slots,
+                    Organization.verification_state == "verified").order_by(Shift.starts_at, Shift.id))
+    if filters.region:
+        query = query.where(Shift.region == filters.region.upper())
+    if filters.day is not None:
+        query = query.where(Shift.starts_at >= filters.day, Shift.starts_at < filters.day + timedelta(days=1))
+    shifts = list(db.session.scalars(query.limit(500)))
+    return [shift for shift in shifts if not filters.skill or filters.skill in shift.required_skills]
+
+
+def my_shifts(volunteer: User) -> list[SignUp]:
+    query = select(SignUp).join(SignUp.shift).where(SignUp.volunteer_id == volunteer.id).order_by(Shift.starts_at)
+    return list(db.session.scalars(query))
+
+
+def roster(actor: User, shift: Shift) -> list[SignUp]:
+    """Who signed up (names and emails: for the organization and staff only)."""
+    if not organizations.can_edit(actor, shift.organization):
+        raise PermissionDenied()
+    query = select(SignUp).where(SignUp.shift_id == shift.id).order_by(SignUp.id)
+    return list(db.session.scalars(query))
+
+
+def hours_by_volunteer(organization_id: int | None = None) -> list[tuple]:
+    """(volunteer, total hours) for attended sign-ups, optionally within one organization."""
+    query = (select(SignUp.volunteer_id, func.sum(SignUp.hours)).join(SignUp.shift)
+             .where(SignUp.state == SignUpState.ATTENDED).group_by(SignUp.volunteer_id))
+    if organization_id is not None:
+        query = query.where(Shift.organization_id == organization_id)
+    return [(db.session.get(User, volunteer_id), hours) for volunteer_id, hours in db.session.execute(query)]
+
+
+def send_reminders(*, now: datetime | None = None) -> int:
+    """Outbox reminders for shifts starting within REMINDER_HOURS, once per sign-up."""
+    now = now or utcnow()
+    due = db.session.scalars(select(SignUp).join(SignUp.shift).where(
+        SignUp.state == SignUpState.SIGNED_UP, SignUp.reminded_at.is_(None), Shift.cancelled.is_(False),
+        Shift.starts_at > now, Shift.starts_at <= now + timedelta(hours=REMINDER_HOURS))).all()
+    for entry in due:
+        notify(entry.volunteer, "shift_reminder", _l("Your shift is coming up"),
+               _l("Reminder: %(task)s starts at %(time)s UTC.", task=entry.shift.task,
+                  time=entry.shift.starts_at.strftime("%Y-%m-%d %H:%M")), f"/volunteers/shifts/{entry.shift_id}")
+        entry.reminded_at = now
+    db.session.commit()
+    return len(due)
