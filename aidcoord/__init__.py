@@ -86,11 +86,12 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.pledges import api as pledges_api
     from aidcoord.pledges import views as pledges_views
     from aidcoord.volunteers import api as volunteers_api
+    from aidcoord.volunteers import views as volunteers_views
     from aidcoord.organizations import api as organizations_api
     from aidcoord.organizations import views as organizations_views
 
     for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
-                      housing_views.bp):
+                      housing_views.bp, volunteers_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
                           pledges_api.rates_blp, housing_api.blp, volunteers_api.blp):

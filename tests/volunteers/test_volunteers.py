@@ -122,3 +122,24 @@ def test_reminders_go_to_the_outbox_once(organizer, organization, app):
     assert "1 reminders" in app.test_cli_runner().invoke(args=["volunteers", "remind"]).output
     assert "0 reminders" in app.test_cli_runner().invoke(args=["volunteers", "remind"]).output
     assert db.session.scalar(select(OutboxMessage.topic)) == "shift_reminder"
+
+
+def test_volunteer_pages_render_and_work(organizer, organization, pages, client, app):
+    shift = services.post_shift(organizer, organization, shift_data(slots=1))
+    person = volunteer()
+    assert client.get("/volunteers/shifts?region=AM-SU&skill=logistics").status_code == 200
+    assert client.get("/volunteers/shifts?day=nonsense").status_code == 200
+    pages.login(person.email)
+    assert client.get("/volunteers/me").status_code == 200
+    pages.post(f"/volunteers/shifts/{shift.id}/sign-up")
+    db.session.refresh(shift)
+    assert shift.filled == 1
+    pages.post("/logout")
+    pages.login(organizer.email)
+    page = client.get(f"/volunteers/shifts/{shift.id}").get_data(as_text=True)
+    assert person.email in page and "Download the roster" in page
+    assert client.get(f"/volunteers/organizations/{organization.id}/shifts/new").status_code == 200
+    entry = db.session.scalars(select(SignUp)).one()
+    pages.post(f"/volunteers/sign-ups/{entry.id}/attendance", data={"attended": "y", "hours": "3.5"})
+    db.session.refresh(entry)
+    assert entry.hours == Decimal("3.5")

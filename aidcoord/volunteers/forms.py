@@ -1,0 +1,52 @@
+"""Forms for the volunteer pages; the volunteers service checks the values."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from aidcoord.volunteers.models import SKILLS
+
+
+class ProfileForm(FlaskForm):
+    skills = StringField(_l("Skills"), validators=[Optional(), Length(max=300)],
+                         description=_l("Any of: %(skills)s", skills=", ".join(SKILLS)))
+    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)], description=_l("e.g. hy ru en"))
+    regions = StringField(_l("Regions where you can help"), validators=[Optional(), Length(max=200)],
+                          description=_l("ISO 3166-2 codes, e.g. AM-SU AM-ER"))
+    availability = StringField(_l("When you are available"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Save profile"))
+
+
+class ShiftForm(FlaskForm):
+    task = StringField(_l("Task"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=10)])
+    locality = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    starts_at = DateTimeLocalField(_l("Starts (UTC)"), validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends (UTC)"), validators=[DataRequired()])
+    slots = IntegerField(_l("Volunteers needed"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    required_skills = StringField(_l("Required skills"), validators=[Optional(), Length(max=300)])
+    required_languages = StringField(_l("One of these languages"), validators=[Optional(), Length(max=100)])
+    requires_background_check = BooleanField(_l("Needs a cleared background check (e.g. childcare)"))
+    submit = SubmitField(_l("Post shift"))
+
+    FIELDS = ("task", "description", "region", "locality", "starts_at", "ends_at", "slots", "required_skills",
+              "required_languages", "requires_background_check")
+
+    def service_data(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+
+class ShiftFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
+    day = DateField(_l("Day"), validators=[Optional()])
+    skill = StringField(_l("Skill"), validators=[Optional(), Length(max=40)])
+
+
+class AttendanceForm(FlaskForm):
+    attended = BooleanField(_l("Came"))
+    hours = StringField(_l("Hours"), validators=[Optional(), Length(max=10)])
+    submit = SubmitField(_l("Record"))

@@ -1,0 +1,115 @@
+"""Volunteer pages: open shifts near me, my shifts, my profile, posting shifts, an organization's roster."""
+from datetime import datetime, timezone
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from aidcoord.accounts.forms import ConfirmForm
+from aidcoord.common.forms import show_service_errors
+from aidcoord.common.permissions import actor
+from aidcoord.errors import DomainError, ValidationFailed
+from aidcoord.organizations import services as organizations
+from aidcoord.volunteers import forms, services
+
+bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+
+
+@bp.route("/shifts")
+def open_shifts():
+    form = forms.ShiftFilterForm(request.args)
+    filters = services.ShiftFilters()
+    if form.validate():
+        day = datetime.combine(form.day.data, datetime.min.time(), tzinfo=timezone.utc) if form.day.data else None
+        filters = services.ShiftFilters(region=form.region.data or None, day=day, skill=form.skill.data or None)
+    return render_template("volunteers/shifts.html", form=form, shifts=services.open_shifts(filters))
+
+
+@bp.route("/shifts/<id:shift_id>")
+def shift_detail(shift_id):
+    shift = services.get_shift(shift_id)
+    can_manage = organizations.can_edit(actor(), shift.organization)
+    mine = next((e for e in services.my_shifts(current_user) if e.shift_id == shift.id), None) \
+        if current_user.is_authenticated else None
+    return render_template("volunteers/shift.html", shift=shift, mine=mine, confirm_form=ConfirmForm(),
+                           roster=services.roster(actor(), shift) if can_manage else [],
+                           attendance_form=forms.AttendanceForm())
+
+
+@bp.route("/shifts/<id:shift_id>/sign-up", methods=["POST"])
+@login_required
+def sign_up(shift_id):
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.sign_up(current_user, services.get_shift(shift_id))
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("You are signed up. Thank you!"), "success")
+    return redirect(url_for("volunteers.shift_detail", shift_id=shift_id))
+
+
+@bp.route("/sign-ups/<id:sign_up_id>/cancel", methods=["POST"])
+@login_required
+def cancel(sign_up_id):
+    entry = services.get_sign_up(sign_up_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.cancel_sign_up(current_user, entry)
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Your sign-up is cancelled."), "success")
+    return redirect(url_for("volunteers.shift_detail", shift_id=entry.shift_id))
+
+
+@bp.route("/sign-ups/<id:sign_up_id>/attendance", methods=["POST"])
+@login_required
+def attendance(sign_up_id):
+    entry = services.get_sign_up(sign_up_id)
+    form = forms.AttendanceForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_attendance(actor(), entry, form.attended.data, form.hours.data)
+        except DomainError as error:
+            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+        else:
+            flash(_("Recorded."), "success")
+    return redirect(url_for("volunteers.shift_detail", shift_id=entry.shift_id))
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def my_page():
+    profile = services.profile_of(current_user)
+    form = forms.ProfileForm(obj=None)
+    if request.method == "GET" and profile is not None:
+        form.skills.data, form.languages.data = " ".join(profile.skills), " ".join(profile.languages)
+        form.regions.data, form.availability.data = " ".join(profile.regions), profile.availability
+    if form.validate_on_submit():
+        try:
+            services.save_profile(current_user, {name: getattr(form, name).data
+                                                 for name in ("skills", "languages", "regions", "availability")})
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("volunteers.my_page"))
+    return render_template("volunteers/me.html", form=form, profile=profile, sign_ups=services.my_shifts(current_user),
+                           hours=sum((e.hours or 0) for e in services.my_shifts(current_user)))
+
+
+@bp.route("/organizations/<id:organization_id>/shifts/new", methods=["GET", "POST"])
+@login_required
+def post_shift(organization_id):
+    organization = organizations.get_editable_organization(actor(), organization_id)
+    form = forms.ShiftForm()
+    if form.validate_on_submit():
+        try:
+            shift = services.post_shift(actor(), organization, form.service_data())
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            flash(_("The shift is posted."), "success")
+            return redirect(url_for("volunteers.shift_detail", shift_id=shift.id))
+    return render_template("volunteers/shift_form.html", form=form, organization=organization)
