@@ -29,6 +29,14 @@ class ImportConfirmForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
+def flash_error(error) -> None:
+    """Show a service's refusal on the next page: its field messages, or its message."""
+    from flask import flash
+
+    details = " ".join(str(m) for messages in error.fields.values() for m in messages)
+    flash(details or str(error.message), "error")
+
+
 def show_service_errors(form, error: ValidationFailed) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
     for field_name, messages in error.fields.items():

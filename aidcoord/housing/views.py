@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.accounts.models import Role
 from aidcoord.common.csv_import import ImportRejected
-from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
+from aidcoord.common.forms import ImportConfirmForm, ImportForm, flash_error, show_service_errors
 from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
@@ -268,7 +268,7 @@ def match_step(match_id, step):
             else:
                 matches.end(actor(), match, form.reason.data)
         except DomainError as error:
-            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Recorded."), "success")
     return redirect(url_for("housing.match_detail", match_id=match.id))
@@ -345,7 +345,7 @@ def record_welfare_check(check_id):
         try:
             safeguarding.record_check(actor(), safeguarding.get_check(check_id), form.outcome.data, form.note.data)
         except DomainError as error:
-            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Recorded."), "success")
     return redirect(url_for("housing.safeguarding_page"))

@@ -5,7 +5,7 @@ from flask_login import login_required
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.audit import services as audit
-from aidcoord.common.forms import show_service_errors
+from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import actor
 from aidcoord.errors import ValidationFailed
 from aidcoord.organizations import forms, services
@@ -116,7 +116,7 @@ def add_member(organization_id):
         try:
             services.add_member(actor(), organization, form.email.data)
         except ValidationFailed as error:
-            flash(" ".join(str(m) for messages in error.fields.values() for m in messages), "error")
+            flash_error(error)
         else:
             flash(_("The member was added."), "success")
     return redirect(url_for("organizations.detail", organization_id=organization.id))

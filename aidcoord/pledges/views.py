@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aidcoord.accounts.models import Role
-from aidcoord.common.forms import show_service_errors
+from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import ValidationFailed
 from aidcoord.pledges import forms, rates, services
@@ -87,7 +87,7 @@ def record_delivery(pledge_id):
         try:
             services.record_delivery(actor(), pledge, data)
         except ValidationFailed as error:
-            flash(" ".join(str(m) for messages in error.fields.values() for m in messages), "error")
+            flash_error(error)
         except services.OverDelivery as error:
             flash(str(error.message), "error")
         else:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from aidcoord.accounts.forms import ConfirmForm
-from aidcoord.common.forms import show_service_errors
+from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import actor
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.organizations import services as organizations
@@ -72,7 +72,7 @@ def attendance(sign_up_id):
         try:
             services.mark_attendance(actor(), entry, form.attended.data, form.hours.data)
         except DomainError as error:
-            flash(" ".join(str(m) for messages in error.fields.values() for m in messages) or str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Recorded."), "success")
     return redirect(url_for("volunteers.shift_detail", shift_id=entry.shift_id))
