@@ -203,15 +203,20 @@ class MatchStepSchema(ma.Schema):
     occurred_at = ma.fields.DateTime()
 
 
-class MatchSchema(ma.Schema):
+class MatchListItemSchema(ma.Schema):
+    """What a list shows of a match: nothing about the people in it."""
+
     id = ma.fields.Integer()
     entry_id = ma.fields.Integer()
     offer_id = ma.fields.Integer()
     people = ma.fields.Integer()
     state = ma.fields.Function(lambda match: match.state.value)
+    expires_at = ma.fields.DateTime()
+
+
+class MatchSchema(MatchListItemSchema):
     score = ma.fields.Integer()
     reasons = ma.fields.List(ma.fields.String())
-    expires_at = ma.fields.DateTime()
     decline_reason = ma.fields.String(allow_none=True)
     steps = ma.fields.List(ma.fields.Nested(MatchStepSchema))
     household = ma.fields.Nested(HouseholdSummarySchema)
@@ -219,15 +224,6 @@ class MatchSchema(ma.Schema):
         "description": "Name and phone: for the host only after acceptance; each view is recorded"})
     offer_address = ma.fields.String(allow_none=True, metadata={
         "description": "For the household only after acceptance"})
-
-
-class MatchListItemSchema(ma.Schema):
-    id = ma.fields.Integer()
-    entry_id = ma.fields.Integer()
-    offer_id = ma.fields.Integer()
-    people = ma.fields.Integer()
-    state = ma.fields.Function(lambda match: match.state.value)
-    expires_at = ma.fields.DateTime()
 
 
 class WelfareCheckSchema(ma.Schema):
