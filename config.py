@@ -46,6 +46,7 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send
     # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
     PROXY_HOPS = 0
 

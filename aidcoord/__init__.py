@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     # Models must be imported before Alembic or create_all look at the metadata; kinds of match register.
     import aidcoord.models  # noqa: F401
     import aidcoord.housing.matching  # noqa: F401
+    import aidcoord.jobs.applications  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
@@ -81,6 +82,8 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.main import views as main_views
     from aidcoord.housing import api as housing_api
     from aidcoord.housing import views as housing_views
+    from aidcoord.jobs import api as jobs_api
+    from aidcoord.jobs import views as jobs_views
     from aidcoord.needs import api as needs_api
     from aidcoord.needs import views as needs_views
     from aidcoord.pledges import api as pledges_api
@@ -91,10 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.organizations import views as organizations_views
 
     for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
-                      housing_views.bp, volunteers_views.bp):
+                      housing_views.bp, volunteers_views.bp, jobs_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
-                          pledges_api.rates_blp, housing_api.blp, volunteers_api.blp):
+                          pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.

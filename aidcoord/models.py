@@ -8,3 +8,4 @@ from aidcoord.housing.models import Household, HousingOffer, HostSuspension, Inc
 from aidcoord.matching.models import Match, MatchStep, QueueEntry  # noqa: F401
 from aidcoord.notifications.models import OutboxMessage  # noqa: F401
 from aidcoord.volunteers.models import Shift, SignUp, VolunteerProfile  # noqa: F401
+from aidcoord.jobs.models import JobListing, JobSeeker, ListingReport  # noqa: F401

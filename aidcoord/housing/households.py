@@ -70,9 +70,7 @@ def clean_household(data: dict, *, today: date) -> dict:
     return clean
 
 
-def can_register_for_others(user: User) -> bool:
-    """Coordinators, and caseworkers: members of a verified organization."""
-    return user.is_staff or any(org.is_verified for org in organizations.organizations_of(user))
+can_register_for_others = organizations.is_caseworker
 
 
 def find_possible_duplicate(clean: dict) -> Household | None:

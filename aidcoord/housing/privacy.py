@@ -21,7 +21,7 @@ def can_view_match(user: User | None, match: Match, household: Household) -> boo
 def match_view(viewer: User, match: Match) -> dict:
     """The match as this viewer may see it."""
     kind = kinds.of(match.kind)
-    household, offer = kind.subject(match.entry.subject_id), kind.offer(match.offer_id)
+    household, offer = kind.subject(match.subject_id), kind.offer(match.offer_id)
     if not can_view_match(viewer, match, household):
         raise NotFound()
     is_host_side = matches.is_answerer(viewer, match)

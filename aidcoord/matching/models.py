@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
@@ -52,41 +52,65 @@ class QueueEntry(db.Model):
 
 
 class MatchState(enum.Enum):
+    """Housing: proposed -> accepted -> moved_in -> ended, or declined / expired.
+    Jobs: referred (by a coordinator) or applied (by the seeker) -> interview -> hired,
+    or rejected / withdrawn."""
+
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     MOVED_IN = "moved_in"
     ENDED = "ended"
     DECLINED = "declined"
     EXPIRED = "expired"
+    REFERRED = "referred"
+    APPLIED = "applied"
+    INTERVIEW = "interview"
+    HIRED = "hired"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self):
         return {"proposed": _l("Proposed"), "accepted": _l("Accepted"), "moved_in": _l("Moved in"),
-                "ended": _l("Ended"), "declined": _l("Declined"), "expired": _l("Expired")}[self.value]
+                "ended": _l("Ended"), "declined": _l("Declined"), "expired": _l("Expired"),
+                "referred": _l("Referred"), "applied": _l("Applied"), "interview": _l("Interview"),
+                "hired": _l("Hired"), "rejected": _l("Not selected"), "withdrawn": _l("Withdrawn")}[self.value]
 
 
-# States in which the match holds capacity (beds, positions).
+# States in which a housing match holds beds (a job application holds a position only once hired).
 HOLDING_STATES = (MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.MOVED_IN)
+# Job applications still under way: at most one per seeker and listing.
+ACTIVE_APPLICATION_STATES = (MatchState.REFERRED, MatchState.APPLIED, MatchState.INTERVIEW)
+_ACTIVE_APPLICATION = "state IN ('referred', 'applied', 'interview')"
 
 
 class Match(db.Model):
     __tablename__ = "matches"
-    __table_args__ = (CheckConstraint("people > 0 AND held >= people", name="holds_enough"),)
+    __table_args__ = (
+        CheckConstraint("people > 0 AND held >= 0 AND (kind <> 'housing' OR held >= people)", name="holds_enough"),
+        Index("uq_matches_active_application", "kind", "subject_id", "offer_id", unique=True,
+              sqlite_where=text(_ACTIVE_APPLICATION), postgresql_where=text(_ACTIVE_APPLICATION)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[QueueKind] = mapped_column(enum_column_type(QueueKind))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id"), index=True)
+    # The queue entry the match was made from; none when a job seeker applied on their own.
+    entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("queue_entries.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(index=True)  # household or job seeker, by kind
     offer_id: Mapped[int] = mapped_column(index=True)  # housing offer or job listing, by kind
     people: Mapped[int]
     held: Mapped[int]  # capacity units held: beds (a whole dwelling holds all of them) or positions
     state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState), default=MatchState.PROPOSED, index=True)
     score: Mapped[int] = mapped_column(default=0)
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # housing proposals: answer by then
+    # When the person agreed to share their contact with the offer's side (jobs: applying, or
+    # consenting to a referral).
+    consented_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     decline_reason: Mapped[Optional[str]] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    entry: Mapped[QueueEntry] = relationship(lazy="joined")
+    entry: Mapped[Optional[QueueEntry]] = relationship(lazy="joined")
     steps: Mapped[list["MatchStep"]] = relationship(order_by="MatchStep.id", lazy="selectin")
 
 

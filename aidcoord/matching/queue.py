@@ -123,6 +123,12 @@ def return_to_queue(entry: QueueEntry) -> None:
     entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.WAITING, None, None
 
 
+def rejoin(entry: QueueEntry, priority: int) -> None:
+    """A new request from someone whose earlier one was settled: back of the queue for their priority."""
+    entry.state, entry.priority, entry.joined_at = EntryState.WAITING, priority, utcnow()
+    entry.leased_by_id, entry.lease_expires_at = None, None
+
+
 def browse_query(kind: QueueKind, restrict=None) -> Select:
     query = select(QueueEntry).where(QueueEntry.kind == kind, QueueEntry.state.in_(OPEN_STATES)).order_by(*QUEUE_ORDER)
     return restrict(query) if restrict is not None else query

@@ -25,7 +25,7 @@ class CapacityExceeded(Conflict):
     code = "capacity_exceeded"
 
 
-def _step(actor, match: Match, state: MatchState, reason: str | None = None) -> None:
+def record_step(actor, match: Match, state: MatchState, reason: str | None = None) -> None:
     before = match.state
     match.state = state
     db.session.add(MatchStep(match_id=match.id, state=state, actor_id=getattr(actor, "id", None), reason=reason))
@@ -63,12 +63,12 @@ def propose(coordinator: User, entry: QueueEntry, offer_id: int, *, score: int =
     if held is None:
         db.session.rollback()
         raise CapacityExceeded(_l("Not enough free places left in this offer."))
-    match = Match(kind=entry.kind, entry_id=entry.id, offer_id=offer_id, people=people, held=held, score=score,
-                  reasons=[str(reason) for reason in reasons], state=MatchState.PROPOSED,
+    match = Match(kind=entry.kind, entry_id=entry.id, subject_id=entry.subject_id, offer_id=offer_id, people=people,
+                  held=held, score=score, reasons=[str(reason) for reason in reasons], state=MatchState.PROPOSED,
                   expires_at=utcnow() + timedelta(hours=current_app.config["PROPOSAL_ANSWER_HOURS"]))
     db.session.add(match)
     db.session.flush()
-    _step(coordinator, match, MatchState.PROPOSED)
+    record_step(coordinator, match, MatchState.PROPOSED)
     entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.PROPOSED, None, None
     for person in kind.answerers(offer):
         notify(person, "proposal", _l("A new proposal is waiting for your answer"),
@@ -87,7 +87,7 @@ def _settle_if_expired(match: Match) -> bool:
 def _end_holding(actor, match: Match, state: MatchState, reason: str | None) -> None:
     """Give the capacity back and, unless the stay happened, return the request to the queue."""
     kinds.of(match.kind).release(match.offer_id, match.held)
-    _step(actor, match, state, reason)
+    record_step(actor, match, state, reason)
     entry = db.session.get(QueueEntry, match.entry_id)
     if state in (MatchState.DECLINED, MatchState.EXPIRED):
         queue.return_to_queue(entry)
@@ -104,11 +104,11 @@ def accept(actor: User, match: Match) -> Match:
         raise Conflict(_l("This proposal expired; the request went back to the queue."))
     if match.state is not MatchState.PROPOSED:
         raise Conflict(_l("Only a proposed match can be accepted."))
-    _step(actor, match, MatchState.ACCEPTED)
+    record_step(actor, match, MatchState.ACCEPTED)
     kind = kinds.of(match.kind)
     proposer_id = match.steps[0].actor_id if match.steps else None
     people = [db.session.get(User, proposer_id)] if proposer_id else []
-    people += kind.subject_users(kind.subject(match.entry.subject_id))
+    people += kind.subject_users(kind.subject(match.subject_id))
     for person in people:
         notify(person, "acceptance", _l("A proposal was accepted"),
                _l("The host accepted the proposal. Next: arrange the move-in."), kind.link(match))
@@ -135,7 +135,7 @@ def move_in(actor: User, match: Match) -> Match:
         raise PermissionDenied()
     if match.state is not MatchState.ACCEPTED:
         raise Conflict(_l("Only an accepted match can move in."))
-    _step(actor, match, MatchState.MOVED_IN)
+    record_step(actor, match, MatchState.MOVED_IN)
     entry = db.session.get(QueueEntry, match.entry_id)
     entry.state = EntryState.PLACED
     kinds.of(match.kind).after_move_in(match)
@@ -189,6 +189,5 @@ def holding_matches(kind, offer_id: int) -> list[Match]:
 
 def matches_for_subject(kind, subject_id: int) -> list[Match]:
     """Every match made for one household (or job seeker), newest first."""
-    query = (select(Match).join(QueueEntry, QueueEntry.id == Match.entry_id)
-             .where(Match.kind == kind, QueueEntry.subject_id == subject_id).order_by(Match.id.desc()))
+    query = select(Match).where(Match.kind == kind, Match.subject_id == subject_id).order_by(Match.id.desc())
     return list(db.session.scalars(query))

@@ -274,6 +274,14 @@ def organizations_of(user: User) -> list[Organization]:
     return list(db.session.scalars(query))
 
 
+def is_caseworker(user: User | None) -> bool:
+    """Who may register people (households, job seekers) for others: coordinators, and members of a
+    verified organization."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or any(org.is_verified for org in organizations_of(user))
+
+
 def all_verified() -> list[Organization]:
     query = select(Organization).where(Organization.verification_state == VerificationState.VERIFIED)
     return list(db.session.scalars(query.order_by(Organization.name_key)))

@@ -1,0 +1,311 @@
+"""JSON API for jobs: the board, listings and their moderation, seekers, the jobs queue, applications."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from aidcoord.accounts.models import Role
+from aidcoord.common.api import Blueprint
+from aidcoord.common.pagination import envelope
+from aidcoord.common.permissions import actor, roles_required
+from aidcoord.errors import NotFound
+from aidcoord.extensions import limiter
+from aidcoord.jobs import applications, engine, listings, seekers
+from aidcoord.jobs.models import ContractType
+from aidcoord.jobs.schemas import (
+    ApplicationItemSchema, ApplicationSchema, ApplySchema, BoardArgsSchema, LeasedEntrySchema, ListingInputSchema,
+    ListingPageSchema, ListingSchema, OptionalReasonSchema, JobPrioritySchema, JobQueueArgsSchema, JobQueueEntrySchema,
+    JobQueuePageSchema, JobReasonSchema, ReferSchema, ReportSchema, SeekerForOtherInputSchema, SeekerInputSchema,
+    SeekerSchema,
+)
+from aidcoord.matching import queue
+from aidcoord.matching.models import QueueKind
+
+blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs",
+                description="Job listings, job seekers, referrals through the queue, applications and hires.")
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+# ---- listings --------------------------------------------------------------------------------
+
+@blp.route("/listings")
+@blp.arguments(BoardArgsSchema, location="query")
+@blp.response(200, ListingPageSchema)
+def board(args):
+    """The public job board: published, open listings; filter and search."""
+    filters = listings.BoardFilters(
+        region=args.get("region"), sector=args.get("sector"), language=args.get("language"),
+        remote=args.get("remote"), text=args.get("q"),
+        contract_type=ContractType(args["contract_type"]) if args.get("contract_type") else None)
+    return envelope(listings.board(filters, args["page"], args["per_page"]))
+
+
+@blp.route("/listings", methods=["POST"])
+@login_required
+@blp.arguments(ListingInputSchema)
+@blp.response(201, ListingSchema)
+def post_listing(data):
+    """Employers, or members of a verified organization; the listing waits for a coordinator."""
+    return listings.post_listing(actor(), data, organization_id=data.pop("organization_id"))
+
+
+@blp.route("/listings/mine")
+@login_required
+@blp.response(200, ListingSchema(many=True))
+def my_listings():
+    return listings.listings_of(current_user)
+
+
+@blp.route("/listings/review")
+@roles_required(*STAFF)
+@blp.response(200, ListingSchema(many=True))
+def review_queue():
+    """Listings waiting for review (new or reported), oldest first."""
+    return [listing for listing, _reports in listings.review_queue(actor())]
+
+
+@blp.route("/listings/<id:listing_id>")
+@blp.response(200, ListingSchema)
+def get_listing(listing_id):
+    return listings.get_listing(actor(), listing_id)
+
+
+@blp.route("/listings/<id:listing_id>/publish", methods=["POST"])
+@roles_required(*STAFF)
+@blp.response(200, ListingSchema)
+def publish(listing_id):
+    return listings.publish(actor(), listings.get_listing(actor(), listing_id))
+
+
+@blp.route("/listings/<id:listing_id>/reject", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(JobReasonSchema)
+@blp.response(200, ListingSchema)
+def reject(data, listing_id):
+    return listings.reject(actor(), listings.get_listing(actor(), listing_id), data["reason"])
+
+
+@blp.route("/listings/<id:listing_id>/close", methods=["POST"])
+@login_required
+@blp.arguments(OptionalReasonSchema)
+@blp.response(200, ListingSchema)
+def close(data, listing_id):
+    return listings.close_listing(actor(), listings.get_listing(actor(), listing_id), data["reason"])
+
+
+@blp.route("/listings/<id:listing_id>/reports", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
+@blp.arguments(ReportSchema)
+@blp.response(201)
+def report(data, listing_id):
+    """Anyone may report a listing as exploitative or a scam; it goes back to review."""
+    listings.report(actor(), listings.get_listing(actor(), listing_id), data["reason"], data["details"])
+    return {"status": "in review"}
+
+
+@blp.route("/listings/<id:listing_id>/applications")
+@login_required
+@blp.response(200, ApplicationItemSchema(many=True))
+def listing_applications(listing_id):
+    """For the employer: applications and referrals (no contact details here)."""
+    return applications.for_listing(actor(), listings.get_listing(actor(), listing_id))
+
+
+@blp.route("/listings/<id:listing_id>/applications", methods=["POST"])
+@login_required
+@blp.arguments(ApplySchema)
+@blp.response(201, ApplicationItemSchema)
+def apply(data, listing_id):
+    """Apply with your own seeker profile (or, as a caseworker, with a seeker you registered)."""
+    seeker = (seekers.get_seeker(actor(), data["seeker_id"]) if data["seeker_id"]
+              else seekers.profile_of(current_user))
+    if seeker is None:
+        raise NotFound(_l("Create your job-seeker profile first."))
+    return applications.apply(actor(), seeker, listings.get_listing(actor(), listing_id))
+
+
+# ---- seekers ---------------------------------------------------------------------------------
+
+def seeker_body(viewer, seeker) -> dict:
+    score, reasons = seekers.priority(seeker)
+    entry = seekers.queue_entry(seeker)
+    return {**{field: getattr(seeker, field) for field in
+               ("id", "profession", "skills", "languages", "regions", "remote_ok", "available_from",
+                "consent_to_share", "household_id")},
+            "contact": seekers.contact(viewer, seeker), "priority": score, "priority_reasons": reasons,
+            "queue_state": entry.state.value if entry else None}
+
+
+@blp.route("/seekers/me")
+@login_required
+@blp.response(200, SeekerSchema)
+def my_profile():
+    seeker = seekers.profile_of(current_user)
+    if seeker is None:
+        raise NotFound()
+    return seeker_body(current_user, seeker)
+
+
+@blp.route("/seekers/me", methods=["PUT"])
+@login_required
+@blp.arguments(SeekerInputSchema)
+@blp.response(200, SeekerSchema)
+def save_my_profile(data):
+    return seeker_body(current_user, seekers.save_own_profile(current_user, data))
+
+
+@blp.route("/seekers", methods=["POST"])
+@login_required
+@blp.arguments(SeekerForOtherInputSchema)
+@blp.response(201, SeekerSchema)
+def register_seeker(data):
+    """Coordinators and caseworkers register someone looking for work."""
+    return seeker_body(actor(), seekers.register_for_other(actor(), data))
+
+
+@blp.route("/seekers/<id:seeker_id>")
+@login_required
+@blp.response(200, SeekerSchema)
+def get_seeker(seeker_id):
+    """The seeker, their caseworker and coordinators; the view of the contact is recorded."""
+    return seeker_body(actor(), seekers.get_seeker(actor(), seeker_id))
+
+
+@blp.route("/seekers/<id:seeker_id>", methods=["PUT"])
+@login_required
+@blp.arguments(SeekerForOtherInputSchema)
+@blp.response(200, SeekerSchema)
+def update_seeker(data, seeker_id):
+    data.pop("household_id", None)
+    return seeker_body(actor(), seekers.update_seeker(actor(), seekers.get_seeker(actor(), seeker_id), data))
+
+
+@blp.route("/seekers/<id:seeker_id>/help", methods=["POST"])
+@login_required
+@blp.response(201, JobQueueEntrySchema)
+def ask_for_help(seeker_id):
+    """Join the jobs queue, so that a coordinator looks for listings with the seeker."""
+    return seekers.ask_for_help(actor(), seekers.get_seeker(actor(), seeker_id))
+
+
+@blp.route("/seekers/<id:seeker_id>/help", methods=["DELETE"])
+@login_required
+@blp.response(204)
+def leave_queue(seeker_id):
+    seekers.leave_queue(actor(), seekers.get_seeker(actor(), seeker_id))
+
+
+@blp.route("/seekers/<id:seeker_id>/priority", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(JobPrioritySchema)
+@blp.response(200, SeekerSchema)
+def raise_priority(data, seeker_id):
+    seeker = seekers.raise_priority(actor(), seekers.get_seeker(actor(), seeker_id), data["points"], data["reason"])
+    return seeker_body(actor(), seeker)
+
+
+@blp.route("/seekers/<id:seeker_id>/applications")
+@login_required
+@blp.response(200, ApplicationItemSchema(many=True))
+def seeker_applications(seeker_id):
+    return applications.for_seeker(actor(), seekers.get_seeker(actor(), seeker_id))
+
+
+# ---- the jobs queue --------------------------------------------------------------------------
+
+@blp.route("/queue")
+@roles_required(*STAFF)
+@blp.arguments(JobQueueArgsSchema, location="query")
+@blp.response(200, JobQueuePageSchema)
+def browse_queue(args):
+    return envelope(queue.browse(actor(), QueueKind.JOBS, page=args["page"], per_page=args["per_page"]))
+
+
+def leased_body(entry) -> dict:
+    seeker = applications.KIND.subject(entry.subject_id)
+    return {"entry": entry, "seeker": seeker, "candidates": engine.candidates(seeker)}
+
+
+@blp.route("/queue/take", methods=["POST"])
+@roles_required(*STAFF)
+@blp.response(200, LeasedEntrySchema)
+@blp.alt_response(204, description="The queue is empty.")
+def take_next():
+    """Lease the top seeker; the answer lists compatible listings, ranked, with reasons."""
+    entry = queue.take_next(actor(), QueueKind.JOBS)
+    if entry is None:
+        return "", 204
+    return leased_body(entry)
+
+
+@blp.route("/queue/<id:entry_id>")
+@roles_required(*STAFF)
+@blp.response(200, LeasedEntrySchema)
+def leased_entry(entry_id):
+    entry = queue.get_entry(entry_id)
+    if entry.kind is not QueueKind.JOBS:
+        raise NotFound()
+    return leased_body(entry)
+
+
+@blp.route("/queue/<id:entry_id>/release", methods=["POST"])
+@roles_required(*STAFF)
+@blp.response(204)
+def release(entry_id):
+    queue.release(actor(), queue.get_entry(entry_id))
+
+
+@blp.route("/referrals", methods=["POST"])
+@roles_required(*STAFF)
+@blp.arguments(ReferSchema)
+@blp.response(201, ApplicationItemSchema)
+def refer(data):
+    """Refer the seeker whose entry you hold to a listing."""
+    return applications.refer(actor(), queue.get_entry(data["entry_id"]), data["listing_id"])
+
+
+# ---- applications ----------------------------------------------------------------------------
+
+@blp.route("/applications/<id:match_id>")
+@login_required
+@blp.response(200, ApplicationSchema)
+def get_application(match_id):
+    """For the employer (contact only once shared) and the seeker's side."""
+    return applications.application_view(actor(), applications.get_application(match_id))
+
+
+@blp.route("/applications/<id:match_id>/consent", methods=["POST"])
+@login_required
+@blp.response(200, ApplicationItemSchema)
+def consent(match_id):
+    return applications.consent(actor(), applications.get_application(match_id))
+
+
+@blp.route("/applications/<id:match_id>/interview", methods=["POST"])
+@login_required
+@blp.response(200, ApplicationItemSchema)
+def interview(match_id):
+    return applications.invite_to_interview(actor(), applications.get_application(match_id))
+
+
+@blp.route("/applications/<id:match_id>/hire", methods=["POST"])
+@login_required
+@blp.response(200, ApplicationItemSchema)
+def hire(match_id):
+    """Takes one open position; 409 when none is left."""
+    return applications.hire(actor(), applications.get_application(match_id))
+
+
+@blp.route("/applications/<id:match_id>/reject", methods=["POST"])
+@login_required
+@blp.arguments(JobReasonSchema)
+@blp.response(200, ApplicationItemSchema)
+def reject_application(data, match_id):
+    return applications.reject(actor(), applications.get_application(match_id), data["reason"])
+
+
+@blp.route("/applications/<id:match_id>/withdraw", methods=["POST"])
+@login_required
+@blp.arguments(OptionalReasonSchema)
+@blp.response(200, ApplicationItemSchema)
+def withdraw(data, match_id):
+    return applications.withdraw(actor(), applications.get_application(match_id), data["reason"])

@@ -1,0 +1,328 @@
+"""Job listings: posting, moderation (publish, reject, reports back to review), closing, the board."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, String, cast, func, or_, select, update
+
+from aidcoord.accounts.models import Role, User
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common import validation as check
+from aidcoord.common.money import to_minor_units
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.jobs.models import (
+    LANGUAGE_LEVELS, SECTORS, ContractType, JobListing, ListingReport, ListingState, ReportReason,
+)
+from aidcoord.organizations import services as organizations
+
+ENTITY = "job_listing"
+MAX_POSITIONS = 1000
+MAX_SKILLS = 30
+DEFAULT_LEVEL = "B1"
+
+
+@dataclass
+class BoardFilters:
+    region: str | None = None
+    sector: str | None = None
+    language: str | None = None
+    remote: bool | None = None
+    contract_type: ContractType | None = None
+    text: str | None = None
+
+
+def languages_with_levels(errors: check.FieldErrors, field: str, value) -> list[dict]:
+    """[{"code", "level"}] from a list of such dicts, or from text like 'hy:native ru:B2 en'
+    (a code without a level means B1)."""
+    items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    clean, seen = [], set()
+    for item in items:
+        if isinstance(item, dict):
+            code, level = item.get("code"), item.get("level") or DEFAULT_LEVEL
+        else:
+            code, _sep, level = str(item).partition(":")
+            level = level or DEFAULT_LEVEL
+        level = str(level).strip()
+        level = "native" if level.lower() == "native" else level.upper()
+        codes = check.language_codes(errors, field, [code or ""])
+        if level not in LANGUAGE_LEVELS:
+            errors.add(field, _l("Unknown level %(level)s: use one of %(levels)s", level=level,
+                                 levels=", ".join(LANGUAGE_LEVELS)))
+        elif codes and codes[0] not in seen:
+            seen.add(codes[0])
+            clean.append({"code": codes[0], "level": level})
+    return clean
+
+
+def skill_tags(errors: check.FieldErrors, field: str, value) -> list[str]:
+    """Free skill tags ('welding, driving licence B'), trimmed, lowercased, without repeats."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    tags = []
+    for item in items:
+        tag = " ".join(str(item).split()).lower()
+        if len(tag) > 60:
+            errors.add(field, _l("Keep each skill under 60 characters."))
+        elif tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_SKILLS:
+        errors.add(field, _l("List at most %(n)d skills.", n=MAX_SKILLS))
+    return tags
+
+
+def clean_listing(data: dict, *, today: date) -> dict:
+    """Check all of a listing's fields at once."""
+    errors = check.FieldErrors()
+    clean = {
+        "title": check.text(errors, "title", data.get("title"), 200, required=True),
+        "description": check.text(errors, "description", data.get("description"), 10000),
+        "locality": check.text(errors, "locality", data.get("locality"), 200),
+        "remote": check.flag(data.get("remote", False)),
+        "positions": check.whole_number(errors, "positions", data.get("positions"), minimum=1,
+                                        maximum=MAX_POSITIONS, required=True),
+        "languages": languages_with_levels(errors, "languages", data.get("languages")),
+        "skills": skill_tags(errors, "skills", data.get("skills")),
+        "contract_type": check.enum_value(errors, "contract_type", data.get("contract_type"), ContractType),
+        "closing_date": check.a_date(errors, "closing_date", data.get("closing_date"), not_before=today),
+        "start_date": check.a_date(errors, "start_date", data["start_date"])
+        if data.get("start_date") not in (None, "") else None,
+    }
+    sector = str(data.get("sector") or "").strip().lower()
+    if sector not in SECTORS:
+        errors.add("sector", _l("Choose a sector: %(sectors)s", sectors=", ".join(SECTORS)))
+    clean["sector"] = sector
+    if data.get("region") not in (None, ""):
+        clean["region"] = check.region(errors, "region", data["region"])
+    elif clean["remote"]:
+        clean["region"] = None
+    else:
+        errors.add("region", _l("Give the region, or mark the job as remote."))
+    clean.update(_salary(errors, data))
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    return clean
+
+
+def _salary(errors: check.FieldErrors, data: dict) -> dict:
+    low, high = data.get("salary_min"), data.get("salary_max")
+    if low in (None, "") and high in (None, ""):
+        return {"salary_min_minor": None, "salary_max_minor": None, "salary_currency": None}
+    currency = check.currency(errors, "salary_currency", data.get("salary_currency"))
+    low = check.positive_amount(errors, "salary_min", low, currency) if low not in (None, "") else None
+    high = check.positive_amount(errors, "salary_max", high, currency) if high not in (None, "") else None
+    if low is not None and high is not None and high < low:
+        errors.add("salary_max", _l("The highest salary cannot be below the lowest."))
+    if currency is None:
+        return {}
+    return {"salary_min_minor": None if low is None else to_minor_units(low, currency),
+            "salary_max_minor": None if high is None else to_minor_units(high, currency),
+            "salary_currency": currency}
+
+
+def is_employer_side(user: User | None, listing: JobListing) -> bool:
+    """The employer who posted it, or members of the organization it is posted for."""
+    if user is None or not user.is_authenticated:
+        return False
+    if listing.employer_id == user.id:
+        return True
+    return listing.organization is not None and organizations.is_member(user, listing.organization)
+
+
+def post_listing(actor: User, data: dict, organization_id: int | None = None, *, today: date | None = None) -> JobListing:
+    """Employers post for themselves; members of a verified organization for it. Starts pending."""
+    today = today or date.today()
+    organization = None
+    if organization_id is not None:
+        organization = organizations.get_editable_organization(actor, organization_id)
+        if not organization.is_verified:
+            raise Conflict(_l("Only verified organizations can post jobs."))
+    elif not actor.has_role(Role.EMPLOYER):
+        raise PermissionDenied(_l("Posting a job needs the employer role or a verified organization."))
+    clean = clean_listing(data, today=today)
+    listing = JobListing(employer_id=None if organization else actor.id, organization=organization,
+                         open_positions=clean["positions"], state=ListingState.PENDING, created_by_id=actor.id,
+                         **clean)
+    db.session.add(listing)
+    db.session.flush()
+    audit.record(actor, AuditAction.CREATE, ENTITY, listing.id, {"title": listing.title, "positions": listing.positions})
+    db.session.commit()
+    return listing
+
+
+def _settle_if_expired(listing: JobListing, today: date) -> None:
+    if listing.state in (ListingState.PENDING, ListingState.PUBLISHED) and listing.closing_date < today:
+        close_listing(None, listing, "closing date passed", commit=True)
+
+
+def can_view(viewer: User | None, listing: JobListing) -> bool:
+    if listing.state is ListingState.PUBLISHED:
+        return True
+    return viewer is not None and viewer.is_authenticated and (viewer.is_staff or is_employer_side(viewer, listing))
+
+
+def get_listing(viewer: User | None, listing_id: int, *, today: date | None = None) -> JobListing:
+    """Published listings for everyone; others for their employer and coordinators."""
+    listing = db.session.get(JobListing, listing_id)
+    if listing is None:
+        raise NotFound(_l("No such job listing."))
+    _settle_if_expired(listing, today or date.today())
+    if not can_view(viewer, listing):
+        raise NotFound(_l("No such job listing."))
+    return listing
+
+
+def _change_state(actor, listing: JobListing, state: ListingState, note: str | None) -> None:
+    before = listing.state
+    listing.state, listing.review_note = state, note
+    if actor is not None and actor.is_staff:
+        listing.reviewed_by_id, listing.reviewed_at = actor.id, utcnow()
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, listing.id, {"state": [before, state]}, note)
+
+
+def publish(actor: User, listing: JobListing, *, today: date | None = None) -> JobListing:
+    if not actor.is_staff:
+        raise PermissionDenied()
+    if listing.state is not ListingState.PENDING:
+        raise Conflict(_l("Only a listing waiting for review can be published."))
+    if listing.closing_date < (today or date.today()):
+        raise Conflict(_l("The closing date has passed."))
+    _change_state(actor, listing, ListingState.PUBLISHED, None)
+    db.session.commit()
+    return listing
+
+
+def reject(actor: User, listing: JobListing, reason: str) -> JobListing:
+    """Refuse a pending listing, or take down a published one, with the reason the employer reads."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    if listing.state not in (ListingState.PENDING, ListingState.PUBLISHED):
+        raise Conflict(_l("Only a pending or published listing can be rejected."))
+    reason = check.required_text(reason, message=_l("Give the reason for rejecting."))
+    _change_state(actor, listing, ListingState.REJECTED, reason)
+    _end_open_applications(actor, listing, "the listing was rejected by a coordinator")
+    db.session.commit()
+    return listing
+
+
+def report(reporter: User | None, listing: JobListing, reason: str, details: str = "") -> ListingReport:
+    """Anyone may report a published listing; it leaves the board until a coordinator reviews it."""
+    if listing.state not in (ListingState.PUBLISHED, ListingState.PENDING):
+        raise Conflict(_l("This listing is not on the board."))
+    errors = check.FieldErrors()
+    why = check.enum_value(errors, "reason", reason, ReportReason)
+    details = check.text(errors, "details", details, 2000)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    entry = ListingReport(listing_id=listing.id, reason=why, details=details,
+                          reporter_id=getattr(reporter, "id", None))
+    db.session.add(entry)
+    if listing.state is ListingState.PUBLISHED:
+        _change_state(reporter, listing, ListingState.PENDING, f"reported: {why.value}")
+    db.session.commit()
+    return entry
+
+
+def close_listing(actor: User | None, listing: JobListing, reason: str = "", *, commit: bool = True) -> JobListing:
+    """The employer (or a coordinator) closes a listing; applications still under way end."""
+    if actor is not None and not (actor.is_staff or is_employer_side(actor, listing)):
+        raise PermissionDenied()
+    if listing.state in (ListingState.CLOSED, ListingState.REJECTED):
+        raise Conflict(_l("This listing is already closed."))
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000) or "closed by the employer"
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    _change_state(actor, listing, ListingState.CLOSED, reason)
+    _end_open_applications(actor, listing, reason)
+    if commit:
+        db.session.commit()
+    return listing
+
+
+def _end_open_applications(actor, listing: JobListing, reason: str) -> None:
+    from aidcoord.jobs import applications
+
+    applications.end_all_open(actor, listing.id, reason)
+
+
+def close_expired(*, today: date | None = None) -> int:
+    """Close every listing past its closing date (the CLI runs this daily; pages settle lazily)."""
+    today = today or date.today()
+    due = db.session.scalars(select(JobListing).where(
+        JobListing.state.in_((ListingState.PENDING, ListingState.PUBLISHED)), JobListing.closing_date < today)).all()
+    for listing in due:
+        close_listing(None, listing, "closing date passed", commit=False)
+    db.session.commit()
+    return len(due)
+
+
+def take_position(listing_id: int) -> bool:
+    """One conditional UPDATE takes a position (and closes the listing with its last one), so two
+    employers pressing 'hire' at once can never hire more people than there are positions."""
+    result = db.session.execute(
+        update(JobListing)
+        .where(JobListing.id == listing_id, JobListing.state == ListingState.PUBLISHED, JobListing.open_positions >= 1)
+        .values(open_positions=JobListing.open_positions - 1),
+        execution_options={"synchronize_session": False})
+    return result.rowcount == 1
+
+
+def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
+    query = (select(JobListing)
+             .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= (today or date.today()),
+                    JobListing.open_positions > 0)
+             .order_by(JobListing.created_at.desc(), JobListing.id.desc()))
+    if filters.region:
+        query = query.where(JobListing.region == filters.region.upper())
+    if filters.sector:
+        query = query.where(JobListing.sector == filters.sector)
+    if filters.remote is not None:
+        query = query.where(JobListing.remote.is_(filters.remote))
+    if filters.contract_type is not None:
+        query = query.where(JobListing.contract_type == filters.contract_type)
+    if filters.language:
+        # Codes are validated two-letter ISO 639-1, and only codes are quoted two-letter strings in
+        # the stored JSON, so a text match is exact on both databases.
+        code = filters.language.strip().lower()[:2]
+        query = query.where(cast(JobListing.languages, String).like(f'%"{code}"%'))
+    if filters.text:
+        pattern = f"%{filters.text.strip().lower()}%"
+        query = query.where(or_(func.lower(JobListing.title).like(pattern),
+                                func.lower(JobListing.description).like(pattern),
+                                func.lower(JobListing.locality).like(pattern),
+                                func.lower(cast(JobListing.skills, String)).like(pattern)))
+    return query
+
+
+def board(filters: BoardFilters, page: int = 1, per_page: int | None = None, *, today: date | None = None) -> Page:
+    """The public job board: published, open listings, newest first."""
+    return paginate(board_query(filters, today=today), page, per_page)
+
+
+def listings_of(user: User) -> list[JobListing]:
+    """Every listing this employer (or their organizations) posted, newest first."""
+    member_of = [org.id for org in organizations.organizations_of(user)]
+    query = select(JobListing).where(or_(JobListing.employer_id == user.id, JobListing.organization_id.in_(member_of)))
+    return list(db.session.scalars(query.order_by(JobListing.id.desc())))
+
+
+def review_queue(actor: User) -> list[tuple[JobListing, int]]:
+    """Pending listings, oldest first, with how many reports each has (coordinators only)."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    reports = (select(ListingReport.listing_id, func.count().label("n")).group_by(ListingReport.listing_id)
+               .subquery())
+    query = (select(JobListing, func.coalesce(reports.c.n, 0))
+             .outerjoin(reports, reports.c.listing_id == JobListing.id)
+             .where(JobListing.state == ListingState.PENDING).order_by(JobListing.created_at, JobListing.id))
+    return [(listing, count) for listing, count in db.session.execute(query)]
+
+
+def reports_on(actor: User, listing: JobListing) -> list[ListingReport]:
+    if not actor.is_staff:
+        raise PermissionDenied()
+    query = select(ListingReport).where(ListingReport.listing_id == listing.id).order_by(ListingReport.id)
+    return list(db.session.scalars(query))

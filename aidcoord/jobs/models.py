@@ -1,0 +1,161 @@
+"""Job listings from employers, the reports that send them back to review, and job seekers.
+
+Applications and referrals are matches (aidcoord.matching) of kind JOBS: the same queue, lease,
+lifecycle steps and capacity guarantee as housing."""
+import enum
+from datetime import date, datetime
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aidcoord.accounts.models import User
+from aidcoord.common.money import from_minor_units
+from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
+from aidcoord.extensions import db
+from aidcoord.organizations.models import Organization
+
+SECTORS = ("agriculture", "construction", "education", "healthcare", "hospitality", "it", "manufacturing",
+           "retail", "services", "social_work", "transport", "other")
+# CEFR levels, then native speaker: a listing's required level is met by that level or higher.
+LANGUAGE_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+
+
+class ContractType(enum.Enum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    TEMPORARY = "temporary"
+    APPRENTICESHIP = "apprenticeship"
+
+    @property
+    def label(self):
+        return {"full_time": _l("Full-time"), "part_time": _l("Part-time"), "temporary": _l("Temporary"),
+                "apprenticeship": _l("Apprenticeship")}[self.value]
+
+
+class ListingState(enum.Enum):
+    PENDING = "pending"  # new, or reported: waits for a coordinator
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    CLOSED = "closed"  # filled, past its closing date, or closed by the employer
+
+    @property
+    def label(self):
+        return {"pending": _l("Waiting for review"), "published": _l("Published"), "rejected": _l("Rejected"),
+                "closed": _l("Closed")}[self.value]
+
+
+class JobListing(db.Model):
+    __tablename__ = "job_listings"
+    __table_args__ = (
+        # Open positions are positions minus hires: never negative, whatever the application does.
+        CheckConstraint("open_positions >= 0 AND open_positions <= positions", name="open_within_positions"),
+        CheckConstraint("positions > 0", name="positive_positions"),
+        CheckConstraint("employer_id IS NOT NULL OR organization_id IS NOT NULL", name="has_employer"),
+        CheckConstraint("remote OR region IS NOT NULL", name="has_place"),
+        CheckConstraint("(salary_min_minor IS NULL AND salary_max_minor IS NULL) OR salary_currency IS NOT NULL",
+                        name="salary_has_currency"),
+        CheckConstraint("salary_min_minor IS NULL OR salary_max_minor IS NULL OR salary_min_minor <= salary_max_minor",
+                        name="salary_range_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(40), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[Optional[str]] = mapped_column(String(10), index=True)
+    locality: Mapped[str] = mapped_column(String(200), default="")
+    remote: Mapped[bool] = mapped_column(default=False)
+    positions: Mapped[int]
+    # Changed only by the conditional UPDATE that records a hire, in the same transaction.
+    open_positions: Mapped[int]
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"code": "hy", "level": "B1"}]
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contract_type: Mapped[ContractType] = mapped_column(enum_column_type(ContractType))
+    salary_min_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
+    salary_max_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
+    salary_currency: Mapped[Optional[str]] = mapped_column(String(3))
+    start_date: Mapped[Optional[date]]
+    closing_date: Mapped[date] = mapped_column(index=True)
+    state: Mapped[ListingState] = mapped_column(enum_column_type(ListingState), default=ListingState.PENDING,
+                                                index=True)
+    review_note: Mapped[Optional[str]] = mapped_column(String(2000))  # why rejected, reported or closed
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    employer: Mapped[Optional[User]] = relationship(foreign_keys=[employer_id], lazy="joined")
+    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+
+    @property
+    def employer_name(self) -> str:
+        return self.organization.name if self.organization is not None else self.employer.name
+
+    @property
+    def salary_min(self):
+        return None if self.salary_min_minor is None else from_minor_units(self.salary_min_minor, self.salary_currency)
+
+    @property
+    def salary_max(self):
+        return None if self.salary_max_minor is None else from_minor_units(self.salary_max_minor, self.salary_currency)
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [language["code"] for language in self.languages]
+
+
+class ReportReason(enum.Enum):
+    EXPLOITATIVE = "exploitative"
+    SCAM = "scam"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {"exploitative": _l("Exploitative conditions"), "scam": _l("Scam or fake job"),
+                "other": _l("Something else")}[self.value]
+
+
+class ListingReport(db.Model):
+    """Anyone's report on a published listing; it sends the listing back to review."""
+
+    __tablename__ = "listing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("job_listings.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[ReportReason] = mapped_column(enum_column_type(ReportReason))
+    details: Mapped[str] = mapped_column(String(2000), default="")
+    reporter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))  # none: reported anonymously
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobSeeker(db.Model):
+    """A person looking for work, registered by themselves or by a caseworker or coordinator."""
+
+    __tablename__ = "job_seekers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), unique=True)  # their own account
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))  # for the priority
+    contact_name: Mapped[str] = mapped_column(String(200))  # private, like the two below
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    profession: Mapped[str] = mapped_column(String(200), default="")
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"code": "hy", "level": "native"}]
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: anywhere
+    remote_ok: Mapped[bool] = mapped_column(default=False)
+    available_from: Mapped[date]
+    consent_to_share: Mapped[bool] = mapped_column(default=False)  # the profile, never the contact
+    priority_boost: Mapped[int] = mapped_column(default=0)
+    boost_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[Optional[User]] = relationship(foreign_keys=[user_id])
+
+    def level_in(self, code: str) -> str | None:
+        return next((language["level"] for language in self.languages if language["code"] == code), None)

@@ -1,0 +1,196 @@
+"""API shapes for jobs. A seeker's contact appears only in the application and seeker views that
+record who saw it; list endpoints never carry it."""
+import marshmallow as ma
+
+from aidcoord.common.pagination import PageArgsSchema, page_schema
+from aidcoord.common.schemas import enum_values, text
+from aidcoord.jobs.models import ContractType, ReportReason
+
+
+ID = ma.validate.Range(min=1, max=2**31 - 1)
+
+
+class LanguageLevelSchema(ma.Schema):
+    code = text(2, required=True)
+    level = text(6, load_default="B1")
+
+
+class ListingInputSchema(ma.Schema):
+    organization_id = ma.fields.Integer(validate=ID, load_default=None,
+                                        metadata={"description": "post for this verified organization"})
+    title = text(200, required=True)
+    sector = text(40, required=True)
+    description = text(10000, load_default="")
+    region = text(10, allow_none=True, load_default=None)
+    locality = text(200, load_default="")
+    remote = ma.fields.Boolean(load_default=False)
+    positions = ma.fields.Integer(required=True, strict=True)
+    languages = ma.fields.List(ma.fields.Nested(LanguageLevelSchema), load_default=list)
+    skills = ma.fields.List(text(60), load_default=list)
+    contract_type = ma.fields.String(required=True, validate=enum_values(ContractType))
+    salary_min = ma.fields.Decimal(allow_none=True, allow_nan=False, load_default=None)
+    salary_max = ma.fields.Decimal(allow_none=True, allow_nan=False, load_default=None)
+    salary_currency = text(3, allow_none=True, load_default=None)
+    start_date = ma.fields.Date(allow_none=True, load_default=None)
+    closing_date = ma.fields.Date(required=True)
+
+
+class ListingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    employer_name = ma.fields.String()
+    organization_id = ma.fields.Integer(allow_none=True)
+    sector = ma.fields.String()
+    description = ma.fields.String()
+    region = ma.fields.String(allow_none=True)
+    locality = ma.fields.String()
+    remote = ma.fields.Boolean()
+    positions = ma.fields.Integer()
+    open_positions = ma.fields.Integer()
+    languages = ma.fields.List(ma.fields.Nested(LanguageLevelSchema))
+    skills = ma.fields.List(ma.fields.String())
+    contract_type = ma.fields.Function(lambda listing: listing.contract_type.value)
+    salary_min = ma.fields.Decimal(as_string=True, allow_none=True)
+    salary_max = ma.fields.Decimal(as_string=True, allow_none=True)
+    salary_currency = ma.fields.String(allow_none=True)
+    start_date = ma.fields.Date(allow_none=True)
+    closing_date = ma.fields.Date()
+    state = ma.fields.Function(lambda listing: listing.state.value)
+    review_note = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+
+
+ListingPageSchema = page_schema(ListingSchema)
+
+
+class BoardArgsSchema(PageArgsSchema):
+    region = text(10)
+    sector = text(40)
+    language = text(2)
+    remote = ma.fields.Boolean()
+    contract_type = ma.fields.String(validate=enum_values(ContractType))
+    q = text(200)
+
+
+class ReportSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=enum_values(ReportReason))
+    details = text(2000, load_default="")
+
+
+class JobReasonSchema(ma.Schema):
+    reason = text(2000, required=True, min_length=1)
+
+
+class OptionalReasonSchema(ma.Schema):
+    reason = text(2000, load_default="")
+
+
+class SeekerInputSchema(ma.Schema):
+    contact_name = text(200, required=True)
+    contact_phone = text(40, load_default="")
+    contact_email = text(254, load_default="")
+    profession = text(200, load_default="")
+    skills = ma.fields.List(text(60), load_default=list)
+    languages = ma.fields.List(ma.fields.Nested(LanguageLevelSchema), load_default=list)
+    regions = ma.fields.List(text(10), load_default=list)
+    remote_ok = ma.fields.Boolean(load_default=False)
+    available_from = ma.fields.Date(allow_none=True, load_default=None)
+    consent_to_share = ma.fields.Boolean(load_default=False)
+
+
+class SeekerForOtherInputSchema(SeekerInputSchema):
+    household_id = ma.fields.Integer(validate=ID, allow_none=True, load_default=None)
+
+
+class SeekerProfileSchema(ma.Schema):
+    """What an employer may see (the seeker consented to share it): no contact."""
+
+    id = ma.fields.Integer()
+    profession = ma.fields.String()
+    skills = ma.fields.List(ma.fields.String())
+    languages = ma.fields.List(ma.fields.Nested(LanguageLevelSchema))
+    regions = ma.fields.List(ma.fields.String())
+    remote_ok = ma.fields.Boolean()
+    available_from = ma.fields.Date()
+
+
+class SeekerSchema(SeekerProfileSchema):
+    """For the seeker, their caseworker and coordinators (the view is recorded)."""
+
+    contact = ma.fields.Dict()
+    consent_to_share = ma.fields.Boolean()
+    household_id = ma.fields.Integer(allow_none=True)
+    priority = ma.fields.Integer()
+    priority_reasons = ma.fields.List(ma.fields.List(ma.fields.Raw()))
+    queue_state = ma.fields.String(allow_none=True)
+
+
+class JobPrioritySchema(ma.Schema):
+    points = ma.fields.Integer(required=True, strict=True)
+    reason = text(2000, required=True, min_length=1)
+
+
+class StepSchema(ma.Schema):
+    state = ma.fields.Function(lambda step: step.state.value)
+    actor_id = ma.fields.Integer(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    occurred_at = ma.fields.DateTime()
+
+
+class ApplicationItemSchema(ma.Schema):
+    id = ma.fields.Integer()
+    listing_id = ma.fields.Integer(attribute="offer_id")
+    seeker_id = ma.fields.Integer(attribute="subject_id")
+    state = ma.fields.Function(lambda match: match.state.value)
+    score = ma.fields.Integer()
+    reasons = ma.fields.List(ma.fields.String())
+    contact_shared = ma.fields.Function(lambda match: match.consented_at is not None)
+    created_at = ma.fields.DateTime()
+
+
+class ApplicationSchema(ma.Schema):
+    application = ma.fields.Nested(ApplicationItemSchema, attribute="match")
+    listing = ma.fields.Nested(ListingSchema)
+    seeker = ma.fields.Nested(SeekerProfileSchema)
+    contact = ma.fields.Dict(allow_none=True)
+    steps = ma.fields.Function(lambda view: StepSchema(many=True).dump(view["match"].steps))
+
+
+class ApplySchema(ma.Schema):
+    seeker_id = ma.fields.Integer(validate=ID, load_default=None,
+                                  metadata={"description": "for caseworkers; default: your own profile"})
+
+
+class ReferSchema(ma.Schema):
+    entry_id = ma.fields.Integer(required=True, validate=ID)
+    listing_id = ma.fields.Integer(required=True, validate=ID)
+
+
+class JobQueueArgsSchema(PageArgsSchema):
+    pass
+
+
+class JobQueueEntrySchema(ma.Schema):
+    id = ma.fields.Integer()
+    seeker_id = ma.fields.Integer(attribute="subject_id")
+    priority = ma.fields.Integer()
+    joined_at = ma.fields.DateTime()
+    state = ma.fields.Function(lambda entry: entry.state.value)
+    lease_expires_at = ma.fields.DateTime(allow_none=True)
+
+
+JobQueuePageSchema = page_schema(JobQueueEntrySchema)
+
+
+class JobCandidateSchema(ma.Schema):
+    listing = ma.fields.Nested(ListingSchema)
+    score = ma.fields.Integer()
+    reasons = ma.fields.List(ma.fields.String())
+
+
+class LeasedEntrySchema(ma.Schema):
+    entry = ma.fields.Nested(JobQueueEntrySchema)
+    seeker = ma.fields.Nested(SeekerProfileSchema)
+    candidates = ma.fields.List(ma.fields.Nested(JobCandidateSchema))
+
+
