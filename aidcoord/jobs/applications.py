@@ -161,9 +161,15 @@ def consent(actor: User, match: Match) -> Match:
     return match
 
 
-def invite_to_interview(actor: User, match: Match) -> Match:
-    if not is_employer_side(actor, match):
+def _require_employer_side(actor: User, match: Match, *, or_staff: bool = False) -> None:
+    """404 for people with no part in the application, 403 for the seeker's side."""
+    employer_side, _seeker_side = involvement(actor, match)
+    if not (employer_side or (or_staff and actor.is_staff)):
         raise PermissionDenied()
+
+
+def invite_to_interview(actor: User, match: Match) -> Match:
+    _require_employer_side(actor, match)
     if match.state not in (MatchState.REFERRED, MatchState.APPLIED):
         raise Conflict(_l("Only a new application or referral can move to interview."))
     record_step(actor, match, MatchState.INTERVIEW)
@@ -176,8 +182,7 @@ def invite_to_interview(actor: User, match: Match) -> Match:
 def hire(actor: User, match: Match) -> Match:
     """Take one position; refuse when none is left. The last position closes the listing and ends
     the other applications still under way."""
-    if not is_employer_side(actor, match):
-        raise PermissionDenied()
+    _require_employer_side(actor, match)
     if match.state is not MatchState.INTERVIEW:
         raise Conflict(_l("Interview the candidate before hiring."))
     if not listings.take_position(match.offer_id):
@@ -212,8 +217,7 @@ def _end(actor, match: Match, state: MatchState, reason: str | None) -> None:
 
 
 def reject(actor: User, match: Match, reason: str) -> Match:
-    if not (is_employer_side(actor, match) or actor.is_staff):
-        raise PermissionDenied()
+    _require_employer_side(actor, match, or_staff=True)
     if match.state not in ACTIVE_APPLICATION_STATES:
         raise Conflict(_l("This application is closed."))
     reason = check.required_text(reason, message=_l("Give the reason, for the candidate and the coordinators."))

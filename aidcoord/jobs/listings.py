@@ -289,11 +289,9 @@ def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
         code = filters.language.strip().lower()[:2]
         query = query.where(cast(JobListing.languages, String).like(f'%"{code}"%'))
     if filters.text:
-        pattern = f"%{filters.text.strip().lower()}%"
-        query = query.where(or_(func.lower(JobListing.title).like(pattern),
-                                func.lower(JobListing.description).like(pattern),
-                                func.lower(JobListing.locality).like(pattern),
-                                func.lower(cast(JobListing.skills, String)).like(pattern)))
+        words = filters.text.strip().lower()
+        query = query.where(or_(*(func.lower(column).contains(words, autoescape=True) for column in (
+            JobListing.title, JobListing.description, JobListing.locality, cast(JobListing.skills, String)))))
     return query
 
 

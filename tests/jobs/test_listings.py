@@ -1,0 +1,159 @@
+"""Job listings: who may post, bad input, moderation, reports, closing, and the public board."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from aidcoord.audit.models import AuditEvent
+from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.jobs import listings
+from aidcoord.jobs.models import ContractType, ListingState
+from tests.factories import OrganizationFactory, UserFactory
+from tests.jobs.conftest import TODAY, listing_data
+
+
+def test_an_employers_listing_waits_for_review_and_keeps_exact_salary(employer):
+    listing = listings.post_listing(employer, listing_data(salary_min="250000.50", salary_currency="usd"))
+    assert listing.state is ListingState.PENDING
+    assert listing.open_positions == listing.positions == 2
+    assert listing.salary_min == Decimal("250000.50") and listing.salary_currency == "USD"
+    assert listing.languages == [{"code": "hy", "level": "B1"}]
+    assert listing.skills == ["forklift", "packing"]
+    assert listings.board(listings.BoardFilters()).total == 0
+
+
+def test_a_verified_organization_posts_but_an_unverified_one_cannot(app):
+    member = UserFactory()
+    verified = OrganizationFactory(members=[member])
+    listing = listings.post_listing(member, listing_data(), organization_id=verified.id)
+    assert listing.organization_id == verified.id and listing.employer_name == verified.name
+    unverified = OrganizationFactory(members=[member], verification_state="pending")
+    with pytest.raises(Conflict):
+        listings.post_listing(member, listing_data(), organization_id=unverified.id)
+
+
+def test_without_the_employer_role_or_an_organization_posting_is_refused(app):
+    with pytest.raises(PermissionDenied):
+        listings.post_listing(UserFactory(roles=["donor"]), listing_data())
+
+
+@pytest.mark.parametrize("field, value", [
+    ("title", ""), ("sector", "astrology"), ("positions", "0"), ("positions", "many"), ("region", "XX-99"),
+    ("languages", "zz:B1"), ("languages", "hy:expert"), ("contract_type", "forever"), ("salary_currency", "XYZ"),
+    ("salary_min", "-5"), ("salary_max", "100"), ("closing_date", (TODAY - timedelta(days=1)).isoformat()),
+    ("closing_date", "next week"), ("start_date", "soon"),
+])
+def test_bad_input_is_refused_field_by_field_and_nothing_is_written(employer, field, value):
+    from aidcoord.jobs.models import JobListing
+
+    with pytest.raises(ValidationFailed) as refused:
+        listings.post_listing(employer, listing_data(**{field: value}))
+    assert field in refused.value.fields
+    assert db.session.query(JobListing).count() == 0
+
+
+def test_a_job_needs_a_place_or_to_be_remote(employer):
+    with pytest.raises(ValidationFailed) as refused:
+        listings.post_listing(employer, listing_data(region=""))
+    assert "region" in refused.value.fields
+    remote = listings.post_listing(employer, listing_data(region="", remote=True))
+    assert remote.region is None and remote.remote
+
+
+def test_coordinators_publish_or_reject_with_a_reason(employer, coordinator):
+    first = listings.post_listing(employer, listing_data())
+    with pytest.raises(PermissionDenied):
+        listings.publish(employer, first)
+    listings.publish(coordinator, first)
+    assert first.state is ListingState.PUBLISHED and first.reviewed_by_id == coordinator.id
+    second = listings.post_listing(employer, listing_data(title="Night guard"))
+    with pytest.raises(ValidationFailed):
+        listings.reject(coordinator, second, " ")
+    listings.reject(coordinator, second, "Unpaid trial period of three months")
+    assert second.state is ListingState.REJECTED and second.review_note.startswith("Unpaid")
+    assert [listing.id for listing in listings.board(listings.BoardFilters()).items] == [first.id]
+
+
+def test_anyone_may_report_and_the_listing_leaves_the_board_until_reviewed(published, coordinator):
+    listings.report(None, published, "scam", "They ask for a fee to apply")
+    assert published.state is ListingState.PENDING
+    assert listings.board(listings.BoardFilters()).total == 0
+    rows = listings.review_queue(coordinator)
+    assert [(listing.id, count) for listing, count in rows] == [(published.id, 1)]
+    assert listings.reports_on(coordinator, published)[0].details == "They ask for a fee to apply"
+    listings.publish(coordinator, published)
+    assert listings.board(listings.BoardFilters()).total == 1
+
+
+def test_a_report_needs_a_known_reason(published):
+    with pytest.raises(ValidationFailed) as refused:
+        listings.report(None, published, "boring")
+    assert "reason" in refused.value.fields
+    assert published.state is ListingState.PUBLISHED
+
+
+def test_listings_past_their_closing_date_close_by_themselves(published, employer):
+    later = TODAY + timedelta(days=31)
+    assert listings.board(listings.BoardFilters(), today=later).total == 0
+    assert listings.close_expired(today=later) == 1
+    assert published.state is ListingState.CLOSED and published.review_note == "closing date passed"
+    history = db.session.query(AuditEvent).filter_by(entity_type="job_listing", entity_id=published.id).all()
+    assert any(event.changes.get("state") == ["published", "closed"] for event in history)
+
+
+def test_the_employer_closes_their_listing_but_nobody_else_can(published, employer):
+    with pytest.raises(PermissionDenied):
+        listings.close_listing(UserFactory(roles=["employer"]), published)
+    listings.close_listing(employer, published, "filled through another channel")
+    assert published.state is ListingState.CLOSED
+
+
+@pytest.fixture
+def board_listings(employer, coordinator):
+    made = {
+        "yerevan": listing_data(title="Forklift driver", region="AM-ER"),
+        "syunik": listing_data(title="Teacher of mathematics", sector="education", region="AM-SU",
+                               languages="hy:C1 ru:B2", contract_type="part_time", skills="teaching"),
+        "remote": listing_data(title="Translator", sector="services", region="", remote=True, languages="en:C1 ru:C1",
+                               contract_type="temporary", description="Translate aid documents", skills="translation"),
+    }
+    return {key: listings.publish(coordinator, listings.post_listing(employer, data)) for key, data in made.items()}
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({}, {"yerevan", "syunik", "remote"}),
+    ({"region": "am-su"}, {"syunik"}),
+    ({"sector": "education"}, {"syunik"}),
+    ({"language": "ru"}, {"syunik", "remote"}),
+    ({"language": "en"}, {"remote"}),
+    ({"remote": True}, {"remote"}),
+    ({"remote": False}, {"yerevan", "syunik"}),
+    ({"contract_type": ContractType.PART_TIME}, {"syunik"}),
+    ({"text": "DOCUMENTS"}, {"remote"}),
+    ({"text": "forklift"}, {"yerevan"}),
+    ({"text": "teaching"}, {"syunik"}),
+    ({"text": "%"}, set()),
+])
+def test_the_board_filters_and_searches(board_listings, filters, expected):
+    found = listings.board(listings.BoardFilters(**filters)).items
+    assert {key for key, listing in board_listings.items() if listing in found} == expected
+
+
+def test_the_board_pages_newest_first(board_listings):
+    first = listings.board(listings.BoardFilters(), page=1, per_page=2)
+    second = listings.board(listings.BoardFilters(), page=2, per_page=2)
+    assert first.total == 3 and first.pages == 2
+    assert [listing.title for listing in first.items + second.items] == [
+        "Translator", "Teacher of mathematics", "Forklift driver"]
+
+
+def test_unpublished_listings_are_seen_only_by_their_employer_and_coordinators(employer, coordinator):
+    from aidcoord.errors import NotFound
+
+    listing = listings.post_listing(employer, listing_data())
+    assert listings.get_listing(employer, listing.id) is listing
+    assert listings.get_listing(coordinator, listing.id) is listing
+    for stranger in (None, UserFactory(roles=["employer"])):
+        with pytest.raises(NotFound):
+            listings.get_listing(stranger, listing.id)
