@@ -112,6 +112,7 @@ def seed_demo_command():
     click.echo(f"pledges created: {result['pledges_created']}")
     click.echo(f"needs created: {result['needs_created']}")
     click.echo(f"housing offers and households created: {result['housing_created']}")
+    click.echo(f"job listings, job seekers and volunteer shifts created: {result['jobs_created']}")
     click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
     for email, created in result["logins"]:
         click.echo(f"  {email}{'' if created else '  (already there)'}")
@@ -177,6 +178,17 @@ def remind_volunteers_command():
     click.echo(f"queued {send_reminders()} reminders")
 
 
+jobs_cli = AppGroup("jobs", help="Job listings.")
+
+
+@jobs_cli.command("close-expired")
+def close_expired_listings_command():
+    """Close listings past their closing date and end their open applications (run daily from cron)."""
+    from aidcoord.jobs.listings import close_expired
+
+    click.echo(f"closed {close_expired()} listings")
+
+
 @outbox_cli.command("send")
 def send_outbox_command():
     """Send queued notifications through the SMTP server in MAIL_SERVER."""
@@ -233,3 +245,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(volunteers_cli)
+    app.cli.add_command(jobs_cli)

@@ -168,6 +168,71 @@ def seed_housing(coordinator, host) -> int:
     return created
 
 
+# A few plausible jobs (pending review for one, to show moderation) and volunteer shifts.
+DEMO_LISTINGS = [
+    # title, sector, region, locality, positions, languages, skills, contract, salary (AMD), publish
+    ("Baker's assistant", "hospitality", "AM-ER", "Yerevan", 2, "hy:B1", "baking", "full_time", (220000, 260000), True),
+    ("Warehouse worker", "transport", "AM-KT", "Abovyan", 5, "hy:A2 ru:B1", "packing, forklift", "temporary",
+     (200000, 240000), True),
+    ("Russian-Armenian interpreter", "services", "", "", 1, "hy:C1 ru:C1", "interpreting", "part_time", None, True),
+    ("Primary school teacher", "education", "AM-SU", "Goris", 1, "hy:C2", "teaching", "full_time", None, False),
+]
+DEMO_SHIFTS = [
+    # task, region, locality, days ahead, start hour (UTC), hours, slots, required skills
+    ("Hot meals at the reception centre", "AM-SU", "Goris", 1, 8, 6, 6, ["cooking"]),
+    ("Driving families from Kornidzor to Goris", "AM-SU", "Kornidzor", 2, 6, 8, 3, ["driver"]),
+    ("Sorting donated clothes", "AM-ER", "Yerevan", 3, 10, 4, 10, []),
+    ("Play corner for small children", "AM-ER", "Yerevan", 3, 9, 3, 2, ["childcare"]),
+]
+
+
+def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
+    """Demo job listings, two job seekers waiting in the jobs queue, and upcoming shifts of the demo
+    member's organization; skipped when present."""
+    from datetime import date, datetime, time, timedelta, timezone
+
+    from aidcoord.jobs import listings, seekers
+    from aidcoord.jobs.models import JobListing, JobSeeker
+    from aidcoord.volunteers import services as volunteers
+    from aidcoord.volunteers.models import Shift
+
+    created = 0
+    for title, sector, region, locality, positions, languages, skills, contract, salary, publish in DEMO_LISTINGS:
+        if db.session.scalar(select(JobListing.id).where(JobListing.title == title)):
+            continue
+        listing = listings.post_listing(employer, {
+            "title": title, "sector": sector, "region": region, "locality": locality, "remote": not region,
+            "positions": positions, "languages": languages, "skills": skills, "contract_type": contract,
+            "salary_min": salary[0] if salary else None, "salary_max": salary[1] if salary else None,
+            "salary_currency": "AMD" if salary else None, "closing_date": date.today() + timedelta(days=30),
+            "description": f"{title} (demo listing)."})
+        if publish:
+            listings.publish(coordinator, listing)
+        created += 1
+    for number, (profession, skills, languages, regions) in enumerate([
+            ("baker", "baking, dough", "hy:native ru:B2", "AM-ER AM-KT"),
+            ("warehouse worker", "packing, forklift", "hy:native ru:C1", "AM-KT")]):
+        name = f"Demo job seeker {number + 1}"
+        if db.session.scalar(select(JobSeeker.id).where(JobSeeker.contact_name == name)):
+            continue
+        seeker = seekers.register_for_other(coordinator, {
+            "contact_name": name, "contact_phone": f"+374 98 00 00 {number + 1:02d}", "profession": profession,
+            "skills": skills, "languages": languages, "regions": regions, "consent_to_share": True})
+        seekers.ask_for_help(coordinator, seeker)
+        created += 1
+    organization = _organization_named(DEMO_MEMBER_ORGANIZATION)
+    for task, region, locality, days, hour, hours, slots, skills in DEMO_SHIFTS:
+        if organization is None or db.session.scalar(select(Shift.id).where(Shift.task == task)):
+            continue
+        start = datetime.combine(date.today() + timedelta(days=days), time(hour), tzinfo=timezone.utc)
+        volunteers.post_shift(organizer, organization, {
+            "task": task, "region": region, "locality": locality, "starts_at": start,
+            "ends_at": start + timedelta(hours=hours), "slots": slots, "required_skills": skills,
+            "requires_background_check": "childcare" in skills})
+        created += 1
+    return created
+
+
 def seed_demo() -> dict:
     """Load everything; returns what was created, for the command to print."""
     logins = seed_accounts()
@@ -187,6 +252,7 @@ def seed_demo() -> dict:
         organizations.add_member(admin, hayordi, member_email)
     housing_created = seed_housing(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
                                    accounts.find_user_by_email(f"host@{DEMO_DOMAIN}"))
+    jobs_created = seed_jobs_and_shifts(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
+                                        accounts.find_user_by_email(f"employer@{DEMO_DOMAIN}"), member)
     return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created,
-            "needs_created": needs_created,
-            "housing_created": housing_created}
+            "needs_created": needs_created, "housing_created": housing_created, "jobs_created": jobs_created}

@@ -26,10 +26,12 @@ def test_seed_demo_loads_verified_organizations_and_accounts_once(app):
     # 8 groups and agencies of organizations.csv, and the 15 donors of aid-pledges-2023.csv not among them
     assert organizations == 23 and users == 7
     assert "housing offers and households created: 9" in first.output and "needs created: 4" in first.output
+    assert "job listings, job seekers and volunteer shifts created: 10" in first.output
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "organizations created: 0" in second.output
     assert "pledges created: 0" in second.output and "households created: 0" in second.output
     assert "needs created: 0" in second.output
+    assert "job listings, job seekers and volunteer shifts created: 0" in second.output
     assert (count(Organization), count(User)) == (organizations, users)
     assert all(org.is_verified for org in db.session.scalars(select(Organization)))
     hayordi = db.session.scalars(select(Organization).where(Organization.name == "Hayordi")).one()

@@ -157,3 +157,14 @@ def test_unpublished_listings_are_seen_only_by_their_employer_and_coordinators(e
     for stranger in (None, UserFactory(roles=["employer"])):
         with pytest.raises(NotFound):
             listings.get_listing(stranger, listing.id)
+
+
+def test_the_close_expired_command_closes_listings_past_their_date(app, published):
+    from aidcoord.jobs.models import JobListing
+
+    db.session.execute(JobListing.__table__.update().values(closing_date=TODAY - timedelta(days=1)))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "close-expired"])
+    assert result.exit_code == 0 and "closed 1 listings" in result.output
+    db.session.expire_all()
+    assert db.session.get(JobListing, published.id).state is ListingState.CLOSED
