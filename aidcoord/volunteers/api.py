@@ -14,7 +14,7 @@ from aidcoord.organizations import services as organizations
 from aidcoord.reports.exports import csv_response
 from aidcoord.volunteers import services
 from aidcoord.volunteers.schemas import (
-    AttendanceSchema, BackgroundCheckSchema, ProfileSchema, RosterEntrySchema, ShiftArgsSchema, ShiftInputSchema,
+    AttendanceSchema, BackgroundCheckSchema, OrganizationHoursSchema, ProfileSchema, VolunteerHoursSchema, RosterEntrySchema, ShiftArgsSchema, ShiftInputSchema,
     ShiftSchema, SignUpSchema,
 )
 
@@ -111,6 +111,25 @@ def mark_attendance(data, sign_up_id):
 def roster(shift_id):
     """Who signed up: for the organization and staff."""
     return services.roster(actor(), services.get_shift(shift_id))
+
+
+@blp.route("/organizations/<id:organization_id>/hours")
+@login_required
+@blp.response(200, VolunteerHoursSchema(many=True))
+def organization_hours(organization_id):
+    """Hours each volunteer gave this organization (its members and coordinators)."""
+    organization = organizations.get_organization(actor(), organization_id)
+    return [{"volunteer_id": volunteer.id, "volunteer_name": volunteer.name, "hours": hours}
+            for volunteer, hours in services.organization_hours(actor(), organization)]
+
+
+@blp.route("/hours")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@blp.response(200, OrganizationHoursSchema(many=True))
+def hours_by_organization():
+    """Volunteers and hours per organization, over attended shifts."""
+    return [{"organization_id": org.id, "organization_name": org.name, "volunteers": people, "hours": hours}
+            for org, people, hours in services.hours_by_organization(actor())]
 
 
 @blp.route("/shifts/<id:shift_id>/roster.csv")

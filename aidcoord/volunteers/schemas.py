@@ -72,3 +72,16 @@ class AttendanceSchema(ma.Schema):
 class BackgroundCheckSchema(ma.Schema):
     background_check = ma.fields.String(required=True,
                                         validate=ma.validate.OneOf(["none", "pending", "cleared", "failed"]))
+
+
+class VolunteerHoursSchema(ma.Schema):
+    volunteer_id = ma.fields.Integer()
+    volunteer_name = ma.fields.String()
+    hours = ma.fields.Decimal(as_string=True)
+
+
+class OrganizationHoursSchema(ma.Schema):
+    organization_id = ma.fields.Integer()
+    organization_name = ma.fields.String()
+    volunteers = ma.fields.Integer()
+    hours = ma.fields.Decimal(as_string=True)

@@ -260,6 +260,31 @@ def roster(actor: User, shift: Shift) -> list[SignUp]:
     return list(db.session.scalars(query))
 
 
+def organization_shifts(actor: User, organization: Organization) -> list[Shift]:
+    """Every shift of the organization, latest first (its members and staff)."""
+    if not organizations.can_edit(actor, organization):
+        raise PermissionDenied()
+    query = select(Shift).where(Shift.organization_id == organization.id).order_by(Shift.starts_at.desc())
+    return list(db.session.scalars(query))
+
+
+def organization_hours(actor: User, organization: Organization) -> list[tuple]:
+    """(volunteer, hours) given to this organization, most hours first (its members and staff)."""
+    if not organizations.can_edit(actor, organization):
+        raise PermissionDenied()
+    return sorted(hours_by_volunteer(organization.id), key=lambda row: (-row[1], row[0].id))
+
+
+def hours_by_organization(actor: User) -> list[tuple]:
+    """(organization, volunteers, hours) over attended sign-ups, most hours first (staff)."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    query = (select(Shift.organization_id, func.count(func.distinct(SignUp.volunteer_id)), func.sum(SignUp.hours))
+             .join(SignUp.shift).where(SignUp.state == SignUpState.ATTENDED).group_by(Shift.organization_id))
+    rows = [(db.session.get(Organization, org_id), people, hours) for org_id, people, hours in db.session.execute(query)]
+    return sorted(rows, key=lambda row: (-row[2], row[0].id))
+
+
 def hours_by_volunteer(organization_id: int | None = None) -> list[tuple]:
     """(volunteer, total hours) for attended sign-ups, optionally within one organization."""
     query = (select(SignUp.volunteer_id, func.sum(SignUp.hours)).join(SignUp.shift)

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.common.forms import flash_error, show_service_errors
-from aidcoord.common.permissions import actor
+from aidcoord.accounts.models import Role
+from aidcoord.common.permissions import actor, roles_required
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.organizations import services as organizations
 from aidcoord.volunteers import forms, services
@@ -97,6 +98,22 @@ def my_page():
             return redirect(url_for("volunteers.my_page"))
     return render_template("volunteers/me.html", form=form, profile=profile, sign_ups=services.my_shifts(current_user),
                            hours=sum((e.hours or 0) for e in services.my_shifts(current_user)))
+
+
+@bp.route("/organizations/<id:organization_id>")
+@login_required
+def organization_page(organization_id):
+    """An organization's shifts and the hours its volunteers gave (members and coordinators)."""
+    organization = organizations.get_editable_organization(actor(), organization_id)
+    hours = services.organization_hours(actor(), organization)
+    return render_template("volunteers/organization.html", organization=organization, hours=hours,
+                           total=sum(h for _v, h in hours), shifts=services.organization_shifts(actor(), organization))
+
+
+@bp.route("/hours")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def hours_page():
+    return render_template("volunteers/hours.html", rows=services.hours_by_organization(actor()))
 
 
 @bp.route("/organizations/<id:organization_id>/shifts/new", methods=["GET", "POST"])

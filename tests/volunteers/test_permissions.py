@@ -38,6 +38,8 @@ MATRIX = [
     ("POST", "/api/v1/volunteers/sign-ups/{entry}/attendance", {"attended": True}, table()),
     ("POST", "/api/v1/volunteers/{volunteer}/background-check", {"background_check": "cleared"},
      table(401, 200, 403, 403)),
+    ("GET", "/api/v1/volunteers/organizations/{organization}/hours", None, table()),
+    ("GET", "/api/v1/volunteers/hours", None, table(401, 200, 403, 403)),
 ]
 
 
@@ -48,6 +50,7 @@ def test_volunteer_permissions(world, api, actor, method, path, body, expected):
         body = {"organization_id": world["organization"].id, "task": "Sorting", "region": "AM-SU",
                 "starts_at": world["start"].isoformat(), "ends_at": (world["start"] + timedelta(hours=1)).isoformat(),
                 "slots": 2}
-    url = path.format(shift=world["shift"].id, entry=world["entry"].id, volunteer=world["users"]["volunteer"].id)
+    url = path.format(shift=world["shift"].id, entry=world["entry"].id, volunteer=world["users"]["volunteer"].id,
+                      organization=world["organization"].id)
     response = api(method, url, world["users"][actor], json=body)
     assert response.status_code == expected[actor], response.get_data(as_text=True)

@@ -143,3 +143,23 @@ def test_volunteer_pages_render_and_work(organizer, organization, pages, client,
     pages.post(f"/volunteers/sign-ups/{entry.id}/attendance", data={"attended": "y", "hours": "3.5"})
     db.session.refresh(entry)
     assert entry.hours == Decimal("3.5")
+
+
+def test_hours_per_organization_for_staff_and_per_volunteer_for_members(organizer, organization, api, pages, client):
+    shift = services.post_shift(organizer, organization, shift_data(slots=3))
+    helpers = [volunteer(), volunteer()]
+    for person, hours in zip(helpers, ("2.5", "4")):
+        services.mark_attendance(organizer, services.sign_up(person, shift), True, hours)
+    coordinator = UserFactory(roles=["coordinator"])
+    totals = api("GET", "/api/v1/volunteers/hours", coordinator).get_json()
+    assert [(row["organization_id"], row["volunteers"], Decimal(row["hours"])) for row in totals] == [
+        (organization.id, 2, Decimal("6.5"))]
+    assert api("GET", "/api/v1/volunteers/hours", organizer).status_code == 403
+    per_volunteer = api("GET", f"/api/v1/volunteers/organizations/{organization.id}/hours", organizer).get_json()
+    assert [(row["volunteer_id"], Decimal(row["hours"])) for row in per_volunteer] == [
+        (helpers[1].id, Decimal(4)), (helpers[0].id, Decimal("2.5"))]
+    assert api("GET", f"/api/v1/volunteers/organizations/{organization.id}/hours", helpers[0]).status_code == 403
+    pages.login(organizer.email)
+    page = client.get(f"/volunteers/organizations/{organization.id}").get_data(as_text=True)
+    assert "6.5 hours in all" in page and helpers[0].name in page
+    assert client.get("/volunteers/hours").status_code == 403
