@@ -173,7 +173,8 @@ def invite_to_interview(actor: User, match: Match) -> Match:
     if match.state not in (MatchState.REFERRED, MatchState.APPLIED):
         raise Conflict(_l("Only a new application or referral can move to interview."))
     record_step(actor, match, MatchState.INTERVIEW)
-    _tell(KIND.subject_users(KIND.subject(match.subject_id)), "interview", _l("An employer invites you to an interview"),
+    _tell(KIND.subject_users(KIND.subject(match.subject_id)), "interview",
+          _l("An employer invites you to an interview"),
           _l("Good news: the employer wants to meet you."), match)
     db.session.commit()
     return match

@@ -18,11 +18,13 @@ class ListingForm(FlaskForm):
     title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(_l("Sector"), choices=[(s, s.replace("_", " ")) for s in SECTORS])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
-    region = StringField(_l("Region"), validators=[Optional(), Length(max=10)], description=_l("ISO 3166-2, e.g. AM-ER"))
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=10)],
+                         description=_l("ISO 3166-2, e.g. AM-ER"))
     locality = StringField(_l("Town or district"), validators=[Optional(), Length(max=200)])
     remote = BooleanField(_l("Remote work"))
     positions = IntegerField(_l("Positions"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    languages = StringField(_l("Languages required"), validators=[Optional(), Length(max=200)], description=LANGUAGES_HELP)
+    languages = StringField(_l("Languages required"), validators=[Optional(), Length(max=200)],
+                            description=LANGUAGES_HELP)
     skills = StringField(_l("Skills"), validators=[Optional(), Length(max=1000)], description=_l("Separated by commas"))
     contract_type = SelectField(_l("Contract"), choices=_contract_choices)
     salary_min = StringField(_l("Salary from"), validators=[Optional(), Length(max=30)])

@@ -131,7 +131,8 @@ def is_employer_side(user: User | None, listing: JobListing) -> bool:
     return listing.organization is not None and organizations.is_member(user, listing.organization)
 
 
-def post_listing(actor: User, data: dict, organization_id: int | None = None, *, today: date | None = None) -> JobListing:
+def post_listing(actor: User, data: dict, organization_id: int | None = None, *,
+                 today: date | None = None) -> JobListing:
     """Employers post for themselves; members of a verified organization for it. Starts pending."""
     today = today or date.today()
     organization = None
@@ -147,7 +148,8 @@ def post_listing(actor: User, data: dict, organization_id: int | None = None, *,
                          **clean)
     db.session.add(listing)
     db.session.flush()
-    audit.record(actor, AuditAction.CREATE, ENTITY, listing.id, {"title": listing.title, "positions": listing.positions})
+    audit.record(actor, AuditAction.CREATE, ENTITY, listing.id,
+                 {"title": listing.title, "positions": listing.positions})
     db.session.commit()
     return listing
 

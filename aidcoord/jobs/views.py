@@ -52,8 +52,8 @@ def listing_detail(listing_id):
 def post_listing():
     form = forms.ListingForm()
     verified = [org for org in organizations.organizations_of(current_user) if org.is_verified]
-    form.organization_id.choices = ([("", _("Myself, as an employer"))] if current_user.has_role(Role.EMPLOYER) else []) \
-        + [(str(org.id), org.name) for org in verified]
+    as_employer = [("", _("Myself, as an employer"))] if current_user.has_role(Role.EMPLOYER) else []
+    form.organization_id.choices = as_employer + [(str(org.id), org.name) for org in verified]
     if form.validate_on_submit():
         try:
             listing = listings.post_listing(actor(), form.service_data(),
@@ -166,7 +166,8 @@ def register_seeker():
     form = forms.SeekerForm()
     if form.validate_on_submit():
         try:
-            seeker = seekers.register_for_other(actor(), {**form.service_data(), "household_id": form.household_id.data})
+            data = {**form.service_data(), "household_id": form.household_id.data}
+            seeker = seekers.register_for_other(actor(), data)
         except ValidationFailed as error:
             show_service_errors(form, error)
         except DomainError as error:

@@ -14,8 +14,8 @@ from aidcoord.organizations import services as organizations
 from aidcoord.reports.exports import csv_response
 from aidcoord.volunteers import services
 from aidcoord.volunteers.schemas import (
-    AttendanceSchema, BackgroundCheckSchema, OrganizationHoursSchema, ProfileSchema, VolunteerHoursSchema, RosterEntrySchema, ShiftArgsSchema, ShiftInputSchema,
-    ShiftSchema, SignUpSchema,
+    AttendanceSchema, BackgroundCheckSchema, OrganizationHoursSchema, ProfileSchema, RosterEntrySchema, ShiftArgsSchema,
+    ShiftInputSchema, ShiftSchema, SignUpSchema, VolunteerHoursSchema,
 )
 
 blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/volunteers",
