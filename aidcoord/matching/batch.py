@@ -8,7 +8,7 @@ follows the flow: households the flow sends to an offer class are packed into th
 the flow split or could not pack is placed by best fit in order of weight, then gaps are filled.
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from ortools.graph.python import min_cost_flow
@@ -80,7 +80,7 @@ def _class_edges(household_classes, offer_classes):
     for h_index, members in enumerate(household_classes):
         household = members[0]
         regions = household.regions if household.regions is not None else by_region.keys()
-        for region in regions:
+        for region in sorted(regions):  # sets iterate in a per-process order: keep plans repeatable
             for o_index in by_region.get(region, ()):
                 if compatible(household, offer_classes[o_index][0]):
                     edges.append((h_index, o_index))
@@ -139,21 +139,38 @@ class _Residual:
     bitmask of the free-bed counts it has offers for, so best fit is a few bit operations per variant
     instead of a scan of every offer."""
 
-    def __init__(self, offers):
+    def __init__(self, offers, free: dict | None = None):
         self.free = {}
-        self.buckets = defaultdict(lambda: defaultdict(list))  # variant -> free beds -> [offer ids]
+        # variant -> free beds -> offer ids (a dict as an ordered set: last in, first out; O(1) removal)
+        self.buckets = defaultdict(lambda: defaultdict(dict))
         self.masks = defaultdict(int)  # variant -> bit n set when some offer has n free beds
         self.variants_by_region = defaultdict(set)
+        self.variant_of = {}
         for offer in offers:
             variant = _variant(offer)
-            self.free[offer.id] = offer.capacity
-            self._put(variant, offer.capacity, offer.id)
+            self.variant_of[offer.id] = variant
+            self.free[offer.id] = offer.capacity if free is None else free[offer.id]
+            if self.free[offer.id]:
+                self._put(variant, self.free[offer.id], offer.id)
             self.variants_by_region[offer.region].add(variant)
         self._allowed = {}
 
     def _put(self, variant, free: int, offer_id: int) -> None:
-        self.buckets[variant][free].append(offer_id)
+        self.buckets[variant][free][offer_id] = None
         self.masks[variant] |= 1 << free
+
+    def withdraw(self, offer_id: int) -> None:
+        """Take an offer out of the buckets (its free beds are kept in self.free)."""
+        variant, free = self.variant_of[offer_id], self.free[offer_id]
+        bucket = self.buckets[variant][free]
+        if bucket.pop(offer_id, False) is not False and not bucket:
+            self.masks[variant] &= ~(1 << free)
+
+    def set_free(self, offer_id: int, free: int) -> None:
+        """Give an offer withdrawn with withdraw() its new free beds."""
+        self.free[offer_id] = free
+        if free:
+            self._put(self.variant_of[offer_id], free, offer_id)
 
     def _variants_for(self, household: HouseholdNeed):
         key = household.class_key()
@@ -183,7 +200,7 @@ class _Residual:
 
     def take(self, household: HouseholdNeed, variant, free: int) -> int:
         bucket = self.buckets[variant][free]
-        offer_id = bucket.pop()
+        offer_id = bucket.popitem()[0]
         if not bucket:
             self.masks[variant] &= ~(1 << free)
         left = 0 if variant[1] else free - household.size  # a whole dwelling is taken whole
@@ -258,9 +275,140 @@ def optimise(households, offers) -> Plan:
     return plan
 
 
+def improve(plan: Plan, households, offers) -> Plan:
+    """Local moves on top of a plan, for each household left out, most vulnerable first:
+    - ejection: it takes an offer once one occupant moves to another offer that fits the occupant;
+    - replacement: it takes the place of a smaller-or-equal occupant with a lower priority-weighted
+      score, and the occupant is tried again like any household left out.
+    Every move keeps people housed from going down and raises the priority-weighted score, so the
+    moves end, and the plan never gets worse than the one given."""
+    offers_by_id = {offer.id: offer for offer in offers}
+    occupants = defaultdict(list)
+    for household in households:
+        if household.id in plan.assignments:
+            occupants[plan.assignments[household.id]].append(household)
+    free = {offer.id: (0 if offer.whole and occupants[offer.id] else
+                       offer.capacity - sum(h.size for h in occupants[offer.id])) for offer in offers}
+    moves = _Moves(plan, _Residual(offers, free), offers_by_id, occupants)
+    pending = deque(by_priority([h for h in households if h.id not in plan.assignments]))
+    while pending:
+        household = pending.popleft()
+        fit = moves.residual.best_fit(household)
+        if fit is not None:
+            moves.place(household, moves.residual.take(household, *fit))
+        elif moves.may_move(household) and not moves.eject_for(household):
+            evicted = moves.replace_for(household)
+            if evicted is not None:
+                pending.append(evicted)
+            else:
+                moves.no_move(household)
+    return plan
+
+
+class _Moves:
+    def __init__(self, plan, residual, offers_by_id, occupants):
+        self.plan, self.residual, self.offers_by_id, self.occupants = plan, residual, offers_by_id, occupants
+        self.offers_by_variant = defaultdict(list)
+        for offer in offers_by_id.values():
+            self.offers_by_variant[_variant(offer)].append(offer)
+        self.stuck = set()  # kinds of household that found no other offer since the last change
+        # Kinds of household for which no move exists, until something changes in one of their
+        # regions ("*": households that may go anywhere), and a lower bound of the score of any
+        # occupant per region (a household worth less cannot replace anyone there).
+        self.no_move_kinds, self.no_move_by_region = set(), defaultdict(set)
+        self.least_value = defaultdict(lambda: float("inf"))
+        for offer_id, people in occupants.items():
+            for occupant in people:
+                self._lower_least(offer_id, occupant)
+
+    def _lower_least(self, offer_id, household) -> None:
+        region = self.offers_by_id[offer_id].region
+        self.least_value[region] = min(self.least_value[region], household.size * household.weight)
+
+    def may_move(self, household) -> bool:
+        return household.class_key() not in self.no_move_kinds
+
+    def _may_replace(self, household) -> bool:
+        regions = household.regions if household.regions is not None else list(self.least_value)
+        value = household.size * household.weight
+        return any(self.least_value[region] < value for region in regions)
+
+    def no_move(self, household) -> None:
+        key = household.class_key()
+        self.no_move_kinds.add(key)
+        for region in household.regions if household.regions is not None else ("*",):
+            self.no_move_by_region[region].add(key)
+
+    def _changed(self, offer_id) -> None:
+        self.stuck.clear()
+        for region in (self.offers_by_id[offer_id].region, "*"):
+            self.no_move_kinds.difference_update(self.no_move_by_region.pop(region, ()))
+
+    def place(self, household, offer_id) -> None:
+        self.occupants[offer_id].append(household)
+        _assign(self.plan, household, offer_id)
+        self._lower_least(offer_id, household)
+        self._changed(offer_id)
+
+    def _candidates(self, household):
+        """(offer, occupant, beds free once the occupant leaves) for offers the household may take."""
+        for variant in self.residual._variants_for(household):
+            for offer in self.offers_by_variant[variant]:
+                if offer.capacity < household.size:
+                    continue
+                for occupant in self.occupants[offer.id]:
+                    freed = offer.capacity if offer.whole else self.residual.free[offer.id] + occupant.size
+                    if freed >= household.size:
+                        yield offer, occupant, freed
+
+    def _vacate(self, offer, occupant, freed, household) -> None:
+        self.occupants[offer.id].remove(occupant)
+        self.residual.set_free(offer.id, 0 if offer.whole else freed - household.size)
+        self.place(household, offer.id)
+
+    def eject_for(self, household) -> bool:
+        for offer, occupant, freed in self._candidates(household):
+            if occupant.class_key() in self.stuck:
+                continue
+            self.residual.withdraw(offer.id)
+            fit = self.residual.best_fit(occupant)
+            if fit is None:
+                self.residual.set_free(offer.id, self.residual.free[offer.id])
+                self.stuck.add(occupant.class_key())
+                continue
+            moved_to = self.residual.take(occupant, *fit)
+            self.occupants[moved_to].append(occupant)
+            self.plan.assignments[occupant.id] = moved_to
+            self._lower_least(moved_to, occupant)
+            self._changed(moved_to)
+            self._vacate(offer, occupant, freed, household)
+            return True
+        return False
+
+    def replace_for(self, household):
+        """Evict the occupant whose place gains the most score; returns it (now left out), or None."""
+        if not self._may_replace(household):
+            return None
+        value = household.size * household.weight
+        best = None
+        for offer, occupant, freed in self._candidates(household):
+            gain = value - occupant.size * occupant.weight
+            if occupant.size <= household.size and gain > 0 and (best is None or gain > best[0]):
+                best = (gain, offer, occupant, freed)
+        if best is None:
+            return None
+        _gain, offer, occupant, freed = best
+        self.residual.withdraw(offer.id)
+        del self.plan.assignments[occupant.id]
+        self.plan.people -= occupant.size
+        self.plan.score -= occupant.size * occupant.weight
+        self._vacate(offer, occupant, freed, household)
+        return occupant
+
+
 def best_plan(households, offers) -> Plan:
-    """The better (by priority-weighted score) of the flow-guided plan and the priority-first plan.
-    The flow-guided packing still loses beds to fragmentation on small offers (see bench/matching.py),
-    so the priority-first plan is kept as a floor until the packing is tighter."""
+    """What coordinators get: the better of the flow-guided plan and the priority-first plan, then
+    improved by ejection moves. The flow-guided packing alone still loses beds to fragmentation on
+    small offers (see bench/matching.py), which the priority-first plan and the moves make up."""
     candidates = [optimise(households, offers), greedy_priority_best_fit(households, offers)]
-    return max(candidates, key=lambda plan: (plan.score, plan.people))
+    return improve(max(candidates, key=lambda plan: (plan.score, plan.people)), households, offers)
