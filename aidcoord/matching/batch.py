@@ -2,10 +2,11 @@
 
 The model is a min-cost flow (OR-Tools) over classes of identical households and identical offers:
 source -> household class (people, cost -weight per person) -> compatible offer class -> sink (beds).
-Its optimum with households allowed to split is the upper bound we report. The integral plan then
-follows the flow: households the flow sends to an offer class are packed into that class's offers
-(largest and most vulnerable first, best fit), whole dwellings take one household each, and whatever
-the flow split or could not pack is placed by best fit in order of weight, then gaps are filled.
+Its optimum with households allowed to split is the upper bound we report. The integral plan follows
+the flow: households the flow sends to an offer class are packed into that class's offers (best fit),
+and whatever the flow split or could not pack is placed by best fit in order of weight. That plan
+and the priority-first plan compete, and the better one is improved by local moves (ejection and
+replacement, see improve()) that never lower the people housed nor the priority-weighted score.
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
 from collections import defaultdict, deque
