@@ -43,7 +43,7 @@ class JobKind:
         return 1 if listings.take_position(offer_id) else None
 
     def release(self, offer_id: int, held: int) -> None:
-        raise NotImplementedError("a hire is final; positions are never handed back")
+        listings.give_back_positions(offer_id, held)
 
     def answerers(self, listing: JobListing) -> list[User]:
         if listing.employer is not None:
@@ -59,7 +59,7 @@ class JobKind:
         return [seeker.user] if seeker.user is not None else []
 
     def after_move_in(self, match) -> None:
-        pass
+        """Nothing follows a hire here (housing schedules welfare check-ins)."""
 
     def link(self, match) -> str:
         return f"/jobs/applications/{match.id}"  # a path, not url_for: the CLI has no request

@@ -272,6 +272,13 @@ def take_position(listing_id: int) -> bool:
     return result.rowcount == 1
 
 
+def give_back_positions(listing_id: int, count: int) -> None:
+    """Positions held by a match that is undone return to the listing (never above its positions)."""
+    db.session.execute(
+        update(JobListing).where(JobListing.id == listing_id, JobListing.open_positions + count <= JobListing.positions)
+        .values(open_positions=JobListing.open_positions + count), execution_options={"synchronize_session": False})
+
+
 def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
     query = (select(JobListing)
              .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= (today or date.today()),

@@ -19,6 +19,20 @@ bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
+def _run_step(step: str, actions: dict) -> None:
+    """Run one button's action ('reject' posts a reason, the others a confirmation) and say how it went."""
+    form = forms.ReasonForm() if step == "reject" else ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason."), "error")
+        return
+    try:
+        actions[step](form.reason.data if step == "reject" else None)
+    except DomainError as error:
+        flash_error(error)
+    else:
+        flash(_("Recorded."), "success")
+
+
 # ---- the board and listings ------------------------------------------------------------------
 
 @bp.route("/")
@@ -84,21 +98,9 @@ def review():
 @login_required
 def listing_step(listing_id, step):
     listing = listings.get_listing(actor(), listing_id)
-    form = forms.ReasonForm() if step == "reject" else ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            if step == "publish":
-                listings.publish(actor(), listing)
-            elif step == "reject":
-                listings.reject(actor(), listing, form.reason.data)
-            else:
-                listings.close_listing(actor(), listing)
-        except DomainError as error:
-            flash_error(error)
-        else:
-            flash(_("Recorded."), "success")
-    else:
-        flash(_("Give the reason."), "error")
+    _run_step(step, {"publish": lambda _reason: listings.publish(actor(), listing),
+                     "reject": lambda reason: listings.reject(actor(), listing, reason),
+                     "close": lambda _reason: listings.close_listing(actor(), listing)})
     return redirect(url_for("jobs.listing_detail", listing_id=listing.id))
 
 
@@ -277,23 +279,9 @@ def application_detail(match_id):
 def application_step(match_id, step):
     match = applications.get_application(match_id)
     applications.involvement(actor(), match)
-    form = forms.ReasonForm() if step == "reject" else ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            if step == "consent":
-                applications.consent(actor(), match)
-            elif step == "interview":
-                applications.invite_to_interview(actor(), match)
-            elif step == "hire":
-                applications.hire(actor(), match)
-            elif step == "reject":
-                applications.reject(actor(), match, form.reason.data)
-            else:
-                applications.withdraw(actor(), match)
-        except DomainError as error:
-            flash_error(error)
-        else:
-            flash(_("Recorded."), "success")
-    else:
-        flash(_("Give the reason."), "error")
+    _run_step(step, {"consent": lambda _reason: applications.consent(actor(), match),
+                     "interview": lambda _reason: applications.invite_to_interview(actor(), match),
+                     "hire": lambda _reason: applications.hire(actor(), match),
+                     "reject": lambda reason: applications.reject(actor(), match, reason),
+                     "withdraw": lambda _reason: applications.withdraw(actor(), match)})
     return redirect(url_for("jobs.application_detail", match_id=match.id))

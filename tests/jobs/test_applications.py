@@ -221,3 +221,15 @@ def test_language_levels_are_hard_constraints(published, coordinator, employer, 
     needs_c1 = listings.publish(coordinator, listings.post_listing(employer, listing_data(languages="ru:C1")))
     assert "needs ru at C1" in [str(reason) for reason in engine.violations(seeker, needs_c1)]
     assert engine.violations(seeker, published) == []
+
+
+def test_positions_given_back_never_exceed_the_positions(published):
+    applications.KIND.release(published.id, 1)
+    db.session.commit()
+    db.session.refresh(published)
+    assert published.open_positions == published.positions == 2
+    assert applications.KIND.reserve(published.id, 1) == 1
+    applications.KIND.release(published.id, 1)
+    db.session.commit()
+    db.session.refresh(published)
+    assert published.open_positions == 2
