@@ -6,6 +6,7 @@ positions); the last hire closes the listing. The employer sees the seeker's con
 seeker applied or consented to the referral, and every such view is recorded."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
@@ -110,7 +111,11 @@ def _new_application(actor: User, seeker: JobSeeker, listing: JobListing, state:
                   offer_id=listing.id, people=1, held=0, state=state, score=fit.score, reasons=fit.reasons,
                   consented_at=utcnow() if consented else None)
     db.session.add(match)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same application sent twice at once: the unique index kept one
+        db.session.rollback()
+        raise Conflict(_l("There is already an application for this listing.")) from None
     record_step(actor, match, state)
     return match
 

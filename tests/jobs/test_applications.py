@@ -233,3 +233,16 @@ def test_positions_given_back_never_exceed_the_positions(published):
     db.session.commit()
     db.session.refresh(published)
     assert published.open_positions == 2
+
+
+def test_the_database_keeps_one_open_application_per_seeker_and_listing(published, seeker):
+    from aidcoord.jobs.applications import _open_application
+
+    applications.apply(seeker.user, seeker, published)
+    duplicate = Match(kind=QueueKind.JOBS, subject_id=seeker.id, offer_id=published.id, people=1, held=0,
+                      state=MatchState.APPLIED)
+    db.session.add(duplicate)
+    with pytest.raises(Exception, match="(?i)unique"):
+        db.session.flush()
+    db.session.rollback()
+    assert _open_application(seeker, published) is not None
