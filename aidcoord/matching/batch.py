@@ -1,7 +1,8 @@
 """Batch proposals: place as many people as possible, weighted by priority, under the hard constraints.
 
-The model is a min-cost flow (OR-Tools) over classes of identical households and identical offers:
-source -> household class (people, cost -weight per person) -> compatible offer class -> sink (beds).
+The model is a min-cost flow (OR-Tools) over classes of identical households and kinds of offer:
+source -> household class (people, cost -weight per person) -> compatible kind of offer, entering
+its chain of capacity levels at the smallest that holds the household -> sink (beds).
 Its optimum with households allowed to split is the upper bound we report. The integral plan follows
 the flow: households the flow sends to an offer class are packed into that class's offers (best fit),
 and whatever the flow split or could not pack is placed by best fit in order of weight. That plan
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from ortools.graph.python import min_cost_flow
 
 WEIGHT_SCALE = 1000  # the flow solver takes integer costs
+MOVE_SEARCH = 40  # offers of each kind that a local move looks at (the largest first)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class HouseholdNeed:
     def class_key(self):
         return (self.regions, self.size, self.pets, self.step_free, self.children, self.stay_days, self.weight)
 
+    def needs_key(self):
+        """What decides which kinds of offer fit, whatever the size."""
+        return (self.regions, self.pets, self.step_free, self.children, self.stay_days)
+
 
 @dataclass(frozen=True)
 class OfferSpace:
@@ -42,9 +48,6 @@ class OfferSpace:
     step_free: bool = False
     children_ok: bool = True
     max_stay: int | None = None
-
-    def class_key(self):
-        return (self.region, self.capacity, self.whole, self.pets_ok, self.step_free, self.children_ok, self.max_stay)
 
 
 def compatible(household: HouseholdNeed, offer: OfferSpace, capacity: int | None = None) -> bool:
@@ -72,40 +75,60 @@ def _classes(items, key):
     return list(groups.values())
 
 
-def _class_edges(household_classes, offer_classes):
-    """Compatible (household class, offer class) pairs, checked once per pair of representatives."""
+def _offer_levels(offers) -> dict:
+    """variant (region and features) -> {capacity: beds in offers of that variant and capacity}."""
+    levels = defaultdict(lambda: defaultdict(int))
+    for offer in offers:
+        levels[_variant(offer)][offer.capacity] += offer.capacity
+    return levels
+
+
+def _class_edges(household_classes, levels) -> list[tuple]:
+    """(household class, variant, entry capacity) for every compatible pair: the household class
+    enters the variant's capacity chain at the smallest capacity that holds it."""
     by_region = defaultdict(list)
-    for index, members in enumerate(offer_classes):
-        by_region[members[0].region].append(index)
+    for variant in sorted(levels, key=repr):
+        by_region[variant[0]].append(variant)
     edges = []
-    for h_index, members in enumerate(household_classes):
+    for index, members in enumerate(household_classes):
         household = members[0]
         regions = household.regions if household.regions is not None else by_region.keys()
         for region in sorted(regions):  # sets iterate in a per-process order: keep plans repeatable
-            for o_index in by_region.get(region, ()):
-                if compatible(household, offer_classes[o_index][0]):
-                    edges.append((h_index, o_index))
+            for variant in by_region.get(region, ()):
+                holding = [capacity for capacity in levels[variant] if capacity >= household.size]
+                if holding and compatible(household, OfferSpace(0, household.size, *variant)):
+                    edges.append((index, variant, min(holding)))
     return edges
 
 
-def _solve_flow(household_classes, offer_classes, edges, weighted: bool):
-    """Min-cost flow on the class graph; returns {(h_class, o_class): people} and the optimum."""
+def _solve_flow(household_classes, levels, edges, weighted: bool):
+    """Min-cost flow; returns {(household class, variant): people} and the optimum.
+
+    Offers of one variant form a chain of capacity levels (smallest to largest, unbounded arcs up),
+    each level draining its beds to the sink: a household class entering at the smallest capacity
+    that holds it may use any larger one. That is the bipartite model with far fewer arcs."""
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
-    h_node = lambda i: 2 + i  # noqa: E731
-    o_node = lambda j: 2 + len(household_classes) + j  # noqa: E731
-    total = 0
+    nodes = {}
+
+    def node(key) -> int:
+        return nodes.setdefault(key, 2 + len(nodes))
+
+    people = [sum(h.size for h in members) for members in household_classes]
+    total = sum(people)
     for i, members in enumerate(household_classes):
-        people = sum(h.size for h in members)
-        total += people
         cost = -round(members[0].weight * WEIGHT_SCALE) if weighted else -1
-        flow.add_arc_with_capacity_and_unit_cost(source, h_node(i), people, cost)
+        flow.add_arc_with_capacity_and_unit_cost(source, node(("household", i)), people[i], cost)
+    for variant, beds in levels.items():
+        capacities = sorted(beds)
+        for low, high in zip(capacities, capacities[1:]):
+            flow.add_arc_with_capacity_and_unit_cost(node((variant, low)), node((variant, high)), total, 0)
+        for capacity in capacities:
+            flow.add_arc_with_capacity_and_unit_cost(node((variant, capacity)), sink, beds[capacity], 0)
     arcs = {}
-    for i, j in edges:
-        people = sum(h.size for h in household_classes[i])
-        arcs[flow.add_arc_with_capacity_and_unit_cost(h_node(i), o_node(j), people, 0)] = (i, j)
-    for j, members in enumerate(offer_classes):
-        flow.add_arc_with_capacity_and_unit_cost(o_node(j), sink, sum(o.capacity for o in members), 0)
+    for i, variant, entry in edges:
+        arc = flow.add_arc_with_capacity_and_unit_cost(node(("household", i)), node((variant, entry)), people[i], 0)
+        arcs[arc] = (i, variant)
     flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)  # people left unhoused
     flow.set_node_supply(source, total)
     flow.set_node_supply(sink, -total)
@@ -118,10 +141,10 @@ def _solve_flow(household_classes, offer_classes, edges, weighted: bool):
 def upper_bounds(households, offers) -> tuple[int, float]:
     """(people, weighted score) if households could be split across offers: nothing integral beats them."""
     household_classes = _classes(households, HouseholdNeed.class_key)
-    offer_classes = _classes(offers, OfferSpace.class_key)
-    edges = _class_edges(household_classes, offer_classes)
-    _, people = _solve_flow(household_classes, offer_classes, edges, weighted=False)
-    _, weighted = _solve_flow(household_classes, offer_classes, edges, weighted=True)
+    levels = _offer_levels(offers)
+    edges = _class_edges(household_classes, levels)
+    _, people = _solve_flow(household_classes, levels, edges, weighted=False)
+    _, weighted = _solve_flow(household_classes, levels, edges, weighted=True)
     return people, weighted / WEIGHT_SCALE
 
 
@@ -140,7 +163,7 @@ class _Residual:
     bitmask of the free-bed counts it has offers for, so best fit is a few bit operations per variant
     instead of a scan of every offer."""
 
-    def __init__(self, offers, free: dict | None = None):
+    def __init__(self, offers, free: dict | None = None, allowed: dict | None = None):
         self.free = {}
         # variant -> free beds -> offer ids (a dict as an ordered set: last in, first out; O(1) removal)
         self.buckets = defaultdict(lambda: defaultdict(dict))
@@ -154,7 +177,8 @@ class _Residual:
             if self.free[offer.id]:
                 self._put(variant, self.free[offer.id], offer.id)
             self.variants_by_region[offer.region].add(variant)
-        self._allowed = {}
+        # needs -> compatible variants; plans over the same offers may share it (see best_plan)
+        self._allowed = {} if allowed is None else allowed
 
     def _put(self, variant, free: int, offer_id: int) -> None:
         self.buckets[variant][free][offer_id] = None
@@ -174,7 +198,7 @@ class _Residual:
             self._put(self.variant_of[offer_id], free, offer_id)
 
     def _variants_for(self, household: HouseholdNeed):
-        key = household.class_key()
+        key = household.needs_key()
         if key not in self._allowed:
             regions = household.regions if household.regions is not None else self.variants_by_region.keys()
             allowed = [variant for region in regions for variant in self.variants_by_region.get(region, ())
@@ -231,10 +255,10 @@ def by_priority(households):
     return sorted(households, key=lambda h: (-h.weight, -h.size, h.id))
 
 
-def greedy_priority_best_fit(households, offers) -> Plan:
+def greedy_priority_best_fit(households, offers, allowed: dict | None = None) -> Plan:
     """Baseline: most vulnerable first, each into the compatible offer it fills best."""
     plan = Plan()
-    _place_all(by_priority(households), _Residual(offers), plan)
+    _place_all(by_priority(households), _Residual(offers, allowed=allowed), plan)
     return plan
 
 
@@ -249,24 +273,22 @@ def greedy_fewest_options_first(households, offers) -> Plan:
     return plan
 
 
-def optimise(households, offers) -> Plan:
+def optimise(households, offers, allowed: dict | None = None) -> Plan:
     """The flow-guided plan: follow the weighted optimum class by class, then place the rest by best fit."""
     household_classes = _classes(households, HouseholdNeed.class_key)
-    offer_classes = _classes(offers, OfferSpace.class_key)
-    edges = _class_edges(household_classes, offer_classes)
-    routed, _ = _solve_flow(household_classes, offer_classes, edges, weighted=True)
-    residual = _Residual(offers)
+    levels = _offer_levels(offers)
+    routed, _ = _solve_flow(household_classes, levels, _class_edges(household_classes, levels), weighted=True)
+    residual = _Residual(offers, allowed=allowed)
     plan = Plan()
-    # Households the flow sends to an offer class go into that class's offers (best fit, big first).
-    sent = defaultdict(list)  # offer class -> households
+    # Households the flow sends to a kind of offer go into offers of that kind (best fit, big first).
+    sent = defaultdict(list)  # variant -> households
     remaining = {i: sorted(members, key=lambda h: h.id) for i, members in enumerate(household_classes)}
-    for (i, j), people in sorted(routed.items(), key=lambda item: -household_classes[item[0][0]][0].weight):
+    for (i, variant), people in sorted(routed.items(), key=lambda item: -household_classes[item[0][0]][0].weight):
         size = household_classes[i][0].size
         count = min(people // size, len(remaining[i]))
-        sent[j].extend(remaining[i][:count])
+        sent[variant].extend(remaining[i][:count])
         remaining[i] = remaining[i][count:]
-    for j, group in sent.items():
-        variant = _variant(offer_classes[j][0])
+    for variant, group in sent.items():
         for household in sorted(group, key=lambda h: (-h.size, -h.weight, h.id)):
             fit = residual.best_fit(household, only_variant=variant)
             if fit is not None:
@@ -276,7 +298,7 @@ def optimise(households, offers) -> Plan:
     return plan
 
 
-def improve(plan: Plan, households, offers) -> Plan:
+def improve(plan: Plan, households, offers, allowed: dict | None = None) -> Plan:
     """Local moves on top of a plan, for each household left out, most vulnerable first:
     - ejection: it takes an offer once one occupant moves to another offer that fits the occupant;
     - replacement: it takes the place of a smaller-or-equal occupant with a lower priority-weighted
@@ -290,7 +312,7 @@ def improve(plan: Plan, households, offers) -> Plan:
             occupants[plan.assignments[household.id]].append(household)
     free = {offer.id: (0 if offer.whole and occupants[offer.id] else
                        offer.capacity - sum(h.size for h in occupants[offer.id])) for offer in offers}
-    moves = _Moves(plan, _Residual(offers, free), offers_by_id, occupants)
+    moves = _Moves(plan, _Residual(offers, free, allowed), offers_by_id, occupants)
     pending = deque(by_priority([h for h in households if h.id not in plan.assignments]))
     while pending:
         household = pending.popleft()
@@ -310,9 +332,10 @@ class _Moves:
     def __init__(self, plan, residual, offers_by_id, occupants):
         self.plan, self.residual, self.offers_by_id, self.occupants = plan, residual, offers_by_id, occupants
         self.offers_by_variant = defaultdict(list)
-        for offer in offers_by_id.values():
+        for offer in sorted(offers_by_id.values(), key=lambda offer: (-offer.capacity, offer.id)):
             self.offers_by_variant[_variant(offer)].append(offer)
-        self.stuck = set()  # kinds of household that found no other offer since the last change
+        # Kinds of occupant that found no other offer, until something changes in one of their regions.
+        self.stuck, self.stuck_by_region = set(), defaultdict(set)
         # Kinds of household for which no move exists, until something changes in one of their
         # regions ("*": households that may go anywhere), and a lower bound of the score of any
         # occupant per region (a household worth less cannot replace anyone there).
@@ -335,15 +358,18 @@ class _Moves:
         return any(self.least_value[region] < value for region in regions)
 
     def no_move(self, household) -> None:
+        self._forget(self.no_move_kinds, self.no_move_by_region, household)
+
+    def _forget(self, kinds: set, by_region: dict, household) -> None:
         key = household.class_key()
-        self.no_move_kinds.add(key)
+        kinds.add(key)
         for region in household.regions if household.regions is not None else ("*",):
-            self.no_move_by_region[region].add(key)
+            by_region[region].add(key)
 
     def _changed(self, offer_id) -> None:
-        self.stuck.clear()
         for region in (self.offers_by_id[offer_id].region, "*"):
             self.no_move_kinds.difference_update(self.no_move_by_region.pop(region, ()))
+            self.stuck.difference_update(self.stuck_by_region.pop(region, ()))
 
     def place(self, household, offer_id) -> None:
         self.occupants[offer_id].append(household)
@@ -352,11 +378,12 @@ class _Moves:
         self._changed(offer_id)
 
     def _candidates(self, household):
-        """(offer, occupant, beds free once the occupant leaves) for offers the household may take."""
+        """(offer, occupant, beds free once the occupant leaves) for offers the household may take:
+        the largest MOVE_SEARCH offers of each compatible kind, which bounds the work per household."""
         for variant in self.residual._variants_for(household):
-            for offer in self.offers_by_variant[variant]:
+            for offer in self.offers_by_variant[variant][:MOVE_SEARCH]:
                 if offer.capacity < household.size:
-                    continue
+                    break  # sorted by capacity, largest first
                 for occupant in self.occupants[offer.id]:
                     freed = offer.capacity if offer.whole else self.residual.free[offer.id] + occupant.size
                     if freed >= household.size:
@@ -375,7 +402,7 @@ class _Moves:
             fit = self.residual.best_fit(occupant)
             if fit is None:
                 self.residual.set_free(offer.id, self.residual.free[offer.id])
-                self.stuck.add(occupant.class_key())
+                self._forget(self.stuck, self.stuck_by_region, occupant)
                 continue
             moved_to = self.residual.take(occupant, *fit)
             self.occupants[moved_to].append(occupant)
@@ -409,7 +436,8 @@ class _Moves:
 
 def best_plan(households, offers) -> Plan:
     """What coordinators get: the better of the flow-guided plan and the priority-first plan, then
-    improved by ejection moves. The flow-guided packing alone still loses beds to fragmentation on
+    improved by local moves. The flow-guided packing alone still loses beds to fragmentation on
     small offers (see bench/matching.py), which the priority-first plan and the moves make up."""
-    candidates = [optimise(households, offers), greedy_priority_best_fit(households, offers)]
-    return improve(max(candidates, key=lambda plan: (plan.score, plan.people)), households, offers)
+    allowed = {}
+    candidates = [optimise(households, offers, allowed), greedy_priority_best_fit(households, offers, allowed)]
+    return improve(max(candidates, key=lambda plan: (plan.score, plan.people)), households, offers, allowed)
