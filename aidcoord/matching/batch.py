@@ -329,6 +329,9 @@ def improve(plan: Plan, households, offers, allowed: dict | None = None) -> Plan
 
 
 class _Moves:
+    """The state improve() works on: the plan, the free beds, who is in which offer, and what is
+    known not to work until something changes nearby."""
+
     def __init__(self, plan, residual, offers_by_id, occupants):
         self.plan, self.residual, self.offers_by_id, self.occupants = plan, residual, offers_by_id, occupants
         self.offers_by_variant = defaultdict(list)
