@@ -1,15 +1,17 @@
 """Batch proposals: place as many people as possible, weighted by priority, under the hard constraints.
 
-The model is a min-cost flow (OR-Tools) over classes of identical households and kinds of offer:
-source -> household class (people, cost -weight per person) -> compatible kind of offer, entering
-its chain of capacity levels at the smallest that holds the household -> sink (beds).
-Its optimum with households allowed to split is the upper bound we report. The integral plan follows
-the flow: households the flow sends to an offer class are packed into that class's offers (best fit),
-and whatever the flow split or could not pack is placed by best fit in order of weight. That plan
-and the priority-first plan compete, and the better one is improved by local moves (ejection and
-replacement, see improve()) that never lower the people housed nor the priority-weighted score.
+The model is a min-cost flow (OR-Tools). Households with the same needs and size form a group (one
+arc from the source per priority weight, cost -weight per person); a group connects to each
+compatible kind of offer, entering its chain of capacity levels at the smallest capacity that holds
+it; each level drains its beds to the sink. Its optimum with households allowed to split is the
+upper bound we report. The integral plan follows the flow: the households the flow sends to a kind
+of offer are packed into offers of that kind (best fit), and whatever the flow split or could not
+pack is placed by best fit in order of weight. That plan and the priority-first plan compete, and
+the better one is improved by local moves (ejection and replacement, see improve()) that never
+lower the people housed nor the priority-weighted score.
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
+from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -68,11 +70,12 @@ class Plan:
     score: float = 0.0
 
 
-def _classes(items, key):
+def _groups(households) -> list[list[HouseholdNeed]]:
+    """Households with the same needs and size, most vulnerable first: they fit the same offers."""
     groups = defaultdict(list)
-    for item in items:
-        groups[key(item)].append(item)
-    return list(groups.values())
+    for household in households:
+        groups[(household.needs_key(), household.size)].append(household)
+    return [sorted(members, key=lambda h: (-h.weight, h.id)) for members in groups.values()]
 
 
 def _offer_levels(offers) -> dict:
@@ -83,30 +86,38 @@ def _offer_levels(offers) -> dict:
     return levels
 
 
-def _class_edges(household_classes, levels) -> list[tuple]:
-    """(household class, variant, entry capacity) for every compatible pair: the household class
-    enters the variant's capacity chain at the smallest capacity that holds it."""
+def _group_edges(groups, levels) -> list[tuple]:
+    """(group, variant, entry capacity) for every compatible pair: a group enters the variant's
+    chain of capacity levels at the smallest capacity that holds its households."""
     by_region = defaultdict(list)
     for variant in sorted(levels, key=repr):
         by_region[variant[0]].append(variant)
+    capacities = {variant: sorted(beds) for variant, beds in levels.items()}
+    fitting = {}  # needs -> compatible variants (the size is checked against the levels)
     edges = []
-    for index, members in enumerate(household_classes):
+    for index, members in enumerate(groups):
         household = members[0]
-        regions = household.regions if household.regions is not None else by_region.keys()
-        for region in sorted(regions):  # sets iterate in a per-process order: keep plans repeatable
-            for variant in by_region.get(region, ()):
-                holding = [capacity for capacity in levels[variant] if capacity >= household.size]
-                if holding and compatible(household, OfferSpace(0, household.size, *variant)):
-                    edges.append((index, variant, min(holding)))
+        if household.needs_key() not in fitting:
+            regions = household.regions if household.regions is not None else by_region.keys()
+            fitting[household.needs_key()] = [
+                variant for region in sorted(regions)  # sets iterate in a per-process order
+                for variant in by_region.get(region, ())
+                if compatible(household, OfferSpace(0, household.size, *variant))]
+        for variant in fitting[household.needs_key()]:
+            levels_of = capacities[variant]
+            at = bisect_left(levels_of, household.size)
+            if at < len(levels_of):
+                edges.append((index, variant, levels_of[at]))
     return edges
 
 
-def _solve_flow(household_classes, levels, edges, weighted: bool):
-    """Min-cost flow; returns {(household class, variant): people} and the optimum.
+def _solve_flow(groups, levels, edges, weighted: bool):
+    """Min-cost flow; returns {(group, variant): people} and the optimum.
 
-    Offers of one variant form a chain of capacity levels (smallest to largest, unbounded arcs up),
-    each level draining its beds to the sink: a household class entering at the smallest capacity
-    that holds it may use any larger one. That is the bipartite model with far fewer arcs."""
+    Each group has one arc from the source per priority weight among its households. Offers of one
+    variant form a chain of capacity levels (smallest to largest, unbounded arcs up), each level
+    draining its beds to the sink: a group entering at the smallest capacity that holds it may use
+    any larger one. That is the bipartite household-offer model with far fewer arcs."""
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
     nodes = {}
@@ -114,11 +125,15 @@ def _solve_flow(household_classes, levels, edges, weighted: bool):
     def node(key) -> int:
         return nodes.setdefault(key, 2 + len(nodes))
 
-    people = [sum(h.size for h in members) for members in household_classes]
+    people = [sum(h.size for h in members) for members in groups]
     total = sum(people)
-    for i, members in enumerate(household_classes):
-        cost = -round(members[0].weight * WEIGHT_SCALE) if weighted else -1
-        flow.add_arc_with_capacity_and_unit_cost(source, node(("household", i)), people[i], cost)
+    for i, members in enumerate(groups):
+        by_weight = defaultdict(int)
+        for household in members:
+            by_weight[household.weight] += household.size
+        for weight, count in by_weight.items():
+            cost = -round(weight * WEIGHT_SCALE) if weighted else -1
+            flow.add_arc_with_capacity_and_unit_cost(source, node(("group", i)), count, cost)
     for variant, beds in levels.items():
         capacities = sorted(beds)
         for low, high in zip(capacities, capacities[1:]):
@@ -127,7 +142,7 @@ def _solve_flow(household_classes, levels, edges, weighted: bool):
             flow.add_arc_with_capacity_and_unit_cost(node((variant, capacity)), sink, beds[capacity], 0)
     arcs = {}
     for i, variant, entry in edges:
-        arc = flow.add_arc_with_capacity_and_unit_cost(node(("household", i)), node((variant, entry)), people[i], 0)
+        arc = flow.add_arc_with_capacity_and_unit_cost(node(("group", i)), node((variant, entry)), people[i], 0)
         arcs[arc] = (i, variant)
     flow.add_arc_with_capacity_and_unit_cost(source, sink, total, 0)  # people left unhoused
     flow.set_node_supply(source, total)
@@ -140,11 +155,11 @@ def _solve_flow(household_classes, levels, edges, weighted: bool):
 
 def upper_bounds(households, offers) -> tuple[int, float]:
     """(people, weighted score) if households could be split across offers: nothing integral beats them."""
-    household_classes = _classes(households, HouseholdNeed.class_key)
+    groups = _groups(households)
     levels = _offer_levels(offers)
-    edges = _class_edges(household_classes, levels)
-    _, people = _solve_flow(household_classes, levels, edges, weighted=False)
-    _, weighted = _solve_flow(household_classes, levels, edges, weighted=True)
+    edges = _group_edges(groups, levels)
+    _, people = _solve_flow(groups, levels, edges, weighted=False)
+    _, weighted = _solve_flow(groups, levels, edges, weighted=True)
     return people, weighted / WEIGHT_SCALE
 
 
@@ -274,20 +289,21 @@ def greedy_fewest_options_first(households, offers) -> Plan:
 
 
 def optimise(households, offers, allowed: dict | None = None) -> Plan:
-    """The flow-guided plan: follow the weighted optimum class by class, then place the rest by best fit."""
-    household_classes = _classes(households, HouseholdNeed.class_key)
+    """The flow-guided plan: follow the weighted optimum group by group, then place the rest by best fit."""
+    groups = _groups(households)
     levels = _offer_levels(offers)
-    routed, _ = _solve_flow(household_classes, levels, _class_edges(household_classes, levels), weighted=True)
+    routed, _ = _solve_flow(groups, levels, _group_edges(groups, levels), weighted=True)
     residual = _Residual(offers, allowed=allowed)
     plan = Plan()
-    # Households the flow sends to a kind of offer go into offers of that kind (best fit, big first).
+    # The people the flow sends from a group to a kind of offer are its most vulnerable households
+    # (within a group they fit the same offers, so the optimum takes them first); they go into offers
+    # of that kind, best fit, biggest and most vulnerable first.
     sent = defaultdict(list)  # variant -> households
-    remaining = {i: sorted(members, key=lambda h: h.id) for i, members in enumerate(household_classes)}
-    for (i, variant), people in sorted(routed.items(), key=lambda item: -household_classes[item[0][0]][0].weight):
-        size = household_classes[i][0].size
-        count = min(people // size, len(remaining[i]))
-        sent[variant].extend(remaining[i][:count])
-        remaining[i] = remaining[i][count:]
+    next_of = [0] * len(groups)  # the first household of each group not yet sent
+    for (i, variant), people in sorted(routed.items(), key=lambda item: (item[0][0], repr(item[0][1]))):
+        count = min(people // groups[i][0].size, len(groups[i]) - next_of[i])
+        sent[variant].extend(groups[i][next_of[i]:next_of[i] + count])
+        next_of[i] += count
     for variant, group in sent.items():
         for household in sorted(group, key=lambda h: (-h.size, -h.weight, h.id)):
             fit = residual.best_fit(household, only_variant=variant)
