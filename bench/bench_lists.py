@@ -1,8 +1,9 @@
 """How fast the public lists answer with a crisis-sized registry.
 
-Loads 2,000 organizations, 10,000 needs and 20,000 pledges into a scratch database (SQLite file by
+Loads 2,000 organizations, 10,000 needs, 20,000 pledges and 10,000 job listings into a scratch database (SQLite file by
 default, or BENCH_DATABASE_URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench),
-then times the API's list endpoints, a need's detail with its coverage, and the totals.
+then times the API's list endpoints (the job board with its filters and search too), a need's
+detail with its coverage, and the totals.
 Prints requests per second and latency percentiles. Run: make bench
 """
 import os
@@ -21,7 +22,7 @@ from flask_migrate import upgrade  # noqa: E402
 from aidcoord import create_app  # noqa: E402
 from aidcoord.extensions import db  # noqa: E402
 
-ORGANIZATIONS, NEEDS, PLEDGES, ROUNDS = 2_000, 10_000, 20_000, 200
+ORGANIZATIONS, NEEDS, PLEDGES, LISTINGS, ROUNDS = 2_000, 10_000, 20_000, 10_000, 200
 
 
 def database_url() -> str:
@@ -41,6 +42,7 @@ def load(app) -> None:
     from aidcoord.accounts.services import register_user
     from aidcoord.needs.models import Need
     from aidcoord.organizations.models import Organization, OrganizationRegion, OrganizationSector
+    from aidcoord.jobs.models import JobListing
     from aidcoord.pledges.models import Pledge
 
     user = register_user("bench@example.org", "Bench", "bench-password-1", ["donor"])
@@ -59,6 +61,13 @@ def load(app) -> None:
     db.session.execute(sa.insert(Pledge), [
         {"pledged_by_id": user.id, "need_id": i % NEEDS + 1, "contribution": "in_kind", "quantity": 5, "unit": "beds",
          "item": "", "note": "", "state": "pledged", "delivered_units": 0} for i in range(PLEDGES)])
+    db.session.execute(sa.insert(JobListing), [
+        {"employer_id": user.id, "title": ("Driver", "Baker", "Teacher", "Nurse")[i % 4] + f" {i}",
+         "sector": ("transport", "hospitality", "education", "healthcare")[i % 4], "description": "x",
+         "region": ("AM-SU", "AM-ER", "AM-VD")[i % 3], "locality": "", "remote": i % 10 == 0, "positions": 2,
+         "open_positions": 2, "languages": [{"code": ("hy", "ru", "en")[i % 3], "level": "B1"}], "skills": ["x"],
+         "contract_type": "full_time", "closing_date": soon + timedelta(days=20), "state": "published",
+         "created_by_id": user.id} for i in range(LISTINGS)])
     db.session.commit()
     # Fresh statistics, as autovacuum would have after a real day of inserts.
     db.session.execute(sa.text("ANALYZE"))
@@ -86,11 +95,13 @@ def main() -> None:
         started = time.perf_counter()
         load(app)
         print(f"database: {sa.engine.make_url(url).get_backend_name()}; loaded {ORGANIZATIONS} organizations, "
-              f"{NEEDS} needs, {PLEDGES} pledges in {time.perf_counter() - started:.1f} s; {ROUNDS} requests each")
+              f"{NEEDS} needs, {PLEDGES} pledges, {LISTINGS} job listings in {time.perf_counter() - started:.1f} s; {ROUNDS} requests each")
     client = app.test_client()
     for path in ("/api/v1/organizations?per_page=20", "/api/v1/organizations?sector=shelter&region=AM-SU&q=org 1",
                  "/api/v1/needs?per_page=20", "/api/v1/needs?urgency=critical&page=50",
-                 "/api/v1/needs/5000", "/api/v1/pledges?per_page=20"):
+                 "/api/v1/needs/5000", "/api/v1/pledges?per_page=20", "/api/v1/jobs/listings?per_page=20",
+                 "/api/v1/jobs/listings?region=AM-ER&language=ru&page=20", "/api/v1/jobs/listings?q=nurse 1",
+                 "/jobs/?sector=education"):
         print(measure(client, path))
     print(measure(client, "/api/v1/pledges/totals", rounds=5), "(totals over all pledges, 5 requests)")
 
