@@ -8,13 +8,14 @@ from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.housing import engine, households, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import Household, VettingState
 from aidcoord.housing.schemas import (
     CandidateSchema, DuplicateSchema, HouseholdInputSchema, HouseholdSchema, MatchListItemSchema, MatchSchema, OfferArgsSchema,
-    OfferInputSchema, OfferPageSchema, OfferSchema, OfferUpdateSchema, PrioritySchema, ProposeSchema,
-    QueueArgsSchema, QueueEntrySchema, QueuePageSchema, ReasonSchema, RequiredReasonSchema, VetSchema,
+    OfferInputSchema, OfferPageSchema, OfferSchema, OfferUpdateSchema, ProposeSchema,
+    QueueArgsSchema, QueueEntrySchema, QueuePageSchema, VetSchema,
     IncidentInputSchema, IncidentReviewSchema, IncidentSchema, WelfareCheckSchema, WelfareInputSchema,
 )
 from aidcoord.matching import queue, services as matches

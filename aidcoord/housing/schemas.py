@@ -5,6 +5,7 @@ import marshmallow as ma
 from aidcoord.common.pagination import PageArgsSchema, page_schema
 from aidcoord.common.schemas import enum_values, text
 from aidcoord.housing.models import VettingState
+from aidcoord.matching.schemas import MatchStepSchema
 
 LANGS = {"description": "ISO 639-1 codes, e.g. [\"hy\", \"ru\"]"}
 
@@ -84,14 +85,6 @@ class VetSchema(ma.Schema):
     note = text(2000, required=True, min_length=1, metadata={"description": "How it was checked, or why not"})
 
 
-class ReasonSchema(ma.Schema):
-    reason = text(2000, load_default="")
-
-
-class RequiredReasonSchema(ma.Schema):
-    reason = text(2000, required=True, min_length=1)
-
-
 class HouseholdInputSchema(ma.Schema):
     organization_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     for_self = ma.fields.Boolean(load_default=False, metadata={"description": "The household registers itself"})
@@ -149,11 +142,6 @@ class HouseholdSchema(HouseholdSummarySchema):
     contact = ma.fields.Dict(allow_none=True, metadata={"description": "Only for coordinators and the caseworker; each view is recorded"})
 
 
-class PrioritySchema(ma.Schema):
-    points = ma.fields.Integer(required=True, strict=True)
-    reason = text(2000, required=True, min_length=1)
-
-
 class DuplicateSchema(ma.Schema):
     merge = ma.fields.Boolean(required=True)
 
@@ -194,13 +182,6 @@ class CandidateSchema(ma.Schema):
 class ProposeSchema(ma.Schema):
     entry_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     offer_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
-
-
-class MatchStepSchema(ma.Schema):
-    state = ma.fields.Function(lambda step: step.state.value)
-    actor_id = ma.fields.Integer(allow_none=True)
-    reason = ma.fields.String(allow_none=True)
-    occurred_at = ma.fields.DateTime()
 
 
 class MatchListItemSchema(ma.Schema):

@@ -7,15 +7,15 @@ from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.errors import NotFound
 from aidcoord.extensions import limiter
 from aidcoord.jobs import applications, engine, listings, seekers
 from aidcoord.jobs.models import ContractType
 from aidcoord.jobs.schemas import (
     ApplicationItemSchema, ApplicationSchema, ApplySchema, BoardArgsSchema, LeasedEntrySchema, ListingInputSchema,
-    ListingPageSchema, ListingSchema, OptionalReasonSchema, JobPrioritySchema, JobQueueArgsSchema, JobQueueEntrySchema,
-    JobQueuePageSchema, JobReasonSchema, ReferSchema, ReportSchema, SeekerForOtherInputSchema, SeekerInputSchema,
-    SeekerSchema,
+    ListingPageSchema, ListingSchema, JobQueueArgsSchema, JobQueueEntrySchema, JobQueuePageSchema, ReferSchema,
+    ReportSchema, SeekerForOtherInputSchema, SeekerInputSchema, SeekerSchema,
 )
 from aidcoord.matching import queue
 from aidcoord.matching.models import QueueKind
@@ -78,7 +78,7 @@ def publish(listing_id):
 
 @blp.route("/listings/<id:listing_id>/reject", methods=["POST"])
 @roles_required(*STAFF)
-@blp.arguments(JobReasonSchema)
+@blp.arguments(RequiredReasonSchema)
 @blp.response(200, ListingSchema)
 def reject(data, listing_id):
     return listings.reject(actor(), listings.get_listing(actor(), listing_id), data["reason"])
@@ -86,7 +86,7 @@ def reject(data, listing_id):
 
 @blp.route("/listings/<id:listing_id>/close", methods=["POST"])
 @login_required
-@blp.arguments(OptionalReasonSchema)
+@blp.arguments(ReasonSchema)
 @blp.response(200, ListingSchema)
 def close(data, listing_id):
     return listings.close_listing(actor(), listings.get_listing(actor(), listing_id), data["reason"])
@@ -196,7 +196,7 @@ def leave_queue(seeker_id):
 
 @blp.route("/seekers/<id:seeker_id>/priority", methods=["POST"])
 @roles_required(*STAFF)
-@blp.arguments(JobPrioritySchema)
+@blp.arguments(PrioritySchema)
 @blp.response(200, SeekerSchema)
 def raise_priority(data, seeker_id):
     seeker = seekers.raise_priority(actor(), seekers.get_seeker(actor(), seeker_id), data["points"], data["reason"])
@@ -297,7 +297,7 @@ def hire(match_id):
 
 @blp.route("/applications/<id:match_id>/reject", methods=["POST"])
 @login_required
-@blp.arguments(JobReasonSchema)
+@blp.arguments(RequiredReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def reject_application(data, match_id):
     return applications.reject(actor(), applications.get_application(match_id), data["reason"])
@@ -305,7 +305,7 @@ def reject_application(data, match_id):
 
 @blp.route("/applications/<id:match_id>/withdraw", methods=["POST"])
 @login_required
-@blp.arguments(OptionalReasonSchema)
+@blp.arguments(ReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def withdraw(data, match_id):
     return applications.withdraw(actor(), applications.get_application(match_id), data["reason"])

@@ -5,6 +5,7 @@ import marshmallow as ma
 from aidcoord.common.pagination import PageArgsSchema, page_schema
 from aidcoord.common.schemas import enum_values, text
 from aidcoord.jobs.models import ContractType, ReportReason
+from aidcoord.matching.schemas import MatchStepSchema
 
 
 ID = ma.validate.Range(min=1, max=2**31 - 1)
@@ -77,14 +78,6 @@ class ReportSchema(ma.Schema):
     details = text(2000, load_default="")
 
 
-class JobReasonSchema(ma.Schema):
-    reason = text(2000, required=True, min_length=1)
-
-
-class OptionalReasonSchema(ma.Schema):
-    reason = text(2000, load_default="")
-
-
 class SeekerInputSchema(ma.Schema):
     contact_name = text(200, required=True)
     contact_phone = text(40, load_default="")
@@ -125,18 +118,6 @@ class SeekerSchema(SeekerProfileSchema):
     queue_state = ma.fields.String(allow_none=True)
 
 
-class JobPrioritySchema(ma.Schema):
-    points = ma.fields.Integer(required=True, strict=True)
-    reason = text(2000, required=True, min_length=1)
-
-
-class StepSchema(ma.Schema):
-    state = ma.fields.Function(lambda step: step.state.value)
-    actor_id = ma.fields.Integer(allow_none=True)
-    reason = ma.fields.String(allow_none=True)
-    occurred_at = ma.fields.DateTime()
-
-
 class ApplicationItemSchema(ma.Schema):
     id = ma.fields.Integer()
     listing_id = ma.fields.Integer(attribute="offer_id")
@@ -153,7 +134,7 @@ class ApplicationSchema(ma.Schema):
     listing = ma.fields.Nested(ListingSchema)
     seeker = ma.fields.Nested(SeekerProfileSchema)
     contact = ma.fields.Dict(allow_none=True)
-    steps = ma.fields.Function(lambda view: StepSchema(many=True).dump(view["match"].steps))
+    steps = ma.fields.Function(lambda view: MatchStepSchema(many=True).dump(view["match"].steps))
 
 
 class ApplySchema(ma.Schema):

@@ -51,6 +51,11 @@ def log_in(page, base, email, password=PASSWORD):
     page.wait_for_load_state()
 
 
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state()
+
+
 def shows(page, text: str) -> None:
     """Wait (up to the timeout) until the page's main content shows `text`: clicks that navigate
     return before the next page has loaded."""

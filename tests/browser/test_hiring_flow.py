@@ -6,15 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from aidcoord.jobs import seekers
-from tests.browser.conftest import log_in, shows
+from tests.browser.conftest import log_in, log_out, shows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_load_state()
 
 
 def test_employer_hires_a_referred_seeker(page, live_server):

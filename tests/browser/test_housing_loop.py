@@ -4,14 +4,10 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import log_in, shows
+from tests.browser.conftest import log_in, log_out, shows
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
 
 
 def test_offer_verify_take_propose_accept_move_in(page, live_server):
