@@ -2,6 +2,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -13,7 +14,7 @@ class ConfigError(RuntimeError):
 class Config:
     """Settings shared by every environment."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -60,7 +61,7 @@ class TestConfig(Config):
     TESTING = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - the test suite's key, testing only
     RATELIMIT_ENABLED = False  # one test turns it on
 
 

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error handlers, CLI."""
+    """Build the app: configuration, extensions, blueprints, the slices' connections, error handlers, CLI."""
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -20,6 +20,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     load_config(app, config_overrides)
     register_extensions(app)
     register_blueprints(app)
+    connect_slices()
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
@@ -46,23 +47,25 @@ def _select_locale():
 
 
 def register_extensions(app: Flask) -> None:
-    from aidcoord.accounts.auth import init_auth
-    from aidcoord.common.web import init_web
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-
     # Models must be imported before Alembic or create_all look at the metadata; kinds of match register.
-    import aidcoord.models  # noqa: F401
-    import aidcoord.housing.matching  # noqa: F401
-    import aidcoord.jobs.applications  # noqa: F401
+    import aidcoord.housing.matching
+    import aidcoord.jobs.applications
+    import aidcoord.models
+    import aidcoord.volunteers.matching  # noqa: F401
+    from aidcoord.accounts.auth import init_auth
+    from aidcoord.common.web import init_web
+    from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     limiter.init_app(app)
     if app.config["PROXY_HOPS"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+        # Flask's documented way to wrap the WSGI app; its type hints declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     init_web(app)
@@ -79,19 +82,19 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.accounts import api as accounts_api
     from aidcoord.accounts import views as accounts_views
     from aidcoord.extensions import api, csrf
-    from aidcoord.main import views as main_views
     from aidcoord.housing import api as housing_api
     from aidcoord.housing import views as housing_views
     from aidcoord.jobs import api as jobs_api
     from aidcoord.jobs import views as jobs_views
+    from aidcoord.main import views as main_views
     from aidcoord.needs import api as needs_api
     from aidcoord.needs import views as needs_views
+    from aidcoord.organizations import api as organizations_api
+    from aidcoord.organizations import views as organizations_views
     from aidcoord.pledges import api as pledges_api
     from aidcoord.pledges import views as pledges_views
     from aidcoord.volunteers import api as volunteers_api
     from aidcoord.volunteers import views as volunteers_views
-    from aidcoord.organizations import api as organizations_api
-    from aidcoord.organizations import views as organizations_views
 
     for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
                       housing_views.bp, volunteers_views.bp, jobs_views.bp):
@@ -103,6 +106,24 @@ def register_blueprints(app: Flask) -> None:
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
     app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
                                      static_url_path="/static/swagger-ui"))
+
+
+def connect_slices() -> None:
+    """Give lower slices what upper slices show of themselves there, so that dependencies point one way only:
+    pledges sit above needs, organizations and housing above accounts (see [tool.importlinter])."""
+    from aidcoord.accounts.views import account_sections
+    from aidcoord.housing.households import for_user as households_of
+    from aidcoord.needs import coverage
+    from aidcoord.needs.views import need_sections
+    from aidcoord.organizations.services import organizations_of
+    from aidcoord.pledges import coverage as pledge_coverage
+    from aidcoord.pledges import views as pledge_views
+
+    coverage.use_source(pledge_coverage.SOURCE)
+    need_sections.add("pledges", "pledges/_need.html", pledge_views.need_section)
+    account_sections.add("organizations", "organizations/_account.html",
+                         lambda user: {"organizations": organizations_of(user)})
+    account_sections.add("housing", "housing/_account.html", lambda user: {"housing_requests": households_of(user)})
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -24,7 +24,7 @@ def _run(action):
         return action()
     except DomainError as error:
         details = "; ".join(f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.fields.items())
-        raise click.ClickException(f"{error.message} {details}".strip())
+        raise click.ClickException(f"{error.message} {details}".strip()) from error
 
 
 def _import(preview, write, commit):
@@ -197,7 +197,7 @@ def send_outbox_command():
     try:
         sent, failed = send_pending()
     except (RuntimeError, OSError) as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     click.echo(f"sent {sent}, failed {failed}")
 
 

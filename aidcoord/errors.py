@@ -8,7 +8,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def handle_http_exception(error: HTTPException):
     if isinstance(error, CSRFError):
         message = _("Your form expired or was sent from elsewhere. Please reload the page and try again.")
     headers = dict(getattr(error, "data", None) or {}).get("headers") or {}
-    if status == 405:
+    if isinstance(error, MethodNotAllowed):
         headers = {"Allow": ", ".join(error.valid_methods or [])}
     if is_api_request():
         fields = _webargs_fields(error)
@@ -119,7 +119,7 @@ def handle_http_exception(error: HTTPException):
 
 def handle_unexpected_error(error: Exception):
     # Log the type and traceback only: request bodies may hold personal data.
-    log.exception("unhandled %s on %s %s", type(error).__name__, request.method, request.path)
+    log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error)
     if is_api_request():
         return error_response(500, "internal_error", HTTP_MESSAGES[500])
     return _html_error(500, HTTP_MESSAGES[500])

@@ -1,4 +1,6 @@
 """Extensions, created unbound; create_app() binds them to the app."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +34,12 @@ class ApiWithOurErrors(Api):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model: db.Model (Base plus Flask-SQLAlchemy's table names and bind keys). It is built
+# at run time, so type checkers cannot take it as a class; to them it is Base, whose Mapped[...] typing it has.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,17 +1,20 @@
 """Demo data: the 2023 organizations and one account per role. Idempotent."""
 import csv
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import select
 
 from aidcoord.accounts import services as accounts
-from aidcoord.accounts.models import Role
+from aidcoord.accounts.models import Role, User
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Organization
+from aidcoord.organizations.permissions import is_member_of
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
-DEMO_PASSWORD = "demo-password-2023"
+DEMO_PASSWORD = "demo-password-2023"  # noqa: S105 - the demo accounts' published password (README)
 DEMO_DOMAIN = "demo.aidcoord.example"
 # The demo NGO member belongs to this organization, to show member-only pages.
 DEMO_MEMBER_ORGANIZATION = "Hayordi"
@@ -23,6 +26,14 @@ def _ensure_account(role: Role) -> tuple[str, bool]:
         return email, False
     accounts.register_user(email, f"Demo {role.label}", DEMO_PASSWORD, [role], self_service=False)
     return email, True
+
+
+def _demo_user(local_part: str) -> User:
+    """A demo account that seed_accounts() (or seed_demo()) has made."""
+    user = accounts.find_user_by_email(f"{local_part}@{DEMO_DOMAIN}")
+    if user is None:
+        raise RuntimeError(f"the demo account {local_part}@{DEMO_DOMAIN} is missing")
+    return user
 
 
 def seed_accounts() -> list[tuple[str, bool]]:
@@ -101,7 +112,7 @@ DEMO_NEEDS = [
 
 def seed_needs(admin) -> int:
     """Open demo needs for the demo organizations; skipped when present."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from aidcoord.needs import services as needs
     from aidcoord.needs.models import Need
@@ -113,7 +124,7 @@ def seed_needs(admin) -> int:
             continue
         needs.post_need(admin, organization, {
             "sector": sector, "item": item, "quantity": quantity, "unit": unit, "region": region,
-            "locality": locality, "urgency": urgency, "needed_by": date.today() + timedelta(days=14),
+            "locality": locality, "urgency": urgency, "needed_by": today() + timedelta(days=14),
             "external_ref": ref})
         created += 1
     return created
@@ -139,8 +150,6 @@ DEMO_HOUSEHOLDS = [
 
 def seed_housing(coordinator, host) -> int:
     """Verified demo offers and queued demo households (fictional people); skipped when present."""
-    from datetime import date
-
     from aidcoord.housing import households, offers
     from aidcoord.housing.models import Household, HousingOffer, VettingState
 
@@ -151,7 +160,7 @@ def seed_housing(coordinator, host) -> int:
         offer = offers.create_offer(host, {
             "region": region, "locality": locality, "address": f"{locality}, demo street {beds}", "beds": beds,
             "whole_dwelling": whole, "pets_accepted": pets, "step_free": step_free, "languages": languages,
-            "available_from": date.today(), "external_ref": ref, "meals_included": region == "AM-SU",
+            "available_from": today(), "external_ref": ref, "meals_included": region == "AM-SU",
         })
         offers.vet_offer(coordinator, offer, VettingState.VERIFIED, "demo data")
         created += 1
@@ -189,7 +198,7 @@ DEMO_SHIFTS = [
 def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
     """Demo job listings, two job seekers waiting in the jobs queue, and upcoming shifts of the demo
     member's organization; skipped when present."""
-    from datetime import date, datetime, time, timedelta, timezone
+    from datetime import datetime, time, timedelta
 
     from aidcoord.jobs import listings, seekers
     from aidcoord.jobs.models import JobListing, JobSeeker
@@ -204,7 +213,7 @@ def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
             "title": title, "sector": sector, "region": region, "locality": locality, "remote": not region,
             "positions": positions, "languages": languages, "skills": skills, "contract_type": contract,
             "salary_min": salary[0] if salary else None, "salary_max": salary[1] if salary else None,
-            "salary_currency": "AMD" if salary else None, "closing_date": date.today() + timedelta(days=30),
+            "salary_currency": "AMD" if salary else None, "closing_date": today() + timedelta(days=30),
             "description": f"{title} (demo listing)."})
         if publish:
             listings.publish(coordinator, listing)
@@ -221,14 +230,14 @@ def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
         seekers.ask_for_help(coordinator, seeker)
         created += 1
     organization = _organization_named(DEMO_MEMBER_ORGANIZATION)
-    for task, region, locality, days, hour, hours, slots, skills in DEMO_SHIFTS:
+    for task, region, locality, days, hour, hours, slots, required_skills in DEMO_SHIFTS:
         if organization is None or db.session.scalar(select(Shift.id).where(Shift.task == task)):
             continue
-        start = datetime.combine(date.today() + timedelta(days=days), time(hour), tzinfo=timezone.utc)
+        start = datetime.combine(today() + timedelta(days=days), time(hour), tzinfo=UTC)
         volunteers.post_shift(organizer, organization, {
             "task": task, "region": region, "locality": locality, "starts_at": start,
-            "ends_at": start + timedelta(hours=hours), "slots": slots, "required_skills": skills,
-            "requires_background_check": "childcare" in skills})
+            "ends_at": start + timedelta(hours=hours), "slots": slots, "required_skills": required_skills,
+            "requires_background_check": "childcare" in required_skills})
         created += 1
     return created
 
@@ -236,7 +245,7 @@ def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
 def seed_demo() -> dict:
     """Load everything; returns what was created, for the command to print."""
     logins = seed_accounts()
-    admin = accounts.find_user_by_email(f"admin@{DEMO_DOMAIN}")
+    admin = _demo_user("admin")
     created = seed_organizations(admin)
     pledges_created = seed_pledges(admin)
     needs_created = seed_needs(admin)
@@ -246,13 +255,12 @@ def seed_demo() -> dict:
         logins.append((member_email, True))
     else:
         logins.append((member_email, False))
-    hayordi = db.session.scalar(select(Organization).where(Organization.name_key == DEMO_MEMBER_ORGANIZATION.casefold()))
-    member = accounts.find_user_by_email(member_email)
-    if hayordi is not None and not organizations.is_member(member, hayordi):
+    hayordi = db.session.scalar(
+        select(Organization).where(Organization.name_key == DEMO_MEMBER_ORGANIZATION.casefold()))
+    member = _demo_user("org-member")
+    if hayordi is not None and not is_member_of(member, hayordi.id):
         organizations.add_member(admin, hayordi, member_email)
-    housing_created = seed_housing(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
-                                   accounts.find_user_by_email(f"host@{DEMO_DOMAIN}"))
-    jobs_created = seed_jobs_and_shifts(accounts.find_user_by_email(f"coordinator@{DEMO_DOMAIN}"),
-                                        accounts.find_user_by_email(f"employer@{DEMO_DOMAIN}"), member)
+    housing_created = seed_housing(_demo_user("coordinator"), _demo_user("host"))
+    jobs_created = seed_jobs_and_shifts(_demo_user("coordinator"), _demo_user("employer"), member)
     return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created,
             "needs_created": needs_created, "housing_created": housing_created, "jobs_created": jobs_created}

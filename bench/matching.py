@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aidcoord.matching.batch import (  # noqa: E402
+from aidcoord.housing.optimiser import (  # noqa: E402
     HouseholdNeed, OfferSpace, best_plan, compatible, greedy_fewest_options_first, greedy_priority_best_fit,
     optimise, upper_bounds,
 )

@@ -38,12 +38,15 @@ class LoginForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)]
     )
     new_password_again = PasswordField(
-        _l("New password again"), validators=[DataRequired(), EqualTo("new_password", _l("The passwords do not match."))]
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", _l("The passwords do not match."))],
     )
     submit = SubmitField(_l("Change password"))
 

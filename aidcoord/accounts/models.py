@@ -1,7 +1,6 @@
 """Users, their roles and their API tokens."""
 import enum
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -9,7 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 
 
 class Role(enum.Enum):
@@ -40,7 +39,7 @@ ROLE_LABELS = {
 SELF_SERVICE_ROLES = (Role.DONOR, Role.HOST, Role.EMPLOYER, Role.VOLUNTEER)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,7 +75,7 @@ class User(UserMixin, db.Model):
         return self.has_role(Role.ADMIN, Role.COORDINATOR)
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     __tablename__ = "role_grants"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -86,7 +85,7 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="role_grants")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal access token; only its SHA-256 is stored, the token itself is shown once."""
 
     __tablename__ = "api_tokens"
@@ -97,7 +96,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

@@ -5,7 +5,7 @@ from flask import current_app
 
 # A syntactically valid hash to verify against when the account does not exist,
 # so a wrong email takes as long as a wrong password.
-_DUMMY_PASSWORD = "not-a-real-password"
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105 - no account has it; hashed only to spend the time
 
 
 def _hasher() -> PasswordHasher:
@@ -19,9 +19,10 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     hasher = _hasher()
     try:
-        return hasher.verify(password_hash or hasher.hash(_DUMMY_PASSWORD), password) and password_hash is not None
+        hasher.verify(password_hash or hasher.hash(_DUMMY_PASSWORD), password)  # raises unless it matches
     except (VerificationError, InvalidHashError):
         return False
+    return password_hash is not None
 
 
 def needs_rehash(password_hash: str) -> bool:

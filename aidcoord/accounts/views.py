@@ -1,26 +1,34 @@
-"""Account pages: register, log in, log out, account (password, tokens)."""
+"""Account pages: register, log in, log out, account (password, tokens, and what other slices add to it)."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from aidcoord.accounts import forms, services
+from aidcoord.accounts.models import User
 from aidcoord.common.forms import show_service_errors
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, allow
+from aidcoord.common.sections import PageSections
 from aidcoord.common.web import is_safe_redirect_target
 from aidcoord.errors import ValidationFailed
 from aidcoord.extensions import limiter
-from aidcoord.housing.households import for_user as households_of
-from aidcoord.organizations.services import organizations_of
 
 bp = Blueprint("accounts", __name__)
 
+# What slices above accounts show on a person's account page (their organizations, their housing request):
+# accounts never imports them; the app factory adds them here.
+account_sections: PageSections[User] = PageSections()
+
 
 @bp.route("/register", methods=["GET", "POST"])
+@allow(ANYONE)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def register():
     form = forms.RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.name.data, form.password.data, form.roles.data)
+            # Required fields: validate_on_submit() has checked that they hold text.
+            user = services.register_user(form.email.data or "", form.name.data or "", form.password.data or "",
+                                          form.roles.data)
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -31,11 +39,12 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@allow(ANYONE)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is None:
             form.form_errors.append(_("Wrong email or password, or the account is deactivated."))
         else:
@@ -47,7 +56,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def logout():
     """Ends this session and every other session of the user (copied cookies included)."""
     services.end_all_sessions(current_user)
@@ -63,26 +72,25 @@ def _account_page(status=200, *, password_form=None, token_form=None, new_token=
         token_form=token_form or forms.CreateTokenForm(),
         confirm_form=forms.ConfirmForm(),
         tokens=services.list_api_tokens(current_user),
-        organizations=organizations_of(current_user),
-        housing_requests=households_of(current_user),
+        sections=account_sections.render(current_user),
         new_token=new_token,
     )
     return page, status
 
 
 @bp.route("/account")
-@login_required
+@allow(SIGNED_IN)
 def account():
     return _account_page()
 
 
 @bp.route("/account/password", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -93,20 +101,20 @@ def change_password():
 
 
 @bp.route("/account/tokens", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def create_token():
     form = forms.CreateTokenForm()
     new_token = None
     if form.validate_on_submit():
         try:
-            _token, new_token = services.create_api_token(current_user, form.name.data)
+            _token, new_token = services.create_api_token(current_user, form.name.data or "")
         except ValidationFailed as error:
             show_service_errors(form, error)
     return _account_page(201 if new_token else 422, token_form=form, new_token=new_token)
 
 
 @bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def revoke_token(token_id):
     if forms.ConfirmForm().validate_on_submit():
         services.revoke_api_token(current_user, token_id)

@@ -1,13 +1,13 @@
 """The audit trail: append-only; the database refuses updates and deletes (see the migration)."""
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 
 
 class AuditAction(enum.Enum):
@@ -18,19 +18,19 @@ class AuditAction(enum.Enum):
     VIEW_PERSONAL_DATA = "view_personal_data"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[AuditAction] = mapped_column(enum_column_type(AuditAction))
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int]
     # {"field": [old, new]} for updates; {"state": [old, new], ...} for transitions; {"fields": [...]} for views.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    reason: Mapped[str | None] = mapped_column(String(2000))
 
 
 @event.listens_for(AuditEvent, "before_update")

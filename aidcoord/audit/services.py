@@ -1,8 +1,8 @@
 """Recording what happened. Callers add the event inside their own transaction, so the
 record and the change it describes are committed (or rolled back) together."""
+import enum
 from datetime import date, datetime
 from decimal import Decimal
-import enum
 
 from sqlalchemy import select
 

@@ -3,8 +3,8 @@ rules as the forms, every problem reported by row and column, and only a valid f
 in one transaction."""
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
@@ -39,14 +39,14 @@ class ImportRejected(DomainError):
     status, code = 422, "import_rejected"
 
     def __init__(self, preview: ImportPreview):
-        fields = {f"row {row.number}": row.errors for row in preview.rows if row.errors}
+        fields: dict[str, object] = {f"row {row.number}": row.errors for row in preview.rows if row.errors}
         if preview.file_errors:
             fields["file"] = preview.file_errors
         super().__init__(_l("Nothing was imported: %(count)d problems.", count=preview.error_count), fields)
         self.preview = preview
 
 
-def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dict], None]) -> ImportPreview:
+def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dict], object]) -> ImportPreview:
     """Read the CSV and run `check_row` (which raises ValidationFailed) on every row; writes nothing."""
     if "\x00" in text:
         return ImportPreview(rows=[], file_errors=[_l("The file contains NUL characters; save it as CSV (UTF-8).")])

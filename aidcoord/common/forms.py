@@ -6,11 +6,12 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
-from aidcoord.errors import ValidationFailed
+from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
+    file = FileField(_l("CSV file"),
+                     validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
     submit = SubmitField(_l("Check the file"))
 
     def text(self) -> str | None:
@@ -30,9 +31,13 @@ class ImportConfirmForm(FlaskForm):
 
 
 def flash_error(error) -> None:
-    """Show a service's refusal on the next page: its field messages, or its message."""
+    """Show why a service refused on the next page: its field messages, or its message. A refusal of
+    the person (403) or a record hidden from them (404) is not a message on the page: it is raised,
+    so that pages answer it as the API does."""
     from flask import flash
 
+    if isinstance(error, (PermissionDenied, NotFound)):
+        raise error
     details = " ".join(str(m) for messages in error.fields.values() for m in messages)
     flash(details or str(error.message), "error")
 
@@ -41,9 +46,11 @@ def show_service_errors(form, error: ValidationFailed) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
     for field_name, messages in error.fields.items():
         field = getattr(form, field_name, None)
-        target = field.errors if field is not None else form.form_errors
-        if isinstance(target, tuple):
-            field.errors = list(target)
+        if field is None:
+            target = form.form_errors
+        else:
+            if isinstance(field.errors, tuple):  # a field that was never validated holds a tuple
+                field.errors = list(field.errors)
             target = field.errors
         target.extend(str(message) for message in messages)
     if not error.fields:

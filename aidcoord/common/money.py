@@ -3,6 +3,8 @@
 Money is stored as integer minor units with the currency's ISO 4217 exponent (EUR 2, JPY 0, KWD 3);
 quantities as integer thousandths. Both databases then hold them exactly.
 """
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -24,6 +26,19 @@ def normalize_currency(code: str) -> str | None:
     return code if len(code) == 3 and pycountry.currencies.get(alpha_3=code) else None
 
 
+@dataclass(frozen=True)
+class RateUsed:
+    """One exchange rate a converted figure relied on, named wherever the figure is shown."""
+
+    currency: str
+    rate: Decimal
+    reporting_currency: str
+    valid_on: date
+
+    def __str__(self) -> str:
+        return f"1 {self.currency} = {self.rate} {self.reporting_currency} ({self.valid_on.isoformat()})"
+
+
 def currency_exponent(currency: str) -> int:
     return get_currency_precision(currency)
 
@@ -34,7 +49,7 @@ def _as_decimal(value) -> Decimal:
     try:
         number = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
     except InvalidOperation:
-        raise MoneyError("not a number")
+        raise MoneyError("not a number") from None
     if not number.is_finite():
         raise MoneyError("not a finite number")
     return number
@@ -45,7 +60,7 @@ def to_scaled_int(value, scale: int, unit: str = "") -> int:
     number = _as_decimal(value)
     scaled = number.scaleb(scale)
     if scaled != scaled.to_integral_value():
-        raise MoneyError(f"{unit} has at most {scale} decimal places".strip() if unit else f"at most {scale} decimal places")
+        raise MoneyError(f"{unit} has at most {scale} decimal places" if unit else f"at most {scale} decimal places")
     if abs(number) >= MAX_AMOUNT:
         raise MoneyError("too large")
     return int(scaled)

@@ -1,8 +1,8 @@
 """One pagination envelope for every API list: {"items", "_meta", "_links"}."""
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
 import marshmallow as ma
+from flask import current_app, request, url_for
 
 from aidcoord.extensions import db
 
@@ -66,9 +66,13 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
 
 def envelope(page: Page) -> dict:
     """The API body for a page (dumped by page_schema), with links that keep the current filters."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        raise RuntimeError("envelope() answers a routed request")
+
     def link(number):
-        args = {**request.view_args, **request.args.to_dict(), "page": number, "per_page": page.per_page}
-        return url_for(request.endpoint, **args)
+        args = {**(request.view_args or {}), **request.args.to_dict(), "page": number, "per_page": page.per_page}
+        return url_for(endpoint, **args)
 
     return {
         "items": page.items,

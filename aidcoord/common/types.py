@@ -1,12 +1,22 @@
-"""Column types shared by every slice."""
+"""Column types shared by every slice, and the app's clock."""
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The current moment as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date, for every rule about "today" (deadlines, not-in-the-future checks, defaults).
+
+    The one place that reads the calendar: it is the server's local date, as `date.today()` gives, so that
+    making it the deployment zone's date later is a change here only.
+    """
+    return date.today()  # noqa: DTZ011 - deliberately the local date; see the docstring
 
 
 class UTCDateTime(TypeDecorator):
@@ -20,10 +30,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use aware UTC datetimes")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 def enum_column_type(enum_cls: type[enum.Enum], name: str | None = None) -> Enum:

@@ -87,7 +87,8 @@ def positive_decimal(errors: FieldErrors, field: str, value, max_decimals: int, 
     number = _positive(errors, field, value)
     if number is None:
         return None
-    if -number.as_tuple().exponent > max_decimals or number >= max_value:
+    exponent = number.as_tuple().exponent  # an int: _positive() only returns finite numbers
+    if not isinstance(exponent, int) or -exponent > max_decimals or number >= max_value:
         errors.add(field, _l("Use at most %(n)d decimal places and a realistic value.", n=max_decimals))
         return None
     return number

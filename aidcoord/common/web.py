@@ -1,11 +1,11 @@
 """Small helpers shared by views and the API."""
+from typing import TypeGuard
 from urllib.parse import urlsplit
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
-
-from flask_babel import lazy_gettext as _l
 
 MAX_DATABASE_ID = 2**31 - 1
 
@@ -17,7 +17,7 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
 
 
-def is_safe_redirect_target(target: str | None) -> bool:
+def is_safe_redirect_target(target: str | None) -> TypeGuard[str]:
     """Only same-site relative paths: no scheme, no host, no protocol-relative '//' or '\\'."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
@@ -28,7 +28,8 @@ def is_safe_redirect_target(target: str | None) -> bool:
 def _refuse_nul_bytes():
     """PostgreSQL rejects NUL in text; refuse such input up front with a clear 400."""
     values = list(request.args.values()) + list(request.form.values())
-    if any("\x00" in value for value in values) or b"\x00" in request.get_data(cache=True) or b"\\u0000" in request.get_data(cache=True):
+    body = request.get_data(cache=True)
+    if any("\x00" in value for value in values) or b"\x00" in body or b"\\u0000" in body:
         raise BadRequest(_l("The request contains a NUL character, which is not allowed."))
 
 

@@ -1,13 +1,11 @@
 """JSON API for housing: offers, households, the queue, matches, host suspensions."""
 from flask import Response
-from flask_login import login_required
 from sqlalchemy import String, cast
 
 from aidcoord.accounts import services as accounts
-from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.housing import engine, households, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
@@ -18,19 +16,21 @@ from aidcoord.housing.schemas import (
     QueueArgsSchema, QueueEntrySchema, QueuePageSchema, VetSchema,
     IncidentInputSchema, IncidentReviewSchema, IncidentSchema, WelfareCheckSchema, WelfareInputSchema,
 )
-from aidcoord.matching import queue, services as matches
-from aidcoord.reports.exports import csv_response, offers_csv, queue_csv
+from aidcoord.matching import queue
+from aidcoord.matching import services as matches
+from aidcoord.matching.endpoints import QueueApi, add_queue_api
+from aidcoord.common.csv_export import csv_response
+from aidcoord.housing.exports import offers_csv, queue_csv
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 blp = Blueprint("housing_api", __name__, url_prefix="/api/v1/housing",
                 description="Housing offers, household requests, the queue and matches.")
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 # ---- offers ----------------------------------------------------------------------------------
 
 @blp.route("/offers")
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OfferArgsSchema, location="query")
 @blp.response(200, OfferPageSchema)
 def list_offers(args):
@@ -45,7 +45,7 @@ def _offer_filters(args) -> offers.OfferFilters:
 
 
 @blp.route("/offers/export.csv")
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OfferArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
 def export_offers(args):
@@ -54,7 +54,7 @@ def export_offers(args):
 
 
 @blp.route("/offers", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OfferInputSchema)
 @blp.response(201, OfferSchema)
 def create_offer(data):
@@ -62,14 +62,14 @@ def create_offer(data):
 
 
 @blp.route("/offers/<id:offer_id>")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, OfferSchema)
 def get_offer(offer_id):
     return offers.get_offer(actor(), offer_id)
 
 
 @blp.route("/offers/<id:offer_id>", methods=["PATCH"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OfferUpdateSchema)
 @blp.response(200, OfferSchema)
 def update_offer(data, offer_id):
@@ -77,7 +77,7 @@ def update_offer(data, offer_id):
 
 
 @blp.route("/offers/<id:offer_id>/vet", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(VetSchema)
 @blp.response(200, OfferSchema)
 def vet_offer(data, offer_id):
@@ -87,7 +87,7 @@ def vet_offer(data, offer_id):
 
 
 @blp.route("/offers/<id:offer_id>/withdraw", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ReasonSchema)
 @blp.response(200, OfferSchema)
 def withdraw_offer(data, offer_id):
@@ -103,7 +103,7 @@ def household_detail(household: Household) -> Household:
 
 
 @blp.route("/households", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(HouseholdInputSchema)
 @blp.response(201, HouseholdSchema)
 def register_household(data):
@@ -114,7 +114,7 @@ def register_household(data):
 
 
 @blp.route("/households/<id:household_id>")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, HouseholdSchema)
 def get_household(household_id):
     """The household with its contact, for coordinators, its caseworkers and itself (the view is recorded)."""
@@ -122,7 +122,7 @@ def get_household(household_id):
 
 
 @blp.route("/households/<id:household_id>/priority", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(PrioritySchema)
 @blp.response(200, HouseholdSchema)
 def raise_priority(data, household_id):
@@ -131,7 +131,7 @@ def raise_priority(data, household_id):
 
 
 @blp.route("/households/<id:household_id>/duplicate", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(DuplicateSchema)
 @blp.response(200, HouseholdSchema)
 def resolve_duplicate(data, household_id):
@@ -157,26 +157,23 @@ def queue_filter(args):
     return restrict
 
 
-def with_household(entry: QueueEntry) -> QueueEntry:
+def _show_households(entries) -> None:
+    for entry, household in housing_matching.with_households(entries):
+        entry.household = household
+
+
+def _show_household(entry: QueueEntry) -> QueueEntry:
     entry.household = housing_matching.household_of(entry)
     return entry
 
 
-@blp.route("/queue")
-@roles_required(*STAFF)
-@blp.arguments(QueueArgsSchema, location="query")
-@blp.response(200, QueuePageSchema)
-def browse_queue(args):
-    """The open queue in order: priority, then time of joining. No contact details."""
-    matches.expire_overdue()
-    page = queue.browse(actor(), QueueKind.HOUSING, queue_filter(args), args["page"], args["per_page"])
-    for entry, household in housing_matching.with_households(page.items):
-        entry.household = household
-    return envelope(page)
+add_queue_api(blp, QueueApi(kind=QueueKind.HOUSING, args_schema=QueueArgsSchema, page_schema=QueuePageSchema,
+                            entry_schema=QueueEntrySchema, show_all=_show_households, show_one=_show_household,
+                            restrict=queue_filter))
 
 
 @blp.route("/queue/export.csv")
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(QueueArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
 def export_queue(args):
@@ -185,34 +182,12 @@ def export_queue(args):
     return csv_response(queue_csv(housing_matching.with_households(entries)), "housing-queue.csv")
 
 
-@blp.route("/queue/take", methods=["POST"])
-@roles_required(*STAFF)
-@blp.arguments(QueueArgsSchema, location="query")
-@blp.response(200, QueueEntrySchema)
-@blp.alt_response(204, description="The queue is empty")
-def take_next(args):
-    """Lease the top entry for QUEUE_LEASE_MINUTES; no other coordinator gets it meanwhile."""
-    matches.expire_overdue()
-    entry = queue.take_next(actor(), QueueKind.HOUSING, queue_filter(args))
-    if entry is None:
-        return Response(status=204)
-    return with_household(entry)
-
-
-@blp.route("/queue/<id:entry_id>/release", methods=["POST"])
-@roles_required(*STAFF)
-@blp.response(204)
-def release(entry_id):
-    queue.release(actor(), queue.get_entry(entry_id))
-
-
 @blp.route("/queue/<id:entry_id>/candidates")
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.response(200, CandidateSchema(many=True))
 def candidates(entry_id):
     """Compatible verified offers, best first, each with its reasons."""
-    entry = queue.get_entry(entry_id)
-    return engine.candidates(housing_matching.household_of(entry))
+    return engine.candidates(housing_matching.household_of(housing_matching.get_entry(entry_id)))
 
 
 # ---- matches ---------------------------------------------------------------------------------
@@ -226,16 +201,17 @@ def match_body(match):
 
 
 @blp.route("/matches", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(ProposeSchema)
 @blp.response(201, MatchSchema)
 def propose(data):
     """Propose an offer for the entry you hold; its beds are taken at once."""
-    return match_body(housing_matching.propose_offer(actor(), queue.get_entry(data["entry_id"]), data["offer_id"]))
+    return match_body(housing_matching.propose_offer(actor(), housing_matching.get_entry(data["entry_id"]),
+                                                 data["offer_id"]))
 
 
 @blp.route("/matches")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, MatchListItemSchema(many=True))
 def my_matches():
     """Proposals and placements in the offers you answer for."""
@@ -243,44 +219,44 @@ def my_matches():
 
 
 @blp.route("/matches/<id:match_id>")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def get_match(match_id):
-    return match_body(matches.get_match(match_id))
+    return match_body(housing_matching.get_match(match_id))
 
 
 @blp.route("/matches/<id:match_id>/accept", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def accept(match_id):
-    return match_body(matches.accept(actor(), _visible_match(match_id)))
+    return match_body(housing_matching.accept(actor(), _visible_match(match_id)))
 
 
 @blp.route("/matches/<id:match_id>/decline", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, MatchSchema)
 def decline(data, match_id):
-    return match_body(matches.decline(actor(), _visible_match(match_id), data["reason"]))
+    return match_body(housing_matching.decline(actor(), _visible_match(match_id), data["reason"]))
 
 
 @blp.route("/matches/<id:match_id>/move-in", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def move_in(match_id):
-    return match_body(matches.move_in(actor(), _visible_match(match_id)))
+    return match_body(housing_matching.move_in(actor(), _visible_match(match_id)))
 
 
 @blp.route("/matches/<id:match_id>/end", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ReasonSchema)
 @blp.response(200, MatchSchema)
 def end(data, match_id):
-    return match_body(matches.end(actor(), _visible_match(match_id), data.get("reason", "")))
+    return match_body(housing_matching.end(actor(), _visible_match(match_id), data.get("reason", "")))
 
 
 def _visible_match(match_id):
-    match = matches.get_match(match_id)
+    match = housing_matching.get_match(match_id)
     privacy.match_view(actor(), match)  # 404 for people with no part in it
     return match
 
@@ -288,7 +264,7 @@ def _visible_match(match_id):
 # ---- host suspensions ------------------------------------------------------------------------
 
 @blp.route("/hosts/<id:user_id>/suspend", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(RequiredReasonSchema)
 @blp.response(204)
 def suspend_host(data, user_id):
@@ -296,7 +272,7 @@ def suspend_host(data, user_id):
 
 
 @blp.route("/hosts/<id:user_id>/lift-suspension", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(RequiredReasonSchema)
 @blp.response(204)
 def lift_suspension(data, user_id):
@@ -306,7 +282,7 @@ def lift_suspension(data, user_id):
 # ---- safeguarding ----------------------------------------------------------------------------
 
 @blp.route("/welfare-checks")
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.response(200, WelfareCheckSchema(many=True))
 def due_welfare_checks():
     """Check-ins due today or missed (past due, no outcome)."""
@@ -314,7 +290,7 @@ def due_welfare_checks():
 
 
 @blp.route("/welfare-checks/<id:check_id>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(WelfareInputSchema)
 @blp.response(200, WelfareCheckSchema)
 def record_welfare_check(data, check_id):
@@ -322,23 +298,23 @@ def record_welfare_check(data, check_id):
 
 
 @blp.route("/matches/<id:match_id>/incidents", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(IncidentInputSchema)
 @blp.response(201, IncidentSchema)
 def report_incident(data, match_id):
     """Anyone involved in the placement (household, host, coordinator) may report."""
-    return safeguarding.report_incident(actor(), matches.get_match(match_id), data["description"])
+    return safeguarding.report_incident(actor(), housing_matching.get_match(match_id), data["description"])
 
 
 @blp.route("/incidents")
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.response(200, IncidentSchema(many=True))
 def open_incidents():
     return safeguarding.open_incidents(actor())
 
 
 @blp.route("/incidents/<id:incident_id>/review", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(IncidentReviewSchema)
 @blp.response(200, IncidentSchema)
 def review_incident(data, incident_id):

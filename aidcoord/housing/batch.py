@@ -10,11 +10,11 @@ from sqlalchemy import not_, or_, select
 from aidcoord.accounts.models import User
 from aidcoord.errors import PermissionDenied
 from aidcoord.extensions import db
-from aidcoord.housing import engine
+from aidcoord.housing import compatibility, engine, optimiser
 from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.housing.offers import host_is_suspended
-from aidcoord.matching import batch
-from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+from aidcoord.matching.lifecycle import EntryState
+from aidcoord.matching.models import QueueEntry, QueueKind
 
 CSV_COLUMNS = ("request_id", "request_ref", "entry_id", "offer_id", "offer_ref", "people", "score", "reasons")
 
@@ -44,16 +44,9 @@ def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
     offers = db.session.scalars(select(HousingOffer).where(
         HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds > 0,
         or_(HousingOffer.host_id.is_(None), not_(host_is_suspended(HousingOffer.host_id))))).all()
-    needs = [batch.HouseholdNeed(
-        id=household.id, size=household.size, weight=_weight(entry.priority),
-        regions=frozenset(household.preferred_regions) if household.region_required else None,
-        pets=household.pets, step_free=household.step_free_needed, children=household.children > 0,
-        stay_days=household.stay_days) for entry, household in waiting]
-    spaces = [batch.OfferSpace(
-        id=offer.id, capacity=offer.free_beds if not offer.whole_dwelling or offer.free_beds == offer.beds else 0,
-        region=offer.region, whole=offer.whole_dwelling, pets_ok=offer.pets_accepted, step_free=offer.step_free,
-        children_ok=offer.children_welcome, max_stay=offer.max_stay_days) for offer in offers]
-    plan = batch.best_plan(needs, [space for space in spaces if space.capacity > 0])
+    needs = [compatibility.need_of(household, _weight(entry.priority)) for entry, household in waiting]
+    spaces = [compatibility.space_of(offer) for offer in offers]
+    plan = optimiser.best_plan(needs, [space for space in spaces if space.capacity > 0])
     offers_by_id = {offer.id: offer for offer in offers}
     suggestions = []
     for entry, household in waiting:
@@ -61,7 +54,7 @@ def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
         if offer_id is None:
             continue
         offer = offers_by_id[offer_id]
-        if engine.violations(household, offer, today):  # dates and the rest of the engine's rules
+        if compatibility.violations(household, offer, today):  # dates and what only the records tell
             continue
         fit = engine.preference_score(household, offer)
         suggestions.append(Suggestion(entry, household, offer, fit.score, [str(reason) for reason in fit.reasons]))

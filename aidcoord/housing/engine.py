@@ -1,13 +1,16 @@
-"""Which verified offers fit a household, and in what order: hard constraints filter, preferences rank."""
+"""Which verified offers fit a household, and in what order: the compatibility rules filter,
+preferences rank."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from aidcoord.extensions import db
+from aidcoord.housing.compatibility import violations
 from aidcoord.housing.models import Household, HousingOffer, VettingState
-from aidcoord.housing.offers import host_is_suspended
+
+__all__ = ["Candidate", "candidates", "preference_score", "violations"]
 
 
 @dataclass
@@ -15,39 +18,6 @@ class Candidate:
     offer: HousingOffer
     score: int
     reasons: list = field(default_factory=list)
-
-
-def violations(household: Household, offer: HousingOffer, today: date | None = None) -> list:
-    """Every hard constraint the offer breaks for the household (empty: it fits)."""
-    broken = []
-    if not household.consent_to_share:
-        broken.append(_l("the household has not consented to share its details with a host"))
-    start = max(household.needed_from, today or date.today())
-    if offer.vetting_state is not VettingState.VERIFIED:
-        broken.append(_l("the offer is not verified"))
-    if offer.whole_dwelling and offer.free_beds != offer.beds:
-        broken.append(_l("the dwelling is already taken"))
-    if offer.free_beds < household.size:
-        broken.append(_l("%(free)d free beds for %(size)d people", free=offer.free_beds, size=household.size))
-    if offer.available_from > start + timedelta(days=7):
-        broken.append(_l("available only from %(day)s", day=offer.available_from.isoformat()))
-    if offer.available_until is not None:
-        stay_end = start + timedelta(days=household.stay_days or 1)
-        if offer.available_until < stay_end:
-            broken.append(_l("available only until %(day)s", day=offer.available_until.isoformat()))
-    if household.stay_days and offer.max_stay_days and offer.max_stay_days < household.stay_days:
-        broken.append(_l("stays of at most %(days)d days", days=offer.max_stay_days))
-    if household.step_free_needed and not offer.step_free:
-        broken.append(_l("no step-free access"))
-    if household.pets and not offer.pets_accepted:
-        broken.append(_l("no pets accepted"))
-    if household.children and not offer.children_welcome:
-        broken.append(_l("children not accepted"))
-    if household.region_required and offer.region not in household.preferred_regions:
-        broken.append(_l("outside the regions the household must stay in"))
-    if offer.host_id is not None and db.session.scalar(select(host_is_suspended(offer.host_id))):
-        broken.append(_l("the host is suspended"))
-    return broken
 
 
 def preference_score(household: Household, offer: HousingOffer) -> Candidate:
@@ -78,7 +48,8 @@ def preference_score(household: Household, offer: HousingOffer) -> Candidate:
 
 
 def candidates(household: Household, limit: int = 20, today: date | None = None) -> list[Candidate]:
-    """Compatible verified offers, best first (ties: the offer waiting longest)."""
+    """Compatible verified offers, best first (ties: the offer waiting longest). The query only narrows
+    the search; `violations` decides."""
     query = select(HousingOffer).where(
         HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds >= household.size)
     if household.step_free_needed:

@@ -16,6 +16,7 @@ from aidcoord.housing.priority import vulnerability
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
 from aidcoord.organizations import services as organizations
+from aidcoord.organizations.permissions import acts_for, is_caseworker, manages
 
 ENTITY = "household"
 PERSONAL_FIELDS = ("contact_name", "contact_phone", "medical_note")
@@ -70,7 +71,7 @@ def clean_household(data: dict, *, today: date) -> dict:
     return clean
 
 
-can_register_for_others = organizations.is_caseworker
+can_register_for_others = is_caseworker
 
 
 def find_possible_duplicate(clean: dict) -> Household | None:
@@ -98,7 +99,7 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
     organization = None
     if organization_id is not None:
         organization = organizations.get_organization(actor, organization_id)
-        if not organizations.is_member(actor, organization) and not actor.is_staff:
+        if not acts_for(actor, organization.id):
             raise PermissionDenied()
     clean = clean_household(data, today=today or date.today())
     duplicate = find_possible_duplicate(clean)
@@ -117,12 +118,11 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
 
 
 def is_involved_staff(user: User | None, household: Household) -> bool:
-    """Who may see the household's contact: coordinators, its caseworker organization, the household itself."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff or household.user_id == user.id or household.registered_by_id == user.id:
-        return True
-    return household.organization is not None and organizations.is_member(user, household.organization)
+    """Who may see the household's contact: coordinators, the household itself, and its caseworkers: the
+    current members of the organization it was registered for (whoever leaves that organization loses
+    access), or, when registered for no organization, whoever registered it."""
+    registrar = household.registered_by_id if household.organization_id is None else None
+    return manages(user, owner_ids=(household.user_id, registrar), organization_id=household.organization_id)
 
 
 def get_household(viewer: User | None, household_id: int) -> Household:

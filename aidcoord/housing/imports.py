@@ -7,8 +7,8 @@ from aidcoord.common import csv_import
 from aidcoord.common.csv_import import ImportPreview
 from aidcoord.errors import PermissionDenied
 from aidcoord.housing import households, offers
-from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Organization
+from aidcoord.organizations.permissions import acts_for
 
 OFFER_COLUMNS = ("external_ref", "region", "locality", "address", "beds", "rooms", "whole_dwelling",
                  "available_from", "available_until", "max_stay_days", "rent_amount", "rent_currency",
@@ -23,7 +23,7 @@ HOUSEHOLD_REQUIRED = ("contact_name", "contact_phone", "adults")
 
 
 def _check_offer_importer(actor: User, organization: Organization) -> None:
-    if not (organizations.can_edit(actor, organization) and organization.is_verified):
+    if not (acts_for(actor, organization.id) and organization.is_verified):
         raise PermissionDenied()
 
 

@@ -1,32 +1,44 @@
-"""Housing as a kind of match: households take beds in offers."""
+"""Housing as a kind of match: households take beds in housing offers.
+
+proposed (by a coordinator, beds taken at once) -> accepted (by the host) -> placed (moved in) -> ended,
+or declined / expired, after which the household is back in the queue in its original place.
+The host sees the household's name and phone from acceptance (see housing.privacy)."""
+from datetime import date, timedelta
+from typing import ClassVar
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, not_, select, update
 
 from aidcoord.accounts.models import User
+from aidcoord.common import validation as check
+from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
-from aidcoord.housing import engine
-from aidcoord.housing.models import Household, HousingOffer, VettingState
+from aidcoord.housing import compatibility, engine
+from aidcoord.housing.models import Household, HousingOffer, VettingState, WelfareCheck
 from aidcoord.housing.offers import host_is_suspended
-from aidcoord.matching.kinds import register
-from aidcoord.matching.models import QueueKind
+from aidcoord.matching import kinds, queue
+from aidcoord.matching import services as matches
+from aidcoord.matching.lifecycle import MatchState
+from aidcoord.matching.models import Match, QueueEntry, QueueKind
 from aidcoord.organizations.models import Membership
-from aidcoord.errors import NotFound
 
 
-class HousingKind:
-    def subject(self, subject_id: int) -> Household:
-        return db.session.get(Household, subject_id)
+class HousingKind(kinds.MatchKind):
+    kind = QueueKind.HOUSING
+    subject_model = Household
+    offer_model = HousingOffer
+    holding_states = frozenset({MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.PLACED})
+    answer_hours_setting = "PROPOSAL_ANSWER_HOURS"
+    labels: ClassVar[dict] = {MatchState.PLACED: _l("Moved in"), MatchState.ENDED: _l("Stay ended")}
+    not_found_message = _l("No such match.")
+    path = "/housing/matches"
 
     def people(self, household: Household) -> int:
         return household.size
 
-    def offer(self, offer_id: int) -> HousingOffer:
-        offer = db.session.get(HousingOffer, offer_id)
-        if offer is None:
-            raise NotFound()
-        return offer
-
-    def violations(self, household, offer) -> list:
-        return engine.violations(household, offer)
+    def violations(self, household: Household, offer: HousingOffer) -> list:
+        return compatibility.violations(household, offer)
 
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE: enough free beds (all of them for a whole dwelling), verified,
@@ -44,7 +56,7 @@ class HousingKind:
         row = result.first()
         if row is None:
             return None
-        return row.beds if row.whole_dwelling else people
+        return int(row.beds) if row.whole_dwelling else people
 
     def release(self, offer_id: int, held: int) -> None:
         db.session.execute(update(HousingOffer).where(HousingOffer.id == offer_id)
@@ -65,24 +77,30 @@ class HousingKind:
         return list(db.session.scalars(query))
 
     def subject_users(self, household: Household) -> list[User]:
-        return [db.session.get(User, household.user_id)] if household.user_id else []
+        user = db.session.get(User, household.user_id) if household.user_id else None
+        return [user] if user is not None else []
 
-    def after_move_in(self, match) -> None:
-        from datetime import date
-
-        from aidcoord.housing.safeguarding import schedule_checks
-
-        schedule_checks(match, date.today())
-
-    def link(self, match) -> str:
-        return f"/housing/matches/{match.id}"  # a path, not url_for: the CLI has no request
+    def after_placed(self, match: Match) -> None:
+        """Welfare check-ins on the configured days after move-in."""
+        moved_in_on = date.today()
+        for days in current_app.config["WELFARE_CHECK_DAYS"]:
+            db.session.add(WelfareCheck(match_id=match.id, due_on=moved_in_on + timedelta(days=days)))
 
 
-register(QueueKind.HOUSING, HousingKind())
+KIND = kinds.register(HousingKind())
 
 
-def household_of(entry) -> Household:
-    return db.session.get(Household, entry.subject_id)
+def get_match(match_id: int) -> Match:
+    """A housing match; a job application's or any other kind's id is not found."""
+    return matches.get_match(QueueKind.HOUSING, match_id)
+
+
+def get_entry(entry_id: int) -> QueueEntry:
+    return queue.get_entry(QueueKind.HOUSING, entry_id)
+
+
+def household_of(entry: QueueEntry) -> Household:
+    return KIND.subject(entry.subject_id)
 
 
 def with_households(entries) -> list[tuple]:
@@ -92,11 +110,76 @@ def with_households(entries) -> list[tuple]:
     return [(entry, by_id[entry.subject_id]) for entry in entries]
 
 
-def propose_offer(coordinator: User, entry, offer_id: int):
-    """Propose with the engine's score and reasons attached, for the host and the record."""
-    from aidcoord.matching import services as matches
-
-    household = household_of(entry)
-    offer = HousingKind().offer(offer_id)
+def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
+    """Propose an offer for the entry the coordinator holds, with the engine's score and reasons; the
+    beds are taken at once, so a bed is never proposed twice, however many coordinators act at once."""
+    if not coordinator.is_staff:
+        raise PermissionDenied()
+    if entry.kind is not QueueKind.HOUSING:
+        raise Conflict(_l("No such queue entry."))
+    household, offer = household_of(entry), KIND.offer(offer_id)
     fit = engine.preference_score(household, offer)
-    return matches.propose(coordinator, entry, offer_id, score=fit.score, reasons=fit.reasons)
+    match = matches.open_match(coordinator, KIND, household, offer, entry=entry, score=fit.score,
+                               reasons=fit.reasons)
+    matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
+                 _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
+    db.session.commit()
+    return match
+
+
+def accept(actor: User, match: Match) -> Match:
+    """The offer's side accepts; the household's contact is now shown to them."""
+    if not matches.is_answerer(actor, match):
+        raise PermissionDenied()
+    if matches.settle_if_expired(match):
+        db.session.commit()
+        raise Conflict(_l("This proposal expired; the request went back to the queue."))
+    matches.move(actor, match, MatchState.ACCEPTED, message=_l("Only a proposed match can be accepted."))
+    proposer_id = match.steps[0].actor_id if match.steps else None
+    people = [db.session.get(User, proposer_id)] if proposer_id else []
+    matches.tell(people + KIND.subject_users(KIND.subject(match.subject_id)), "acceptance",
+                 _l("A proposal was accepted"), _l("The host accepted the proposal. Next: arrange the move-in."),
+                 match)
+    db.session.commit()
+    return match
+
+
+def decline(actor: User, match: Match, reason: str) -> Match:
+    """The offer's side declines, with a reason; the request keeps its place in the queue."""
+    if not matches.is_answerer(actor, match) and not actor.is_staff:
+        raise PermissionDenied()
+    if match.state is not MatchState.PROPOSED:
+        raise Conflict(_l("Only a proposed match can be declined."))
+    reason = check.required_text(reason, message=_l("Give the reason for declining."))
+    matches.move(actor, match, MatchState.DECLINED, reason)
+    db.session.commit()
+    return match
+
+
+def move_in(actor: User, match: Match) -> Match:
+    """Confirmed by a coordinator or the offer's side."""
+    if not (actor.is_staff or matches.is_answerer(actor, match)):
+        raise PermissionDenied()
+    if match.state is not MatchState.ACCEPTED:
+        raise Conflict(_l("Only an accepted match can move in."))
+    matches.move(actor, match, MatchState.PLACED)
+    db.session.commit()
+    return match
+
+
+def end(actor: User, match: Match, reason: str) -> Match:
+    """The stay is over (or an accepted match falls through): the beds return to the offer."""
+    if not (actor.is_staff or matches.is_answerer(actor, match)):
+        raise PermissionDenied()
+    if match.state not in (MatchState.ACCEPTED, MatchState.PLACED):
+        raise Conflict(_l("Only an accepted or moved-in match can end."))
+    errors = check.FieldErrors()
+    reason = check.text(errors, "reason", reason, 2000)
+    if errors:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    if match.state is MatchState.ACCEPTED:
+        matches.move(actor, match, MatchState.DECLINED, reason or "fell through before move-in")
+    else:
+        matches.move(actor, match, MatchState.ENDED, reason or None)
+    db.session.commit()
+    return match

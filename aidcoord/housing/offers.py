@@ -16,6 +16,7 @@ from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from aidcoord.extensions import db
 from aidcoord.housing.models import HostSuspension, HousingOffer, VettingState
 from aidcoord.organizations import services as organizations
+from aidcoord.organizations.permissions import acts_for, manages
 
 ENTITY = "housing_offer"
 TEXT_FIELDS = (("locality", 200), ("address", 500), ("notes", 5000), ("external_ref", 100))
@@ -77,11 +78,7 @@ def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
 
 def can_manage(user: User | None, offer: HousingOffer) -> bool:
     """The host, members of the offering organization, and staff."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff or offer.host_id == user.id:
-        return True
-    return offer.organization is not None and organizations.is_member(user, offer.organization)
+    return manages(user, owner_ids=(offer.host_id,), organization_id=offer.organization_id)
 
 
 def get_offer(viewer: User | None, offer_id: int) -> HousingOffer:
@@ -98,7 +95,7 @@ def create_offer(actor: User, data: dict, *, organization_id: int | None = None,
     organization = None
     if organization_id is not None:
         organization = organizations.get_organization(actor, organization_id)
-        if not organizations.can_edit(actor, organization) or not organization.is_verified:
+        if not acts_for(actor, organization.id) or not organization.is_verified:
             raise PermissionDenied(_l("Offers on behalf of an organization come from members of a verified one."))
     elif not actor.has_role(Role.HOST):
         raise PermissionDenied(_l("Offering housing needs the host role."))

@@ -6,22 +6,22 @@ from aidcoord.audit import services as audit
 from aidcoord.errors import NotFound
 from aidcoord.housing import households
 from aidcoord.housing.models import Household
-from aidcoord.matching import kinds, services as matches
-from aidcoord.matching.models import Match, MatchState
+from aidcoord.housing.matching import KIND
+from aidcoord.matching import services as matches
+from aidcoord.matching.models import Match
 
-REVEALED_STATES = (MatchState.ACCEPTED, MatchState.MOVED_IN)
+# From acceptance the host sees the household's name and phone, and the household the address.
+REVEALED_STATES = KIND.contact_shown_from
 
 
 def can_view_match(user: User | None, match: Match, household: Household) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_staff or matches.is_answerer(user, match) or households.is_involved_staff(user, household)
+    """The household's side (staff included) and the offer's."""
+    return households.is_involved_staff(user, household) or matches.is_answerer(user, match)
 
 
 def match_view(viewer: User, match: Match) -> dict:
     """The match as this viewer may see it."""
-    kind = kinds.of(match.kind)
-    household, offer = kind.subject(match.subject_id), kind.offer(match.offer_id)
+    household, offer = KIND.subject(match.subject_id), KIND.offer(match.offer_id)
     if not can_view_match(viewer, match, household):
         raise NotFound()
     is_host_side = matches.is_answerer(viewer, match)

@@ -12,16 +12,11 @@ from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.housing import matching as housing_matching
 from aidcoord.housing import offers, privacy
 from aidcoord.housing.models import Incident, WelfareCheck, WelfareOutcome
 from aidcoord.matching import services as matches
 from aidcoord.matching.models import Match, MatchState
-
-
-def schedule_checks(match: Match, moved_in_on: date) -> None:
-    """Check-ins on the configured days after move-in (in the caller's transaction)."""
-    for days in current_app.config["WELFARE_CHECK_DAYS"]:
-        db.session.add(WelfareCheck(match_id=match.id, due_on=moved_in_on + timedelta(days=days)))
 
 
 def record_check(actor: User, welfare_check: WelfareCheck, outcome: str, note: str) -> WelfareCheck:
@@ -55,7 +50,7 @@ def due_checks(viewer: User, today: date | None = None) -> list[WelfareCheck]:
         raise PermissionDenied()
     today = today or date.today()
     query = (select(WelfareCheck).join(Match, Match.id == WelfareCheck.match_id)
-             .where(WelfareCheck.outcome.is_(None), WelfareCheck.due_on <= today, Match.state == MatchState.MOVED_IN)
+             .where(WelfareCheck.outcome.is_(None), WelfareCheck.due_on <= today, Match.state == MatchState.PLACED)
              .order_by(WelfareCheck.due_on))
     return list(db.session.scalars(query))
 
@@ -80,13 +75,13 @@ def review_incident(actor: User, incident: Incident, note: str, *, end_placement
     if incident.reviewed_at is not None:
         raise Conflict(_l("This incident is already reviewed."))
     note = check.required_text(note, "note", 2000, message=_l("Write what was decided."))
-    match = matches.get_match(incident.match_id)
+    match = housing_matching.get_match(incident.match_id)
     incident.review_note, incident.reviewed_by_id, incident.reviewed_at = note, actor.id, utcnow()
     db.session.commit()
-    if end_placement and match.state in (MatchState.ACCEPTED, MatchState.MOVED_IN):
-        matches.end(actor, match, f"incident {incident.id}: {note}")
+    if end_placement and match.state in (MatchState.ACCEPTED, MatchState.PLACED):
+        housing_matching.end(actor, match, f"incident {incident.id}: {note}")
         incident.placement_ended = True
-    offer = matches.kinds.of(match.kind).offer(match.offer_id)
+    offer = housing_matching.KIND.offer(match.offer_id)
     if suspend_host and offer.host is not None and offers.active_suspension(offer.host.id) is None:
         offers.suspend_host(actor, offer.host, f"incident {incident.id}: {note}")
         incident.host_suspended = True

@@ -3,28 +3,28 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from aidcoord.accounts.forms import ConfirmForm
-from aidcoord.accounts.models import Role
 from aidcoord.common.csv_import import ImportRejected
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, flash_error, show_service_errors
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
 from aidcoord.housing import batch as housing_batch
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
-from aidcoord.matching import queue, services as matches
+from aidcoord.matching import queue
+from aidcoord.matching import services as matches
+from aidcoord.matching.endpoints import QueuePages, add_queue_pages
 from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
 
 bp = Blueprint("housing", __name__, url_prefix="/housing")
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/offers")
-@login_required
+@allow(SIGNED_IN)
 def list_offers():
     state = request.args.get("state", "")
     filters = offers.OfferFilters(vetting_state=VettingState(state) if state in {s.value for s in VettingState} else None)
@@ -34,7 +34,7 @@ def list_offers():
 
 
 @bp.route("/offers/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def new_offer():
     form = forms.OfferForm(available_from=date.today())
     if form.validate_on_submit():
@@ -50,7 +50,7 @@ def new_offer():
 
 
 @bp.route("/offers/<id:offer_id>")
-@login_required
+@allow(SIGNED_IN)
 def offer_detail(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     return render_template("housing/offer_detail.html", offer=offer, vet_form=forms.VetForm(),
@@ -59,7 +59,7 @@ def offer_detail(offer_id):
 
 
 @bp.route("/offers/<id:offer_id>/edit", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def edit_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.OfferForm(obj=offer)
@@ -78,7 +78,7 @@ def edit_offer(offer_id):
 
 
 @bp.route("/offers/<id:offer_id>/vet", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def vet_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.VetForm()
@@ -91,7 +91,7 @@ def vet_offer(offer_id):
 
 
 @bp.route("/offers/<id:offer_id>/withdraw", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def withdraw_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.ReasonForm()
@@ -99,14 +99,14 @@ def withdraw_offer(offer_id):
         try:
             offers.withdraw_offer(actor(), offer, form.reason.data)
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("The offer is withdrawn."), "success")
     return redirect(url_for("housing.offer_detail", offer_id=offer.id))
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def register_household():
     form = forms.HouseholdForm(needed_from=date.today())
     for_self = not households.can_register_for_others(current_user)
@@ -126,7 +126,7 @@ def register_household():
 
 
 @bp.route("/households/<id:household_id>")
-@login_required
+@allow(SIGNED_IN)
 def household_detail(household_id):
     household = households.get_household(actor(), household_id)
     return render_template("housing/household_detail.html", household=household,
@@ -137,7 +137,7 @@ def household_detail(household_id):
 
 
 @bp.route("/households/<id:household_id>/priority", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def raise_priority(household_id):
     household = households.get_household(actor(), household_id)
     form = forms.PriorityForm()
@@ -150,45 +150,33 @@ def raise_priority(household_id):
 
 
 @bp.route("/households/<id:household_id>/<any(merge, keep_apart):decision>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def resolve_duplicate(household_id, decision):
     household = households.get_household(actor(), household_id)
     if ConfirmForm().validate_on_submit():
         try:
             households.resolve_duplicate(actor(), household, merge=decision == "merge")
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Merged into the earlier request, which keeps its place.") if decision == "merge"
                   else _("Kept as a separate request."), "success")
     return redirect(url_for("housing.household_detail", household_id=household.id))
 
 
-@bp.route("/queue")
-@roles_required(*STAFF)
-def queue_page():
-    matches.expire_overdue()
-    page = queue.browse(current_user, QueueKind.HOUSING, None, max(1, min(request.args.get("page", 1, type=int), 100_000)))
-    rows = housing_matching.with_households(page.items)
-    return render_template("housing/queue.html", page=page, rows=rows, confirm_form=ConfirmForm(),
-                           duplicates=households.households_needing_review())
+add_queue_pages(bp, QueuePages(
+    kind=QueueKind.HOUSING, queue_template="housing/queue.html", entry_template="housing/entry.html",
+    rows=housing_matching.with_households,
+    entry_context=lambda entry: _household_and_candidates(housing_matching.household_of(entry)),
+    extra_context=lambda: {"duplicates": households.households_needing_review()}))
 
 
-@bp.route("/queue/take", methods=["POST"])
-@roles_required(*STAFF)
-def take_next():
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("housing.queue_page"))
-    matches.expire_overdue()
-    entry = queue.take_next(actor(), QueueKind.HOUSING)
-    if entry is None:
-        flash(_("Nobody is waiting."), "success")
-        return redirect(url_for("housing.queue_page"))
-    return redirect(url_for("housing.entry_page", entry_id=entry.id))
+def _household_and_candidates(household) -> dict:
+    return {"household": household, "candidates": engine.candidates(household)}
 
 
 @bp.route("/queue/batch")
-@roles_required(*STAFF)
+@allow(STAFF)
 def batch_page():
     """Suggested proposals for the whole queue, each confirmed by a coordinator before a host sees it."""
     return render_template("housing/batch.html", suggestions=housing_batch.suggest(current_user),
@@ -196,47 +184,28 @@ def batch_page():
 
 
 @bp.route("/queue/batch/<id:entry_id>/<id:offer_id>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def confirm_suggestion(entry_id, offer_id):
     if ConfirmForm().validate_on_submit():
         try:
-            entry = queue.lease(actor(), queue.get_entry(entry_id))
+            entry = queue.lease(actor(), housing_matching.get_entry(entry_id))
             housing_matching.propose_offer(actor(), entry, offer_id)
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Proposed to the host."), "success")
     return redirect(url_for("housing.batch_page"))
 
 
-@bp.route("/queue/<id:entry_id>")
-@roles_required(*STAFF)
-def entry_page(entry_id):
-    entry = queue.get_entry(entry_id)
-    household = housing_matching.household_of(entry)
-    return render_template("housing/entry.html", entry=entry, household=household,
-                           holds=queue.holds_lease(current_user, entry), candidates=engine.candidates(household),
-                           confirm_form=ConfirmForm())
-
-
-@bp.route("/queue/<id:entry_id>/release", methods=["POST"])
-@roles_required(*STAFF)
-def release(entry_id):
-    if ConfirmForm().validate_on_submit():
-        queue.release(actor(), queue.get_entry(entry_id))
-        flash(_("The request is back in the queue, in its place."), "success")
-    return redirect(url_for("housing.queue_page"))
-
-
 @bp.route("/queue/<id:entry_id>/propose/<id:offer_id>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def propose(entry_id, offer_id):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("housing.entry_page", entry_id=entry_id))
     try:
-        match = housing_matching.propose_offer(actor(), queue.get_entry(entry_id), offer_id)
+        match = housing_matching.propose_offer(actor(), housing_matching.get_entry(entry_id), offer_id)
     except DomainError as error:
-        flash(str(error.message), "error")
+        flash_error(error)
         return redirect(url_for("housing.entry_page", entry_id=entry_id))
     flash(_("Proposed. The host has %(hours)d hours to answer.", hours=current_app.config["PROPOSAL_ANSWER_HOURS"]),
           "success")
@@ -244,29 +213,29 @@ def propose(entry_id, offer_id):
 
 
 @bp.route("/matches/<id:match_id>")
-@login_required
+@allow(SIGNED_IN)
 def match_detail(match_id):
-    view = privacy.match_view(current_user, matches.get_match(match_id))
+    view = privacy.match_view(current_user, housing_matching.get_match(match_id))
     return render_template("housing/match.html", reason_form=forms.ReasonForm(), confirm_form=ConfirmForm(),
                            incident_form=forms.IncidentForm(), **view)
 
 
 @bp.route("/matches/<id:match_id>/<any(accept, decline, move_in, end):step>", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def match_step(match_id, step):
-    match = matches.get_match(match_id)
+    match = housing_matching.get_match(match_id)
     privacy.match_view(current_user, match)  # 404 for people with no part in it
     form = forms.ReasonForm()
     if form.validate_on_submit():
         try:
             if step == "accept":
-                matches.accept(actor(), match)
+                housing_matching.accept(actor(), match)
             elif step == "decline":
-                matches.decline(actor(), match, form.reason.data)
+                housing_matching.decline(actor(), match, form.reason.data)
             elif step == "move_in":
-                matches.move_in(actor(), match)
+                housing_matching.move_in(actor(), match)
             else:
-                matches.end(actor(), match, form.reason.data)
+                housing_matching.end(actor(), match, form.reason.data)
         except DomainError as error:
             flash_error(error)
         else:
@@ -295,7 +264,7 @@ def _import_organization(kind):
 
 
 @bp.route("/import/<any(offers, households):kind>", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def import_csv(kind):
     organization = _import_organization(kind)
     title, columns, check, _write = IMPORTS[kind]
@@ -310,7 +279,7 @@ def import_csv(kind):
 
 
 @bp.route("/import/<any(offers, households):kind>/confirm", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def confirm_import(kind):
     organization = _import_organization(kind)
     title, columns, _check, write = IMPORTS[kind]
@@ -329,7 +298,7 @@ def confirm_import(kind):
 # ---- safeguarding ----------------------------------------------------------------------------
 
 @bp.route("/safeguarding")
-@roles_required(*STAFF)
+@allow(STAFF)
 def safeguarding_page():
     """Check-ins due or missed, and incidents waiting for review."""
     return render_template("housing/safeguarding.html", checks=safeguarding.due_checks(current_user),
@@ -338,7 +307,7 @@ def safeguarding_page():
 
 
 @bp.route("/welfare-checks/<id:check_id>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def record_welfare_check(check_id):
     form = forms.WelfareForm()
     if form.validate_on_submit():
@@ -352,11 +321,11 @@ def record_welfare_check(check_id):
 
 
 @bp.route("/matches/<id:match_id>/incidents", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def report_incident(match_id):
     form = forms.IncidentForm()
     if form.validate_on_submit():
-        safeguarding.report_incident(actor(), matches.get_match(match_id), form.description.data)
+        safeguarding.report_incident(actor(), housing_matching.get_match(match_id), form.description.data)
         flash(_("Thank you. A coordinator will review the report."), "success")
     else:
         flash(_("Describe what happened."), "error")
@@ -364,7 +333,7 @@ def report_incident(match_id):
 
 
 @bp.route("/incidents/<id:incident_id>/review", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def review_incident(incident_id):
     form = forms.ReviewForm()
     if form.validate_on_submit():

@@ -1,12 +1,11 @@
 """JSON API for jobs: the board, listings and their moderation, seekers, the jobs queue, applications."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.errors import NotFound
 from aidcoord.extensions import limiter
@@ -17,17 +16,17 @@ from aidcoord.jobs.schemas import (
     ListingPageSchema, ListingSchema, JobQueueArgsSchema, JobQueueEntrySchema, JobQueuePageSchema, ReferSchema,
     ReportSchema, SeekerForOtherInputSchema, SeekerInputSchema, SeekerSchema,
 )
-from aidcoord.matching import queue
+from aidcoord.matching.endpoints import QueueApi, add_queue_api
 from aidcoord.matching.models import QueueKind
 
 blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1/jobs",
                 description="Job listings, job seekers, referrals through the queue, applications and hires.")
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 # ---- listings --------------------------------------------------------------------------------
 
 @blp.route("/listings")
+@allow(ANYONE)
 @blp.arguments(BoardArgsSchema, location="query")
 @blp.response(200, ListingPageSchema)
 def board(args):
@@ -40,7 +39,7 @@ def board(args):
 
 
 @blp.route("/listings", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ListingInputSchema)
 @blp.response(201, ListingSchema)
 def post_listing(data):
@@ -49,14 +48,14 @@ def post_listing(data):
 
 
 @blp.route("/listings/mine")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ListingSchema(many=True))
 def my_listings():
     return listings.listings_of(current_user)
 
 
 @blp.route("/listings/review")
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.response(200, ListingSchema(many=True))
 def review_queue():
     """Listings waiting for review (new or reported), oldest first."""
@@ -64,20 +63,21 @@ def review_queue():
 
 
 @blp.route("/listings/<id:listing_id>")
+@allow(ANYONE)
 @blp.response(200, ListingSchema)
 def get_listing(listing_id):
     return listings.get_listing(actor(), listing_id)
 
 
 @blp.route("/listings/<id:listing_id>/publish", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.response(200, ListingSchema)
 def publish(listing_id):
     return listings.publish(actor(), listings.get_listing(actor(), listing_id))
 
 
 @blp.route("/listings/<id:listing_id>/reject", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, ListingSchema)
 def reject(data, listing_id):
@@ -85,7 +85,7 @@ def reject(data, listing_id):
 
 
 @blp.route("/listings/<id:listing_id>/close", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ReasonSchema)
 @blp.response(200, ListingSchema)
 def close(data, listing_id):
@@ -93,6 +93,7 @@ def close(data, listing_id):
 
 
 @blp.route("/listings/<id:listing_id>/reports", methods=["POST"])
+@allow(ANYONE)
 @limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
 @blp.arguments(ReportSchema)
 @blp.response(201)
@@ -103,7 +104,7 @@ def report(data, listing_id):
 
 
 @blp.route("/listings/<id:listing_id>/applications")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema(many=True))
 def listing_applications(listing_id):
     """For the employer: applications and referrals (no contact details here)."""
@@ -111,7 +112,7 @@ def listing_applications(listing_id):
 
 
 @blp.route("/listings/<id:listing_id>/applications", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ApplySchema)
 @blp.response(201, ApplicationItemSchema)
 def apply(data, listing_id):
@@ -136,7 +137,7 @@ def seeker_body(viewer, seeker) -> dict:
 
 
 @blp.route("/seekers/me")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, SeekerSchema)
 def my_profile():
     seeker = seekers.profile_of(current_user)
@@ -146,7 +147,7 @@ def my_profile():
 
 
 @blp.route("/seekers/me", methods=["PUT"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(SeekerInputSchema)
 @blp.response(200, SeekerSchema)
 def save_my_profile(data):
@@ -154,7 +155,7 @@ def save_my_profile(data):
 
 
 @blp.route("/seekers", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(SeekerForOtherInputSchema)
 @blp.response(201, SeekerSchema)
 def register_seeker(data):
@@ -163,7 +164,7 @@ def register_seeker(data):
 
 
 @blp.route("/seekers/<id:seeker_id>")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, SeekerSchema)
 def get_seeker(seeker_id):
     """The seeker, their caseworker and coordinators; the view of the contact is recorded."""
@@ -171,7 +172,7 @@ def get_seeker(seeker_id):
 
 
 @blp.route("/seekers/<id:seeker_id>", methods=["PUT"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(SeekerForOtherInputSchema)
 @blp.response(200, SeekerSchema)
 def update_seeker(data, seeker_id):
@@ -180,7 +181,7 @@ def update_seeker(data, seeker_id):
 
 
 @blp.route("/seekers/<id:seeker_id>/help", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(201, JobQueueEntrySchema)
 def ask_for_help(seeker_id):
     """Join the jobs queue, so that a coordinator looks for listings with the seeker."""
@@ -188,14 +189,14 @@ def ask_for_help(seeker_id):
 
 
 @blp.route("/seekers/<id:seeker_id>/help", methods=["DELETE"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(204)
 def leave_queue(seeker_id):
     seekers.leave_queue(actor(), seekers.get_seeker(actor(), seeker_id))
 
 
 @blp.route("/seekers/<id:seeker_id>/priority", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(PrioritySchema)
 @blp.response(200, SeekerSchema)
 def raise_priority(data, seeker_id):
@@ -204,7 +205,7 @@ def raise_priority(data, seeker_id):
 
 
 @blp.route("/seekers/<id:seeker_id>/applications")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema(many=True))
 def seeker_applications(seeker_id):
     return applications.for_seeker(actor(), seekers.get_seeker(actor(), seeker_id))
@@ -212,61 +213,28 @@ def seeker_applications(seeker_id):
 
 # ---- the jobs queue --------------------------------------------------------------------------
 
-@blp.route("/queue")
-@roles_required(*STAFF)
-@blp.arguments(JobQueueArgsSchema, location="query")
-@blp.response(200, JobQueuePageSchema)
-def browse_queue(args):
-    return envelope(queue.browse(actor(), QueueKind.JOBS, page=args["page"], per_page=args["per_page"]))
-
-
 def leased_body(entry) -> dict:
     seeker = applications.KIND.subject(entry.subject_id)
     return {"entry": entry, "seeker": seeker, "candidates": engine.candidates(seeker)}
 
 
-@blp.route("/queue/take", methods=["POST"])
-@roles_required(*STAFF)
-@blp.response(200, LeasedEntrySchema)
-@blp.alt_response(204, description="The queue is empty.")
-def take_next():
-    """Lease the top seeker; the answer lists compatible listings, ranked, with reasons."""
-    entry = queue.take_next(actor(), QueueKind.JOBS)
-    if entry is None:
-        return "", 204
-    return leased_body(entry)
-
-
-@blp.route("/queue/<id:entry_id>")
-@roles_required(*STAFF)
-@blp.response(200, LeasedEntrySchema)
-def leased_entry(entry_id):
-    entry = queue.get_entry(entry_id)
-    if entry.kind is not QueueKind.JOBS:
-        raise NotFound()
-    return leased_body(entry)
-
-
-@blp.route("/queue/<id:entry_id>/release", methods=["POST"])
-@roles_required(*STAFF)
-@blp.response(204)
-def release(entry_id):
-    queue.release(actor(), queue.get_entry(entry_id))
+add_queue_api(blp, QueueApi(kind=QueueKind.JOBS, args_schema=JobQueueArgsSchema, page_schema=JobQueuePageSchema,
+                            entry_schema=LeasedEntrySchema, show_all=lambda entries: None, show_one=leased_body))
 
 
 @blp.route("/referrals", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 @blp.arguments(ReferSchema)
 @blp.response(201, ApplicationItemSchema)
 def refer(data):
     """Refer the seeker whose entry you hold to a listing."""
-    return applications.refer(actor(), queue.get_entry(data["entry_id"]), data["listing_id"])
+    return applications.refer(actor(), applications.get_entry(data["entry_id"]), data["listing_id"])
 
 
 # ---- applications ----------------------------------------------------------------------------
 
 @blp.route("/applications/<id:match_id>")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationSchema)
 def get_application(match_id):
     """For the employer (contact only once shared) and the seeker's side."""
@@ -274,21 +242,21 @@ def get_application(match_id):
 
 
 @blp.route("/applications/<id:match_id>/consent", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
 def consent(match_id):
     return applications.consent(actor(), applications.get_application(match_id))
 
 
 @blp.route("/applications/<id:match_id>/interview", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
 def interview(match_id):
     return applications.invite_to_interview(actor(), applications.get_application(match_id))
 
 
 @blp.route("/applications/<id:match_id>/hire", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
 def hire(match_id):
     """Takes one open position; 409 when none is left."""
@@ -296,7 +264,7 @@ def hire(match_id):
 
 
 @blp.route("/applications/<id:match_id>/reject", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def reject_application(data, match_id):
@@ -304,7 +272,7 @@ def reject_application(data, match_id):
 
 
 @blp.route("/applications/<id:match_id>/withdraw", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def withdraw(data, match_id):

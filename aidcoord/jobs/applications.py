@@ -1,12 +1,14 @@
-"""Applications and referrals: matches of kind JOBS, on the same queue, lease and step record as housing.
+"""Jobs as a kind of match: one seeker takes one position in a listing, once hired.
 
-referred (by a coordinator, from the queue) or applied (by the seeker) -> interview -> hired, or
-rejected / withdrawn. A hire takes one position with a conditional UPDATE (never more hires than
-positions); the last hire closes the listing. The employer sees the seeker's contact only once the
-seeker applied or consented to the referral, and every such view is recorded."""
+Referred (by a coordinator, from the queue) or applied (by the seeker): proposed -> accepted (invited to
+an interview) -> placed (hired), or declined (not selected) / withdrawn. A hire takes one position with a
+conditional UPDATE (never more hires than positions); the last hire closes the listing. The employer
+sees the seeker's contact only once the seeker applied or consented to the referral, and every such
+view is recorded."""
+from typing import ClassVar
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
@@ -16,28 +18,24 @@ from aidcoord.extensions import db
 from aidcoord.jobs import engine, listings, seekers
 from aidcoord.jobs.models import JobListing, JobSeeker, ListingState
 from aidcoord.matching import kinds, queue
-from aidcoord.matching.models import ACTIVE_APPLICATION_STATES, EntryState, Match, MatchState, QueueEntry, QueueKind
-from aidcoord.matching.services import CapacityExceeded, record_step
-from aidcoord.notifications.services import notify
+from aidcoord.matching import services as matches
+from aidcoord.matching.lifecycle import ACTIVE_MATCH_STATES, MatchState
+from aidcoord.matching.models import Match, QueueEntry, QueueKind
 from aidcoord.organizations.models import Membership
 
 
-class JobKind:
-    """Jobs as a kind of match: one seeker takes one position in a listing, once hired."""
+class JobKind(kinds.MatchKind):
+    kind = QueueKind.JOBS
+    subject_model = JobSeeker
+    offer_model = JobListing
+    holding_states = frozenset({MatchState.PLACED})  # a position is taken by the hire, not before
+    labels: ClassVar[dict] = {MatchState.PROPOSED: _l("New"), MatchState.ACCEPTED: _l("Interview"),
+                              MatchState.PLACED: _l("Hired"), MatchState.DECLINED: _l("Not selected")}
+    not_found_message = _l("No such application.")
+    offer_field = "listing_id"
+    path = "/jobs/applications"
 
-    def subject(self, subject_id: int) -> JobSeeker:
-        return db.session.get(JobSeeker, subject_id)
-
-    def people(self, seeker: JobSeeker) -> int:
-        return 1
-
-    def offer(self, offer_id: int) -> JobListing:
-        listing = db.session.get(JobListing, offer_id)
-        if listing is None:
-            raise NotFound(_l("No such job listing."))
-        return listing
-
-    def violations(self, seeker, listing) -> list:
+    def violations(self, seeker: JobSeeker, listing: JobListing) -> list:
         return engine.violations(seeker, listing)
 
     def reserve(self, offer_id: int, people: int) -> int | None:
@@ -59,22 +57,21 @@ class JobKind:
     def subject_users(self, seeker: JobSeeker) -> list[User]:
         return [seeker.user] if seeker.user is not None else []
 
-    def after_move_in(self, match) -> None:
-        """Nothing follows a hire here (housing schedules welfare check-ins)."""
 
-    def link(self, match) -> str:
-        return f"/jobs/applications/{match.id}"  # a path, not url_for: the CLI has no request
-
-
-KIND = JobKind()
-kinds.register(QueueKind.JOBS, KIND)
+KIND = kinds.register(JobKind())
 
 
 def get_application(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None or match.kind is not QueueKind.JOBS:
-        raise NotFound(_l("No such application."))
-    return match
+    """A job application; a housing match's or any other kind's id is not found."""
+    return matches.get_match(QueueKind.JOBS, match_id)
+
+
+def get_entry(entry_id: int) -> QueueEntry:
+    return queue.get_entry(QueueKind.JOBS, entry_id)
+
+
+def is_referral(match: Match) -> bool:
+    return match.entry_id is not None
 
 
 def is_employer_side(user: User | None, match: Match) -> bool:
@@ -85,50 +82,27 @@ def is_seeker_side(user: User | None, match: Match) -> bool:
     return seekers.can_manage(user, KIND.subject(match.subject_id))
 
 
-def _tell(people, topic: str, subject, body, match: Match) -> None:
-    for person in people:
-        notify(person, topic, subject, body, KIND.link(match))
-
-
-def _open_application(seeker: JobSeeker, listing: JobListing) -> Match | None:
-    return db.session.scalar(select(Match).where(
-        Match.kind == QueueKind.JOBS, Match.subject_id == seeker.id, Match.offer_id == listing.id,
-        Match.state.in_(ACTIVE_APPLICATION_STATES)))
-
-
-def _new_application(actor: User, seeker: JobSeeker, listing: JobListing, state: MatchState, *,
-                     entry: QueueEntry | None, consented: bool) -> Match:
-    broken = engine.violations(seeker, listing) if state is MatchState.REFERRED else []
+def _listing_open(listing: JobListing) -> list:
     if listing.state is not ListingState.PUBLISHED or listing.open_positions < 1:
-        broken.append(_l("the listing is not open"))
-    if broken:
-        raise ValidationFailed(_l("This listing does not fit: %(why)s", why="; ".join(map(str, broken))),
-                               {"listing_id": [str(reason) for reason in broken]})
-    if _open_application(seeker, listing) is not None:
-        raise Conflict(_l("There is already an application for this listing."))
-    fit = engine.fit(seeker, listing)
-    match = Match(kind=QueueKind.JOBS, entry_id=entry.id if entry else None, subject_id=seeker.id,
-                  offer_id=listing.id, people=1, held=0, state=state, score=fit.score, reasons=fit.reasons,
-                  consented_at=utcnow() if consented else None)
-    db.session.add(match)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same application sent twice at once: the unique index kept one
-        db.session.rollback()
-        raise Conflict(_l("There is already an application for this listing.")) from None
-    record_step(actor, match, state)
-    return match
+        return [_l("the listing is not open")]
+    return []
 
 
 def apply(actor: User, seeker: JobSeeker, listing: JobListing) -> Match:
     """The seeker (or their caseworker, with them) applies; applying shares the contact."""
     if not seekers.can_manage(actor, seeker):
         raise NotFound(_l("No such job seeker."))
-    match = _new_application(actor, seeker, listing, MatchState.APPLIED, entry=None, consented=True)
-    _tell(KIND.answerers(listing), "application", _l("A new application"),
-          _l("Someone applied to your listing “%(title)s”.", title=listing.title), match)
+    match = matches.open_match(actor, KIND, seeker, listing, consented=True, broken=_listing_open(listing),
+                               **_fit(seeker, listing))
+    matches.tell(KIND.answerers(listing), "application", _l("A new application"),
+                 _l("Someone applied to your listing “%(title)s”.", title=listing.title), match)
     db.session.commit()
     return match
+
+
+def _fit(seeker: JobSeeker, listing: JobListing) -> dict:
+    fit = engine.fit(seeker, listing)
+    return {"score": fit.score, "reasons": fit.reasons}
 
 
 def refer(coordinator: User, entry: QueueEntry, listing_id: int) -> Match:
@@ -136,16 +110,17 @@ def refer(coordinator: User, entry: QueueEntry, listing_id: int) -> Match:
     profile; the contact only once the seeker consents to this referral."""
     if entry.kind is not QueueKind.JOBS:
         raise NotFound(_l("No such queue entry."))
-    if not queue.holds_lease(coordinator, entry):
+    if not queue.holds_lease(coordinator, entry):  # before the fit: the lease is what gives the right
         raise Conflict(_l("Take this seeker from the queue first (or your lease ran out)."))
     seeker, listing = KIND.subject(entry.subject_id), KIND.offer(listing_id)
-    match = _new_application(coordinator, seeker, listing, MatchState.REFERRED, entry=entry, consented=False)
-    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.PROPOSED, None, None
-    _tell(KIND.answerers(listing), "referral", _l("A coordinator referred a candidate"),
-          _l("A candidate was referred to “%(title)s”.", title=listing.title), match)
-    _tell(KIND.subject_users(seeker), "referral", _l("You were referred to a job"),
-          _l("A coordinator referred you to “%(title)s”. Please confirm that the employer may contact you.",
-             title=listing.title), match)
+    broken = engine.violations(seeker, listing) + _listing_open(listing)
+    match = matches.open_match(coordinator, KIND, seeker, listing, entry=entry, broken=list(dict.fromkeys(broken)),
+                               **_fit(seeker, listing))
+    matches.tell(KIND.answerers(listing), "referral", _l("A coordinator referred a candidate"),
+                 _l("A candidate was referred to “%(title)s”.", title=listing.title), match)
+    matches.tell(KIND.subject_users(seeker), "referral", _l("You were referred to a job"),
+                 _l("A coordinator referred you to “%(title)s”. Please confirm that the employer may contact you.",
+                    title=listing.title), match)
     db.session.commit()
     return match
 
@@ -155,13 +130,13 @@ def consent(actor: User, match: Match) -> Match:
     record the seeker's agreement on their behalf; the step records who did)."""
     if not is_seeker_side(actor, match):
         raise NotFound(_l("No such application."))
-    if match.state not in ACTIVE_APPLICATION_STATES:
+    if match.state not in ACTIVE_MATCH_STATES:
         raise Conflict(_l("This application is closed."))
     if match.consented_at is None:
         match.consented_at = utcnow()
-        record_step(actor, match, match.state, "the seeker agreed to share their contact")
-        _tell(KIND.answerers(KIND.offer(match.offer_id)), "consent", _l("A candidate shared their contact"),
-              _l("You can now contact the candidate."), match)
+        matches.record_step(actor, match, match.state, "the seeker agreed to share their contact")
+        matches.tell(KIND.answerers(KIND.offer(match.offer_id)), "consent", _l("A candidate shared their contact"),
+                     _l("You can now contact the candidate."), match)
     db.session.commit()
     return match
 
@@ -175,12 +150,11 @@ def _require_employer_side(actor: User, match: Match, *, or_staff: bool = False)
 
 def invite_to_interview(actor: User, match: Match) -> Match:
     _require_employer_side(actor, match)
-    if match.state not in (MatchState.REFERRED, MatchState.APPLIED):
-        raise Conflict(_l("Only a new application or referral can move to interview."))
-    record_step(actor, match, MatchState.INTERVIEW)
-    _tell(KIND.subject_users(KIND.subject(match.subject_id)), "interview",
-          _l("An employer invites you to an interview"),
-          _l("Good news: the employer wants to meet you."), match)
+    matches.move(actor, match, MatchState.ACCEPTED,
+                 message=_l("Only a new application or referral can move to interview."))
+    matches.tell(KIND.subject_users(KIND.subject(match.subject_id)), "interview",
+                 _l("An employer invites you to an interview"), _l("Good news: the employer wants to meet you."),
+                 match)
     db.session.commit()
     return match
 
@@ -189,48 +163,30 @@ def hire(actor: User, match: Match) -> Match:
     """Take one position; refuse when none is left. The last position closes the listing and ends
     the other applications still under way."""
     _require_employer_side(actor, match)
-    if match.state is not MatchState.INTERVIEW:
+    if match.state is not MatchState.ACCEPTED:
         raise Conflict(_l("Interview the candidate before hiring."))
-    if not listings.take_position(match.offer_id):
-        db.session.rollback()
-        raise CapacityExceeded(_l("No open positions are left in this listing."))
-    match.held = 1
-    record_step(actor, match, MatchState.HIRED)
-    entry = match.entry or seekers.queue_entry(KIND.subject(match.subject_id))
-    if entry is not None and entry.state in queue.OPEN_STATES:  # hired: no more referrals needed
-        entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.PLACED, None, None
+    try:
+        matches.move(actor, match, MatchState.PLACED)
+    except matches.CapacityExceeded:
+        raise matches.CapacityExceeded(_l("No open positions are left in this listing.")) from None
     listing = KIND.offer(match.offer_id)
     db.session.refresh(listing)
     if listing.open_positions == 0:
         listings.close_listing(actor, listing, "all positions filled", commit=False)
-    _tell(KIND.subject_users(KIND.subject(match.subject_id)), "hired", _l("You are hired"),
-          _l("Congratulations: the employer hired you for “%(title)s”.", title=listing.title), match)
+    matches.tell(KIND.subject_users(KIND.subject(match.subject_id)), "hired", _l("You are hired"),
+                 _l("Congratulations: the employer hired you for “%(title)s”.", title=listing.title), match)
     db.session.commit()
     return match
 
 
-def _end(actor, match: Match, state: MatchState, reason: str | None) -> None:
-    """Reject or withdraw; a referred seeker with nothing else under way goes back to the queue, in
-    the original place."""
-    record_step(actor, match, state, reason)
-    if match.entry_id is None:
-        return
-    entry = db.session.get(QueueEntry, match.entry_id)
-    still_open = db.session.scalar(select(Match.id).where(
-        Match.entry_id == entry.id, Match.id != match.id, Match.state.in_(ACTIVE_APPLICATION_STATES)))
-    if entry.state is EntryState.PROPOSED and still_open is None:
-        queue.return_to_queue(entry)
-
-
 def reject(actor: User, match: Match, reason: str) -> Match:
     _require_employer_side(actor, match, or_staff=True)
-    if match.state not in ACTIVE_APPLICATION_STATES:
+    if match.state not in ACTIVE_MATCH_STATES:
         raise Conflict(_l("This application is closed."))
     reason = check.required_text(reason, message=_l("Give the reason, for the candidate and the coordinators."))
-    match.decline_reason = reason
-    _end(actor, match, MatchState.REJECTED, reason)
-    _tell(KIND.subject_users(KIND.subject(match.subject_id)), "rejected", _l("An application did not succeed"),
-          _l("The employer chose another candidate."), match)
+    matches.move(actor, match, MatchState.DECLINED, reason)
+    matches.tell(KIND.subject_users(KIND.subject(match.subject_id)), "rejected", _l("An application did not succeed"),
+                 _l("The employer chose another candidate."), match)
     db.session.commit()
     return match
 
@@ -238,40 +194,29 @@ def reject(actor: User, match: Match, reason: str) -> Match:
 def withdraw(actor: User, match: Match, reason: str = "") -> Match:
     if not is_seeker_side(actor, match):
         raise NotFound(_l("No such application."))
-    if match.state not in ACTIVE_APPLICATION_STATES:
+    if match.state not in ACTIVE_MATCH_STATES:
         raise Conflict(_l("This application is closed."))
     errors = check.FieldErrors()
     reason = check.text(errors, "reason", reason, 2000)
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
-    _end(actor, match, MatchState.WITHDRAWN, reason or None)
-    _tell(KIND.answerers(KIND.offer(match.offer_id)), "withdrawn", _l("A candidate withdrew"),
-          _l("A candidate withdrew their application."), match)
+    matches.move(actor, match, MatchState.WITHDRAWN, reason or None)
+    matches.tell(KIND.answerers(KIND.offer(match.offer_id)), "withdrawn", _l("A candidate withdrew"),
+                 _l("A candidate withdrew their application."), match)
     db.session.commit()
     return match
-
-
-def end_all_open(actor, listing_id: int, reason: str) -> None:
-    """The listing closed: every application still under way ends (in the caller's transaction)."""
-    open_ones = db.session.scalars(select(Match).where(
-        Match.kind == QueueKind.JOBS, Match.offer_id == listing_id, Match.state.in_(ACTIVE_APPLICATION_STATES)))
-    for match in open_ones:
-        match.decline_reason = reason
-        _end(actor, match, MatchState.REJECTED, reason)
 
 
 def for_listing(viewer: User, listing: JobListing) -> list[Match]:
     if not (viewer.is_staff or listings.is_employer_side(viewer, listing)):
         raise PermissionDenied()
-    query = select(Match).where(Match.kind == QueueKind.JOBS, Match.offer_id == listing.id)
-    return list(db.session.scalars(query.order_by(Match.id.desc())))
+    return matches.matches_for_offer(QueueKind.JOBS, listing.id)
 
 
 def for_seeker(viewer: User, seeker: JobSeeker) -> list[Match]:
     if not seekers.can_manage(viewer, seeker):
         raise NotFound(_l("No such job seeker."))
-    query = select(Match).where(Match.kind == QueueKind.JOBS, Match.subject_id == seeker.id)
-    return list(db.session.scalars(query.order_by(Match.id.desc())))
+    return matches.matches_for_subject(QueueKind.JOBS, seeker.id)
 
 
 def involvement(viewer: User | None, match: Match) -> tuple[bool, bool]:

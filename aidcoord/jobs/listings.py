@@ -11,13 +11,18 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.permissions import is_staff, owns
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs.models import (
     LANGUAGE_LEVELS, SECTORS, ContractType, JobListing, ListingReport, ListingState, ReportReason,
 )
+from aidcoord.matching import services as matches
+from aidcoord.matching.lifecycle import MatchState
+from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
+from aidcoord.organizations.permissions import is_member_of
 
 ENTITY = "job_listing"
 MAX_POSITIONS = 1000
@@ -123,12 +128,8 @@ def _salary(errors: check.FieldErrors, data: dict) -> dict:
 
 
 def is_employer_side(user: User | None, listing: JobListing) -> bool:
-    """The employer who posted it, or members of the organization it is posted for."""
-    if user is None or not user.is_authenticated:
-        return False
-    if listing.employer_id == user.id:
-        return True
-    return listing.organization is not None and organizations.is_member(user, listing.organization)
+    """The employer who posted it, or members of the organization it is posted for (not staff)."""
+    return owns(user, listing.employer_id) or is_member_of(user, listing.organization_id)
 
 
 def post_listing(actor: User, data: dict, organization_id: int | None = None, *,
@@ -160,9 +161,8 @@ def _settle_if_expired(listing: JobListing, today: date) -> None:
 
 
 def can_view(viewer: User | None, listing: JobListing) -> bool:
-    if listing.state is ListingState.PUBLISHED:
-        return True
-    return viewer is not None and viewer.is_authenticated and (viewer.is_staff or is_employer_side(viewer, listing))
+    """Published listings are public; the others are for their employer's side and staff."""
+    return listing.state is ListingState.PUBLISHED or is_staff(viewer) or is_employer_side(viewer, listing)
 
 
 def get_listing(viewer: User | None, listing_id: int, *, today: date | None = None) -> JobListing:
@@ -245,9 +245,9 @@ def close_listing(actor: User | None, listing: JobListing, reason: str = "", *, 
 
 
 def _end_open_applications(actor, listing: JobListing, reason: str) -> None:
-    from aidcoord.jobs import applications
-
-    applications.end_all_open(actor, listing.id, reason)
+    """The listing closed: every application still under way is declined (in the caller's transaction)."""
+    for match in matches.active_matches_for_offer(QueueKind.JOBS, listing.id):
+        matches.move(actor, match, MatchState.DECLINED, reason)
 
 
 def close_expired(*, today: date | None = None) -> int:

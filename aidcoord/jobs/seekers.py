@@ -18,7 +18,7 @@ from aidcoord.jobs.listings import languages_with_levels, skill_tags
 from aidcoord.jobs.models import JobSeeker
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
-from aidcoord.organizations import services as organizations
+from aidcoord.organizations.permissions import is_caseworker, manages
 
 ENTITY = "job_seeker"
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
@@ -52,9 +52,7 @@ def clean_seeker(data: dict, *, today: date) -> dict:
 
 def can_manage(user: User | None, seeker: JobSeeker) -> bool:
     """The person, whoever registered them, and coordinators."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_staff or seeker.user_id == user.id or seeker.registered_by_id == user.id
+    return manages(user, owner_ids=(seeker.user_id, seeker.registered_by_id))
 
 
 def profile_of(user: User) -> JobSeeker | None:
@@ -86,7 +84,7 @@ def save_own_profile(user: User, data: dict, *, today: date | None = None) -> Jo
 def register_for_other(actor: User, data: dict, *, today: date | None = None) -> JobSeeker:
     """A coordinator or caseworker registers someone (who may have no account), optionally linked to
     their household so that the household's vulnerability sets their place in the queue."""
-    if not organizations.is_caseworker(actor):
+    if not is_caseworker(actor):
         raise PermissionDenied(_l("Only coordinators and caseworkers of verified organizations register others."))
     clean = clean_seeker(data, today=today or date.today())
     clean["household_id"] = _household_id(actor, data.get("household_id"))

@@ -2,21 +2,20 @@
 applications and hires. Every rule lives in the jobs services."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.accounts.models import Role
 from aidcoord.common.forms import flash_error, show_service_errors
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.jobs import applications, engine, forms, listings, seekers
 from aidcoord.jobs.models import ContractType
-from aidcoord.matching import queue
+from aidcoord.matching.endpoints import QueuePages, add_queue_pages
 from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _run_step(step: str, actions: dict) -> None:
@@ -36,6 +35,7 @@ def _run_step(step: str, actions: dict) -> None:
 # ---- the board and listings ------------------------------------------------------------------
 
 @bp.route("/")
+@allow(ANYONE)
 def board():
     form = forms.BoardFilterForm(request.args)
     filters = listings.BoardFilters()
@@ -49,6 +49,7 @@ def board():
 
 
 @bp.route("/<id:listing_id>")
+@allow(ANYONE)
 def listing_detail(listing_id):
     listing = listings.get_listing(actor(), listing_id)
     employer_side = listings.is_employer_side(actor(), listing)
@@ -62,7 +63,7 @@ def listing_detail(listing_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def post_listing():
     form = forms.ListingForm()
     verified = [org for org in organizations.organizations_of(current_user) if org.is_verified]
@@ -83,19 +84,19 @@ def post_listing():
 
 
 @bp.route("/mine")
-@login_required
+@allow(SIGNED_IN)
 def my_listings():
     return render_template("jobs/mine.html", listings=listings.listings_of(current_user))
 
 
 @bp.route("/review")
-@roles_required(*STAFF)
+@allow(STAFF)
 def review():
     return render_template("jobs/review.html", rows=listings.review_queue(actor()))
 
 
 @bp.route("/<id:listing_id>/<any(publish, reject, close):step>", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def listing_step(listing_id, step):
     listing = listings.get_listing(actor(), listing_id)
     _run_step(step, {"publish": lambda _reason: listings.publish(actor(), listing),
@@ -105,6 +106,7 @@ def listing_step(listing_id, step):
 
 
 @bp.route("/<id:listing_id>/report", methods=["POST"])
+@allow(ANYONE)
 def report(listing_id):
     listing = listings.get_listing(actor(), listing_id)
     form = forms.ReportForm()
@@ -120,7 +122,7 @@ def report(listing_id):
 
 
 @bp.route("/<id:listing_id>/apply", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def apply(listing_id):
     listing = listings.get_listing(actor(), listing_id)
     seeker = seekers.profile_of(current_user)
@@ -141,7 +143,7 @@ def apply(listing_id):
 # ---- seekers ---------------------------------------------------------------------------------
 
 @bp.route("/seekers/me", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def my_profile():
     seeker = seekers.profile_of(current_user)
     form = forms.SeekerForm()
@@ -163,7 +165,7 @@ def my_profile():
 
 
 @bp.route("/seekers/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def register_seeker():
     form = forms.SeekerForm()
     if form.validate_on_submit():
@@ -181,7 +183,7 @@ def register_seeker():
 
 
 @bp.route("/seekers/<id:seeker_id>")
-@login_required
+@allow(SIGNED_IN)
 def seeker_detail(seeker_id):
     seeker = seekers.get_seeker(actor(), seeker_id)
     score, reasons = seekers.priority(seeker)
@@ -191,7 +193,7 @@ def seeker_detail(seeker_id):
 
 
 @bp.route("/seekers/<id:seeker_id>/<any(help, leave):step>", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def seeker_queue(seeker_id, step):
     seeker = seekers.get_seeker(actor(), seeker_id)
     if ConfirmForm().validate_on_submit():
@@ -209,39 +211,19 @@ def seeker_queue(seeker_id, step):
 
 # ---- the jobs queue --------------------------------------------------------------------------
 
-@bp.route("/queue")
-@roles_required(*STAFF)
-def queue_page():
-    page = queue.browse(actor(), QueueKind.JOBS, page=request.args.get("page", 1, type=int) or 1)
-    return render_template("jobs/queue.html", page=page, rows=seekers.with_seekers(page.items),
-                           confirm_form=ConfirmForm())
-
-
-@bp.route("/queue/take", methods=["POST"])
-@roles_required(*STAFF)
-def take_next():
-    if not ConfirmForm().validate_on_submit():
-        return redirect(url_for("jobs.queue_page"))
-    entry = queue.take_next(actor(), QueueKind.JOBS)
-    if entry is None:
-        flash(_("Nobody is waiting."), "success")
-        return redirect(url_for("jobs.queue_page"))
-    return redirect(url_for("jobs.entry_page", entry_id=entry.id))
-
-
-@bp.route("/queue/<id:entry_id>")
-@roles_required(*STAFF)
-def entry_page(entry_id):
-    entry = queue.get_entry(entry_id)
+def _seeker_and_candidates(entry) -> dict:
     seeker = applications.KIND.subject(entry.subject_id)
-    return render_template("jobs/entry.html", entry=entry, seeker=seeker, candidates=engine.candidates(seeker),
-                           holds=queue.holds_lease(current_user, entry), confirm_form=ConfirmForm())
+    return {"seeker": seeker, "candidates": engine.candidates(seeker)}
+
+
+add_queue_pages(bp, QueuePages(kind=QueueKind.JOBS, queue_template="jobs/queue.html", entry_template="jobs/entry.html",
+                               rows=seekers.with_seekers, entry_context=_seeker_and_candidates))
 
 
 @bp.route("/queue/<id:entry_id>/refer/<id:listing_id>", methods=["POST"])
-@roles_required(*STAFF)
+@allow(STAFF)
 def refer(entry_id, listing_id):
-    entry = queue.get_entry(entry_id)
+    entry = applications.get_entry(entry_id)
     if ConfirmForm().validate_on_submit():
         try:
             match = applications.refer(actor(), entry, listing_id)
@@ -253,29 +235,15 @@ def refer(entry_id, listing_id):
     return redirect(url_for("jobs.entry_page", entry_id=entry.id))
 
 
-@bp.route("/queue/<id:entry_id>/release", methods=["POST"])
-@roles_required(*STAFF)
-def release(entry_id):
-    entry = queue.get_entry(entry_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            queue.release(actor(), entry)
-        except DomainError as error:
-            flash_error(error)
-    return redirect(url_for("jobs.queue_page"))
-
-
-# ---- applications ----------------------------------------------------------------------------
-
 @bp.route("/applications/<id:match_id>")
-@login_required
+@allow(SIGNED_IN)
 def application_detail(match_id):
     view = applications.application_view(actor(), applications.get_application(match_id))
     return render_template("jobs/application.html", **view, confirm_form=ConfirmForm(), reason_form=forms.ReasonForm())
 
 
 @bp.route("/applications/<id:match_id>/<any(consent, interview, hire, reject, withdraw):step>", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def application_step(match_id, step):
     match = applications.get_application(match_id)
     applications.involvement(actor(), match)

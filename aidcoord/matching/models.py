@@ -3,33 +3,23 @@ import enum
 from datetime import datetime
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import db
+from aidcoord.matching.lifecycle import EntryState, MatchState
+
+__all__ = ["EntryState", "Match", "MatchState", "MatchStep", "QueueEntry", "QueueKind"]
 
 
 class QueueKind(enum.Enum):
+    """The kinds of match; each registers itself in matching.kinds (shifts keep their sign-ups in
+    their own table, but follow the same lifecycle)."""
+
     HOUSING = "housing"
     JOBS = "jobs"
-
-
-class EntryState(enum.Enum):
-    """WAITING entries are in the queue; LEASED ones are with one coordinator until the lease ends;
-    PROPOSED ones wait for an answer; PLACED and CLOSED have left it."""
-
-    WAITING = "waiting"
-    LEASED = "leased"
-    PROPOSED = "proposed"
-    PLACED = "placed"
-    CLOSED = "closed"
-
-    @property
-    def label(self):
-        return {"waiting": _l("Waiting"), "leased": _l("Being matched"), "proposed": _l("Proposal sent"),
-                "placed": _l("Placed"), "closed": _l("Closed")}[self.value]
+    SHIFTS = "shifts"
 
 
 class QueueEntry(db.Model):
@@ -51,37 +41,8 @@ class QueueEntry(db.Model):
     lease_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
-class MatchState(enum.Enum):
-    """Housing: proposed -> accepted -> moved_in -> ended, or declined / expired.
-    Jobs: referred (by a coordinator) or applied (by the seeker) -> interview -> hired,
-    or rejected / withdrawn."""
-
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
-    MOVED_IN = "moved_in"
-    ENDED = "ended"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    REFERRED = "referred"
-    APPLIED = "applied"
-    INTERVIEW = "interview"
-    HIRED = "hired"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self):
-        return {"proposed": _l("Proposed"), "accepted": _l("Accepted"), "moved_in": _l("Moved in"),
-                "ended": _l("Ended"), "declined": _l("Declined"), "expired": _l("Expired"),
-                "referred": _l("Referred"), "applied": _l("Applied"), "interview": _l("Interview"),
-                "hired": _l("Hired"), "rejected": _l("Not selected"), "withdrawn": _l("Withdrawn")}[self.value]
-
-
-# States in which a housing match holds beds (a job application holds a position only once hired).
-HOLDING_STATES = (MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.MOVED_IN)
-# Job applications still under way: at most one per seeker and listing.
-ACTIVE_APPLICATION_STATES = (MatchState.REFERRED, MatchState.APPLIED, MatchState.INTERVIEW)
-_ACTIVE_APPLICATION = "state IN ('referred', 'applied', 'interview')"
+# Under way: at most one such match per person and offer (a job application sent twice at once).
+_ACTIVE_MATCH = "state IN ('proposed', 'accepted')"
 
 
 class Match(db.Model):
@@ -89,12 +50,12 @@ class Match(db.Model):
     __table_args__ = (
         CheckConstraint("people > 0 AND held >= 0 AND (kind <> 'housing' OR held >= people)", name="holds_enough"),
         Index("uq_matches_active_application", "kind", "subject_id", "offer_id", unique=True,
-              sqlite_where=text(_ACTIVE_APPLICATION), postgresql_where=text(_ACTIVE_APPLICATION)),
+              sqlite_where=text(_ACTIVE_MATCH), postgresql_where=text(_ACTIVE_MATCH)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[QueueKind] = mapped_column(enum_column_type(QueueKind))
-    # The queue entry the match was made from; none when a job seeker applied on their own.
+    # The queue entry the match was made from; none when a person applied on their own.
     entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("queue_entries.id"), index=True)
     subject_id: Mapped[int] = mapped_column(index=True)  # household or job seeker, by kind
     offer_id: Mapped[int] = mapped_column(index=True)  # housing offer or job listing, by kind
@@ -112,6 +73,13 @@ class Match(db.Model):
 
     entry: Mapped[Optional[QueueEntry]] = relationship(lazy="joined")
     steps: Mapped[list["MatchStep"]] = relationship(order_by="MatchStep.id", lazy="selectin")
+
+    @property
+    def state_label(self) -> Any:
+        """The state in the kind's own words (moved in, hired, ...)."""
+        from aidcoord.matching import kinds  # kinds are declared on top of these models
+
+        return kinds.of(self.kind).label(self.state)
 
 
 class MatchStep(db.Model):

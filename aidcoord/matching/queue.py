@@ -15,7 +15,8 @@ from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied
 from aidcoord.extensions import db
-from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+from aidcoord.matching.lifecycle import EntryState, check_entry_move
+from aidcoord.matching.models import QueueEntry, QueueKind
 
 OPEN_STATES = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
 QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
@@ -36,9 +37,10 @@ def entry_for(kind: QueueKind, subject_id: int) -> QueueEntry:
     return entry
 
 
-def get_entry(entry_id: int) -> QueueEntry:
+def get_entry(kind: QueueKind, entry_id: int) -> QueueEntry:
+    """The entry, if it is in this kind's queue: another kind's id is not found."""
     entry = db.session.get(QueueEntry, entry_id)
-    if entry is None:
+    if entry is None or entry.kind is not kind:
         raise NotFound(_l("No such queue entry."))
     return entry
 
@@ -48,6 +50,8 @@ def set_priority(kind: QueueKind, subject_id: int, priority: int) -> None:
 
 
 def close(entry: QueueEntry) -> None:
+    """The request leaves the queue (merged, withdrawn, found help elsewhere), in the caller's transaction."""
+    check_entry_move(entry.state, EntryState.CLOSED)
     entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.CLOSED, None, None
 
 
@@ -114,17 +118,16 @@ def release(coordinator: User, entry: QueueEntry) -> None:
     """Give the entry back to the queue, in its original place."""
     if not holds_lease(coordinator, entry):
         raise Conflict(_l("You do not hold this entry."))
+    check_entry_move(entry.state, EntryState.WAITING)
     entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.WAITING, None, None
     db.session.commit()
 
 
-def return_to_queue(entry: QueueEntry) -> None:
-    """After a declined or expired proposal: same priority, same join time (in the caller's transaction)."""
-    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.WAITING, None, None
-
-
 def rejoin(entry: QueueEntry, priority: int) -> None:
-    """A new request from someone whose earlier one was settled: back of the queue for their priority."""
+    """A new request from someone whose earlier one was settled: back of the queue for their priority.
+    (Outside the transition table on purpose: it is a new request on the same row.)"""
+    if entry.state in OPEN_STATES:
+        raise Conflict(_l("Already in the queue."))
     entry.state, entry.priority, entry.joined_at = EntryState.WAITING, priority, utcnow()
     entry.leased_by_id, entry.lease_expires_at = None, None
 

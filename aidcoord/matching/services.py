@@ -1,21 +1,27 @@
-"""Matches: proposed by a coordinator, accepted by the offer's side, moved in, ended; or declined or
-expired, after which the request is back in the queue in its original place. Capacity is taken when a
-match is proposed and given back when it is declined, expires or ends, always in the same transaction."""
+"""Matches of every kind: opened from a queue entry (a coordinator's proposal) or by the person (an
+application), moved through the shared lifecycle, one transition at a time.
+
+Each transition is checked against `lifecycle.MATCH_TRANSITIONS`, takes or gives back the offer's
+capacity as the kind declares (`MatchKind.holding_states`), moves the queue entry along and records the
+step, all in the caller's transaction. Who may make a transition, and who is told, is the kind's
+service's business; what every kind shares is here, once.
+"""
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
-from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
-from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.errors import Conflict, NotFound, ValidationFailed
 from aidcoord.extensions import db
-from aidcoord.matching import kinds, queue
-from aidcoord.matching.models import EntryState, HOLDING_STATES, Match, MatchState, MatchStep, QueueEntry
+from aidcoord.matching import kinds, lifecycle, queue
+from aidcoord.matching.lifecycle import ACTIVE_MATCH_STATES, UNSUCCESSFUL_STATES, EntryState, MatchState
+from aidcoord.matching.models import Match, MatchStep, QueueEntry, QueueKind
 from aidcoord.notifications.services import notify
 
 ENTITY = "match"
@@ -25,169 +31,181 @@ class CapacityExceeded(Conflict):
     code = "capacity_exceeded"
 
 
-def record_step(actor, match: Match, state: MatchState, reason: str | None = None) -> None:
+def get_match(kind: QueueKind, match_id: int) -> Match:
+    """The match, if it is of this kind: another kind's id is not found (and nothing is written)."""
+    match = db.session.get(Match, match_id)
+    if match is None or match.kind is not kind:
+        raise NotFound(kinds.of(kind).not_found_message)
+    return match
+
+
+def record_step(actor: Any, match: Match, state: MatchState, reason: str | None = None) -> None:
     before = match.state
     match.state = state
     db.session.add(MatchStep(match_id=match.id, state=state, actor_id=getattr(actor, "id", None), reason=reason))
     audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, match.id, {"state": [before, state]}, reason)
 
 
-def get_match(match_id: int) -> Match:
-    match = db.session.get(Match, match_id)
-    if match is None:
-        raise NotFound(_l("No such match."))
-    return match
+def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int,
+                    current: MatchState | None, target: MatchState) -> int:
+    """Take or give back capacity for a move from `current` (None: a new match) to `target`; the units
+    held afterwards. A refusal rolls back the whole transaction, so nothing is half-written."""
+    was_holding = current in kind.holding_states
+    will_hold = target in kind.holding_states
+    if will_hold and not was_holding:
+        taken = kind.reserve(offer_id, people)
+        if taken is None:
+            db.session.rollback()
+            raise CapacityExceeded(_l("Not enough free places left in this offer."))
+        return taken
+    if was_holding and not will_hold:
+        kind.release(offer_id, held)
+    return held
 
 
-def is_answerer(user: User | None, match: Match) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    offer = kinds.of(match.kind).offer(match.offer_id)
-    return any(person.id == user.id for person in kinds.of(match.kind).answerers(offer))
-
-
-def propose(coordinator: User, entry: QueueEntry, offer_id: int, *, score: int = 0, reasons=()) -> Match:
-    """Propose an offer for the entry the coordinator holds; takes the capacity at once, so a bed is
-    never proposed twice, however many coordinators act at the same moment."""
-    kind = kinds.of(entry.kind)
-    if not queue.holds_lease(coordinator, entry):
+def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, entry: QueueEntry | None = None,
+               score: int = 0, reasons=(), consented: bool = False, broken=None) -> Match:
+    """A new PROPOSED match of `subject` to `offer` (from the queue entry the coordinator holds, or
+    from the person's own application). `broken` are the hard constraints it breaks (the kind's
+    violations by default): any refuses it with 422 before anything is written."""
+    if entry is not None and not queue.holds_lease(actor, entry):
         raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
-    subject = kind.subject(entry.subject_id)
-    offer = kind.offer(offer_id)
-    broken = kind.violations(subject, offer)
+    broken = kind.violations(subject, offer) if broken is None else broken
     if broken:
         raise ValidationFailed(_l("This offer does not fit: %(why)s", why="; ".join(map(str, broken))),
-                               {"offer_id": [str(reason) for reason in broken]})
+                               {kind.offer_field: [str(reason) for reason in broken]})
+    if active_match(kind.kind, subject.id, offer.id) is not None:
+        raise Conflict(_l("There is already a match under way for this offer."))
     people = kind.people(subject)
-    held = kind.reserve(offer_id, people)
-    if held is None:
-        db.session.rollback()
-        raise CapacityExceeded(_l("Not enough free places left in this offer."))
-    match = Match(kind=entry.kind, entry_id=entry.id, subject_id=entry.subject_id, offer_id=offer_id, people=people,
-                  held=held, score=score, reasons=[str(reason) for reason in reasons], state=MatchState.PROPOSED,
-                  expires_at=utcnow() + timedelta(hours=current_app.config["PROPOSAL_ANSWER_HOURS"]))
+    held = change_capacity(kind, offer.id, people, 0, None, MatchState.PROPOSED)
+    hours = current_app.config[kind.answer_hours_setting] if kind.answer_hours_setting else None
+    match = Match(kind=kind.kind, entry_id=entry.id if entry else None, subject_id=subject.id, offer_id=offer.id,
+                  people=people, held=held, score=score, reasons=[str(reason) for reason in reasons],
+                  state=MatchState.PROPOSED, consented_at=utcnow() if consented else None,
+                  expires_at=utcnow() + timedelta(hours=hours) if hours else None)
     db.session.add(match)
-    db.session.flush()
-    record_step(coordinator, match, MatchState.PROPOSED)
-    entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.PROPOSED, None, None
-    for person in kind.answerers(offer):
-        notify(person, "proposal", _l("A new proposal is waiting for your answer"),
-               _l("A coordinator proposes a match for your offer. Please accept or decline."), kind.link(match))
-    db.session.commit()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same match opened twice at the same moment: the unique index kept one
+        db.session.rollback()
+        raise Conflict(_l("There is already a match under way for this offer.")) from None
+    db.session.add(MatchStep(match_id=match.id, state=MatchState.PROPOSED, actor_id=getattr(actor, "id", None)))
+    audit.record(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id})
+    if entry is not None:
+        _move_entry(entry, EntryState.PROPOSED)
     return match
 
 
-def _settle_if_expired(match: Match) -> bool:
-    if match.state is MatchState.PROPOSED and match.expires_at <= utcnow():
-        _end_holding(None, match, MatchState.EXPIRED, "no answer in time")
+def move(actor: Any, match: Match, target: MatchState, reason: str | None = None, message=None) -> Match:
+    """One transition of the shared lifecycle (409 when the table does not allow it), in the caller's
+    transaction: capacity follows the kind's declaration, the queue entry follows the match."""
+    lifecycle.check_move(match.state, target, message)
+    kind = kinds.of(match.kind)
+    match.held = change_capacity(kind, match.offer_id, match.people, match.held, match.state, target)
+    record_step(actor, match, target, reason)
+    if target in UNSUCCESSFUL_STATES:
+        match.decline_reason = reason
+    _entry_follows(kind, match, target)
+    if target is MatchState.PLACED:
+        kind.after_placed(match)
+    return match
+
+
+def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> None:
+    """Placed: the person leaves the queue. Not taken up: back in the original place, unless another
+    match from the same entry is still under way. Ended: the entry closes."""
+    entry = match.entry if match.entry_id is not None else None
+    if target is MatchState.PLACED:
+        entry = entry or db.session.scalar(select(QueueEntry).where(
+            QueueEntry.kind == kind.kind, QueueEntry.subject_id == match.subject_id))
+        if entry is not None and entry.state in queue.OPEN_STATES:
+            _move_entry(entry, EntryState.PLACED)
+    elif entry is None:
+        return
+    elif target in UNSUCCESSFUL_STATES and entry.state is EntryState.PROPOSED:
+        others = db.session.scalar(select(Match.id).where(
+            Match.entry_id == entry.id, Match.id != match.id, Match.state.in_(ACTIVE_MATCH_STATES)))
+        if others is None:
+            _move_entry(entry, EntryState.WAITING)
+    elif target is MatchState.ENDED and entry.state is EntryState.PLACED:
+        _move_entry(entry, EntryState.CLOSED)
+
+
+def _move_entry(entry: QueueEntry, target: EntryState) -> None:
+    lifecycle.check_entry_move(entry.state, target)
+    entry.state, entry.leased_by_id, entry.lease_expires_at = target, None, None
+
+
+def active_match(kind: QueueKind, subject_id: int, offer_id: int) -> Match | None:
+    """The match of this person and offer still under way, if any."""
+    return db.session.scalar(select(Match).where(
+        Match.kind == kind, Match.subject_id == subject_id, Match.offer_id == offer_id,
+        Match.state.in_(ACTIVE_MATCH_STATES)))
+
+
+def tell(people, topic: str, subject, body, match: Match) -> None:
+    """Queue a notification about `match` for each of `people` (in the caller's transaction)."""
+    link = kinds.of(match.kind).link(match)
+    for person in people:
+        if person is not None:
+            notify(person, topic, subject, body, link)
+
+
+def is_answerer(user: Any, match: Match) -> bool:
+    """Someone who answers for the match's offer (its host, employer or organization)."""
+    if user is None or not user.is_authenticated:
+        return False
+    kind = kinds.of(match.kind)
+    return any(person.id == user.id for person in kind.answerers(kind.offer(match.offer_id)))
+
+
+def settle_if_expired(match: Match) -> bool:
+    """Expire a proposal whose answer time has passed (True if it did, in the caller's transaction)."""
+    if match.state is MatchState.PROPOSED and match.expires_at is not None and match.expires_at <= utcnow():
+        move(None, match, MatchState.EXPIRED, "no answer in time")
         return True
     return False
 
 
-def _end_holding(actor, match: Match, state: MatchState, reason: str | None) -> None:
-    """Give the capacity back and, unless the stay happened, return the request to the queue."""
-    kinds.of(match.kind).release(match.offer_id, match.held)
-    record_step(actor, match, state, reason)
-    entry = db.session.get(QueueEntry, match.entry_id)
-    if state in (MatchState.DECLINED, MatchState.EXPIRED):
-        queue.return_to_queue(entry)
-    else:
-        queue.close(entry)
-
-
-def accept(actor: User, match: Match) -> Match:
-    """The offer's side accepts; the household's contact is now shown to them."""
-    if not is_answerer(actor, match):
-        raise PermissionDenied()
-    if _settle_if_expired(match):
-        db.session.commit()
-        raise Conflict(_l("This proposal expired; the request went back to the queue."))
-    if match.state is not MatchState.PROPOSED:
-        raise Conflict(_l("Only a proposed match can be accepted."))
-    record_step(actor, match, MatchState.ACCEPTED)
-    kind = kinds.of(match.kind)
-    proposer_id = match.steps[0].actor_id if match.steps else None
-    people = [db.session.get(User, proposer_id)] if proposer_id else []
-    people += kind.subject_users(kind.subject(match.subject_id))
-    for person in people:
-        notify(person, "acceptance", _l("A proposal was accepted"),
-               _l("The host accepted the proposal. Next: arrange the move-in."), kind.link(match))
-    db.session.commit()
-    return match
-
-
-def decline(actor: User, match: Match, reason: str) -> Match:
-    """The offer's side declines, with a reason; the request keeps its place in the queue."""
-    if not is_answerer(actor, match) and not actor.is_staff:
-        raise PermissionDenied()
-    if match.state is not MatchState.PROPOSED:
-        raise Conflict(_l("Only a proposed match can be declined."))
-    reason = check.required_text(reason, message=_l("Give the reason for declining."))
-    match.decline_reason = reason
-    _end_holding(actor, match, MatchState.DECLINED, reason)
-    db.session.commit()
-    return match
-
-
-def move_in(actor: User, match: Match) -> Match:
-    """Confirmed by a coordinator or the offer's side."""
-    if not (actor.is_staff or is_answerer(actor, match)):
-        raise PermissionDenied()
-    if match.state is not MatchState.ACCEPTED:
-        raise Conflict(_l("Only an accepted match can move in."))
-    record_step(actor, match, MatchState.MOVED_IN)
-    entry = db.session.get(QueueEntry, match.entry_id)
-    entry.state = EntryState.PLACED
-    kinds.of(match.kind).after_move_in(match)
-    db.session.commit()
-    return match
-
-
-def end(actor: User, match: Match, reason: str) -> Match:
-    """The stay is over (or an accepted match falls through): the places return to the offer."""
-    if not (actor.is_staff or is_answerer(actor, match)):
-        raise PermissionDenied()
-    if match.state not in (MatchState.ACCEPTED, MatchState.MOVED_IN):
-        raise Conflict(_l("Only an accepted or moved-in match can end."))
-    errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000)
-    if match.state is MatchState.ACCEPTED:
-        _end_holding(actor, match, MatchState.DECLINED, reason or "fell through before move-in")
-    else:
-        _end_holding(actor, match, MatchState.ENDED, reason or None)
-    db.session.commit()
-    return match
-
-
 def expire_overdue() -> int:
-    """Expire every proposal past its answer time; returns how many (run from cron or any page)."""
+    """Expire every proposal past its answer time, of every kind; returns how many (cron)."""
     overdue = db.session.scalars(select(Match).where(
         Match.state == MatchState.PROPOSED, Match.expires_at <= utcnow())).all()
     for match in overdue:
-        _end_holding(None, match, MatchState.EXPIRED, "no answer in time")
-        for person in kinds.of(match.kind).answerers(kinds.of(match.kind).offer(match.offer_id)):
-            notify(person, "expiry", _l("A proposal expired"),
-                   _l("A proposal for your offer expired without an answer."), kinds.of(match.kind).link(match))
+        move(None, match, MatchState.EXPIRED, "no answer in time")
+        kind = kinds.of(match.kind)
+        tell(kind.answerers(kind.offer(match.offer_id)), "expiry", _l("A proposal expired"),
+             _l("A proposal for your offer expired without an answer."), match)
     db.session.commit()
     return len(overdue)
 
 
-def matches_for_answerer(user: User, kind) -> list[Match]:
+def matches_for_answerer(user: Any, kind: QueueKind) -> list[Match]:
     """Proposals and placements in the offers this user answers for."""
-    implementation = kinds.of(kind)
-    offer_ids = implementation.offer_ids_answered_by(user)
+    offer_ids = kinds.of(kind).offer_ids_answered_by(user)
     if not offer_ids:
         return []
     query = select(Match).where(Match.kind == kind, Match.offer_id.in_(offer_ids)).order_by(Match.id.desc())
     return list(db.session.scalars(query))
 
 
-def holding_matches(kind, offer_id: int) -> list[Match]:
+def holding_matches(kind: QueueKind, offer_id: int) -> list[Match]:
+    states = kinds.of(kind).holding_states
     return list(db.session.scalars(select(Match).where(
-        Match.kind == kind, Match.offer_id == offer_id, Match.state.in_(HOLDING_STATES))))
+        Match.kind == kind, Match.offer_id == offer_id, Match.state.in_(states))))
 
 
-def matches_for_subject(kind, subject_id: int) -> list[Match]:
-    """Every match made for one household (or job seeker), newest first."""
+def matches_for_subject(kind: QueueKind, subject_id: int) -> list[Match]:
+    """Every match made for one person (household, job seeker), newest first."""
     query = select(Match).where(Match.kind == kind, Match.subject_id == subject_id).order_by(Match.id.desc())
     return list(db.session.scalars(query))
+
+
+def matches_for_offer(kind: QueueKind, offer_id: int) -> list[Match]:
+    query = select(Match).where(Match.kind == kind, Match.offer_id == offer_id).order_by(Match.id.desc())
+    return list(db.session.scalars(query))
+
+
+def active_matches_for_offer(kind: QueueKind, offer_id: int) -> list[Match]:
+    return list(db.session.scalars(select(Match).where(
+        Match.kind == kind, Match.offer_id == offer_id, Match.state.in_(ACTIVE_MATCH_STATES))))

@@ -1,19 +1,26 @@
 """JSON API for needs."""
 from flask import request
-from flask_login import login_required
 
 from aidcoord.common.api import Blueprint
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import envelope
-from aidcoord.common.permissions import actor
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.needs import imports, services
+from aidcoord.needs.coverage import coverage_of
+from aidcoord.needs.exports import needs_csv
 from aidcoord.needs.models import NeedState, Urgency
 from aidcoord.needs.schemas import (
-    EndNeedSchema, ImportArgsSchema, ImportResultSchema, NeedArgsSchema, NeedDetailSchema, NeedInputSchema, NeedPageSchema, NeedUpdateSchema,
+    EndNeedSchema,
+    ImportArgsSchema,
+    ImportResultSchema,
+    NeedArgsSchema,
+    NeedDetailSchema,
+    NeedInputSchema,
+    NeedPageSchema,
+    NeedUpdateSchema,
 )
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Sector
-from aidcoord.pledges.coverage import coverage_of
-from aidcoord.reports.exports import csv_response, needs_csv
 
 blp = Blueprint("needs_api", __name__, url_prefix="/api/v1/needs",
                 description="What organizations need, and how far pledges and deliveries cover it.")
@@ -35,6 +42,7 @@ def with_coverage(need):
 
 
 @blp.route("")
+@allow(ANYONE)
 @blp.arguments(NeedArgsSchema, location="query")
 @blp.response(200, NeedPageSchema)
 def list_needs(args):
@@ -43,7 +51,7 @@ def list_needs(args):
 
 
 @blp.route("", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(NeedInputSchema)
 @blp.response(201, NeedDetailSchema)
 def post_need(data):
@@ -52,13 +60,14 @@ def post_need(data):
 
 
 @blp.route("/<id:need_id>")
+@allow(ANYONE)
 @blp.response(200, NeedDetailSchema)
 def get_need(need_id):
     return with_coverage(services.get_need(actor(), need_id))
 
 
 @blp.route("/<id:need_id>", methods=["PATCH"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(NeedUpdateSchema)
 @blp.response(200, NeedDetailSchema)
 def update_need(data, need_id):
@@ -66,7 +75,7 @@ def update_need(data, need_id):
 
 
 @blp.route("/<id:need_id>/close", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(EndNeedSchema)
 @blp.response(200, NeedDetailSchema)
 def close_need(data, need_id):
@@ -76,7 +85,7 @@ def close_need(data, need_id):
 
 
 @blp.route("/<id:need_id>/cancel", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(EndNeedSchema)
 @blp.response(200, NeedDetailSchema)
 def cancel_need(data, need_id):
@@ -86,6 +95,7 @@ def cancel_need(data, need_id):
 
 
 @blp.route("/export.csv")
+@allow(ANYONE)
 @blp.arguments(NeedArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
 def export_needs(args):
@@ -94,7 +104,7 @@ def export_needs(args):
 
 
 @blp.route("/import", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ImportArgsSchema, location="query")
 @blp.response(200, ImportResultSchema)
 def import_needs(args):

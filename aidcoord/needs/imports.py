@@ -4,6 +4,7 @@ from datetime import date
 from aidcoord.accounts.models import User
 from aidcoord.common import csv_import
 from aidcoord.common.csv_import import ImportPreview, ImportRejected  # noqa: F401  (re-exported for callers)
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied
 from aidcoord.needs import services
 from aidcoord.organizations.models import Organization
@@ -13,11 +14,12 @@ COLUMNS = ("external_ref", "sector", "item", "quantity", "unit", "amount", "curr
 REQUIRED_COLUMNS = ("sector", "item", "region", "urgency", "needed_by")
 
 
-def preview_needs_import(actor: User, organization: Organization, text: str, *, today: date | None = None) -> ImportPreview:
+def preview_needs_import(actor: User, organization: Organization, text: str, *,
+                         today: date | None = None) -> ImportPreview:
     """Check every row as the needs service would; nothing is written."""
     if not services.can_manage(actor, organization):
         raise PermissionDenied()
-    today = today or date.today()
+    today = today or local_today()
     return csv_import.preview(text, COLUMNS, REQUIRED_COLUMNS, lambda row: services.clean_need(row, today=today))
 
 

@@ -2,7 +2,6 @@
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidcoord.accounts.models import User
 from aidcoord.common.money import Quantity, from_minor_units
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.organizations.models import Organization, Sector
 
 
@@ -81,7 +80,7 @@ NEED_STATE_LABELS = {
 ENDED_NEED_STATES = (NeedState.CLOSED, NeedState.CANCELLED)
 
 
-class Need(db.Model):
+class Need(Model):
     __tablename__ = "needs"
     __table_args__ = (
         # Exactly one way of measuring: a quantity with a unit, or cash with a currency.
@@ -99,17 +98,17 @@ class Need(db.Model):
     sector: Mapped[Sector] = mapped_column(enum_column_type(Sector), index=True)
     item: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    quantity: Mapped[Optional[Decimal]] = mapped_column(Quantity)
-    unit: Mapped[Optional[Unit]] = mapped_column(enum_column_type(Unit))
-    amount_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
-    currency: Mapped[Optional[str]] = mapped_column(String(3))
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    unit: Mapped[Unit | None] = mapped_column(enum_column_type(Unit))
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
     region: Mapped[str] = mapped_column(String(10), index=True)
     locality: Mapped[str] = mapped_column(String(200), default="")
     urgency: Mapped[Urgency] = mapped_column(enum_column_type(Urgency), index=True)
     needed_by: Mapped[date]
     state: Mapped[NeedState] = mapped_column(enum_column_type(NeedState), default=NeedState.OPEN, index=True)
-    end_reason: Mapped[Optional[str]] = mapped_column(String(2000))
-    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    end_reason: Mapped[str | None] = mapped_column(String(2000))
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -122,8 +121,23 @@ class Need(db.Model):
         return self.currency is not None
 
     @property
-    def amount(self) -> Optional[Decimal]:
-        return None if self.amount_minor is None else from_minor_units(self.amount_minor, self.currency)
+    def amount(self) -> Decimal | None:
+        if self.amount_minor is None or self.currency is None:  # both or neither (a CHECK constraint)
+            return None
+        return from_minor_units(self.amount_minor, self.currency)
+
+    def requested_in_measure(self) -> tuple[str, Decimal]:
+        """What is asked for, in its own measure: (currency code, amount) or (unit code, quantity)."""
+        if self.currency is not None and self.amount is not None:
+            return self.currency, self.amount
+        if self.unit is not None and self.quantity is not None:
+            return self.unit.value, self.quantity
+        raise ValueError(f"need {self.id} has neither an amount nor a quantity")  # its CHECK constraint forbids it
+
+    @property
+    def unit_label(self) -> str:
+        """The unit an in-kind need is counted in ("" for a cash need)."""
+        return self.unit.label if self.unit is not None else ""
 
     @property
     def is_ended(self) -> bool:

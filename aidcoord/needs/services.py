@@ -1,4 +1,4 @@
-"""Needs: posting, editing, closing; their state follows from pledges (see pledges.services)."""
+"""Needs: posting, editing, closing; their state follows from their coverage by pledges (see needs.coverage)."""
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,11 +11,13 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.needs import coverage
 from aidcoord.needs.models import ENDED_NEED_STATES, Need, NeedState, Unit, Urgency
-from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Organization, Sector, VerificationState
+from aidcoord.organizations.permissions import acts_for, may_see
 
 ENTITY = "need"
 FIELDS = ("sector", "item", "description", "quantity", "unit", "amount", "currency", "region", "locality",
@@ -35,8 +37,7 @@ class NeedFilters:
 
 def can_manage(user: User | None, need_or_org) -> bool:
     """Members of the organization (and staff) post and manage its needs."""
-    organization = need_or_org.organization if isinstance(need_or_org, Need) else need_or_org
-    return organizations.can_edit(user, organization)
+    return acts_for(user, need_or_org.organization_id if isinstance(need_or_org, Need) else need_or_org.id)
 
 
 def clean_need(data: dict, *, today: date, partial: bool = False, current: Need | None = None) -> dict:
@@ -48,7 +49,8 @@ def clean_need(data: dict, *, today: date, partial: bool = False, current: Need 
     for field in required - present:
         errors.add(field, _l("This field is required."))
     if "sector" in present:
-        clean["sector"] = check.enum_value(errors, "sector", data["sector"], Sector, _l("Choose a sector from the cluster list."))
+        clean["sector"] = check.enum_value(errors, "sector", data["sector"], Sector,
+                                           _l("Choose a sector from the cluster list."))
     if "urgency" in present:
         clean["urgency"] = check.enum_value(errors, "urgency", data["urgency"], Urgency)
     for field, limit in (("item", 200), ("locality", 200), ("description", 5000), ("external_ref", 100)):
@@ -60,7 +62,7 @@ def clean_need(data: dict, *, today: date, partial: bool = False, current: Need 
         clean["needed_by"] = check.a_date(errors, "needed_by", data["needed_by"], not_before=today)
     if present & {"quantity", "unit", "amount", "currency"} or not partial:
         clean.update(_clean_measure(errors, data, present))
-    if current is not None and errors == {} and _measure_changed(current, clean) and _has_live_pledges(current):
+    if current is not None and errors == {} and _measure_changed(current, clean) and coverage.has_live_pledges(current):
         errors.add("unit", _l("Pledges were made in this measure; it cannot change now."))
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
@@ -100,13 +102,8 @@ def _clean_measure(errors, data: dict, present: set) -> dict:
 
 
 def _measure_changed(need: Need, clean: dict) -> bool:
-    return ("unit" in clean and clean["unit"] != need.unit) or ("currency" in clean and clean["currency"] != need.currency)
-
-
-def _has_live_pledges(need: Need) -> bool:
-    from aidcoord.pledges.services import live_pledges_for
-
-    return bool(live_pledges_for(need))
+    return (("unit" in clean and clean["unit"] != need.unit)
+            or ("currency" in clean and clean["currency"] != need.currency))
 
 
 def _snapshot(need: Need) -> dict:
@@ -120,7 +117,7 @@ def post_need(actor: User, organization: Organization, data: dict, *, today: dat
         raise PermissionDenied()
     if organization.verification_state is not VerificationState.VERIFIED:
         raise Conflict(_l("Only verified organizations can post needs."))
-    clean = clean_need(data, today=today or date.today())
+    clean = clean_need(data, today=today or local_today())
     need = Need(organization_id=organization.id, created_by_id=actor.id, state=NeedState.OPEN, **clean)
     need.organization = organization
     db.session.add(need)
@@ -137,12 +134,10 @@ def update_need(actor: User, need: Need, data: dict, *, today: date | None = Non
         raise PermissionDenied()
     if need.is_ended:
         raise Conflict(_l("This need is closed; it can no longer be changed."))
-    clean = clean_need(data, today=today or date.today(), partial=True, current=need)
+    clean = clean_need(data, today=today or local_today(), partial=True, current=need)
     before = _snapshot(need)
     for field, value in clean.items():
         setattr(need, field, value)
-    from aidcoord.pledges.services import refresh_need_state
-
     refresh_need_state(need)
     changes = audit.diff(before, _snapshot(need))
     if changes:
@@ -170,7 +165,7 @@ def end_need(actor: User, need: Need, state: NeedState, reason: str) -> Need:
 def get_need(viewer: User | None, need_id: int) -> Need:
     """Needs of verified organizations are public; others only to their members and staff."""
     need = db.session.get(Need, need_id)
-    if need is None or not organizations.can_view(viewer, need.organization):
+    if need is None or not may_see(viewer, need.organization):
         raise NotFound(_l("No such need."))
     return need
 
@@ -202,3 +197,26 @@ def list_needs(filters: NeedFilters, page: int = 1, per_page: int | None = None)
 def all_needs(filters: NeedFilters) -> list[Need]:
     """Every matching need, for exports."""
     return list(db.session.scalars(_needs_query(filters)))
+
+
+def refresh_need_state(need: Need) -> None:
+    """Set the need's state from its coverage (closed/cancelled needs keep theirs); the caller commits."""
+    if need.is_ended:
+        return
+    db.session.flush()
+    cover = coverage.coverage_of(need)
+    if cover.delivered >= cover.requested:
+        need.state = NeedState.FULFILLED
+    elif cover.pledged >= cover.requested:
+        need.state = NeedState.COVERED
+    elif cover.pledged > 0:
+        need.state = NeedState.PARTIALLY_COVERED
+    else:
+        need.state = NeedState.OPEN
+
+
+def refresh_cash_needs() -> None:
+    """A new exchange rate can change how far money pledges cover cash needs; the caller commits."""
+    for need in db.session.scalars(select(Need).where(Need.currency.is_not(None), Need.state.not_in(
+            [NeedState.CLOSED, NeedState.CANCELLED]))):
+        refresh_need_state(need)

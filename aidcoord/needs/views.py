@@ -1,21 +1,25 @@
-"""Needs pages: list, post, detail with coverage and pledges, edit, end, import, export."""
+"""Needs pages: list, post, detail with coverage (and what pledges add to it), edit, end, import, export."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
-from aidcoord.common.permissions import actor
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
+from aidcoord.common.sections import PageSections
 from aidcoord.errors import PermissionDenied, ValidationFailed
 from aidcoord.needs import forms, imports, services
-from aidcoord.needs.models import NeedState, Urgency
+from aidcoord.needs.coverage import coverage_of
+from aidcoord.needs.exports import needs_csv
+from aidcoord.needs.models import Need, NeedState, Urgency
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Sector
-from aidcoord.pledges import services as pledges
-from aidcoord.pledges.coverage import coverage_of
-from aidcoord.pledges.forms import PledgeForm
-from aidcoord.reports.exports import csv_response, needs_csv
 
 bp = Blueprint("needs", __name__)
+
+# What slices above needs show on a need's page (its pledges and the form to pledge): needs never imports
+# them; the app factory adds them here.
+need_sections: PageSections[Need] = PageSections()
 
 
 def _filters(form) -> services.NeedFilters:
@@ -31,6 +35,7 @@ def _filters(form) -> services.NeedFilters:
 
 
 @bp.route("/needs")
+@allow(ANYONE)
 def list_needs():
     form = forms.NeedFilterForm(request.args)
     page = services.list_needs(_filters(form), max(1, min(request.args.get("page", 1, type=int), 100_000)))
@@ -39,6 +44,7 @@ def list_needs():
 
 
 @bp.route("/needs/export.csv")
+@allow(ANYONE)
 def export_needs():
     return csv_response(needs_csv(services.all_needs(_filters(forms.NeedFilterForm(request.args)))), "needs.csv")
 
@@ -51,7 +57,7 @@ def _postable_organizations():
 
 
 @bp.route("/needs/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def post_need():
     form = forms.NeedForm(organization_id=request.args.get("organization_id", type=int))
     choices = _postable_organizations()
@@ -72,21 +78,17 @@ def post_need():
 
 
 @bp.route("/needs/<id:need_id>")
+@allow(ANYONE)
 def detail(need_id):
     need = services.get_need(actor(), need_id)
-    pledge_form = PledgeForm(need_id=need.id, contribution="money" if need.is_cash else "in_kind",
-                             unit=need.unit.value if need.unit else "", currency=need.currency or "")
-    if current_user.is_authenticated:
-        pledge_form.set_donor_choices(current_user)
     return render_template(
-        "needs/detail.html", need=need, coverage=coverage_of(need),
-        pledges=pledges.all_pledges(pledges.PledgeFilters(need_id=need.id)),
-        can_manage=services.can_manage(actor(), need), pledge_form=pledge_form, end_form=forms.EndNeedForm(),
+        "needs/detail.html", need=need, coverage=coverage_of(need), sections=need_sections.render(need),
+        can_manage=services.can_manage(actor(), need), end_form=forms.EndNeedForm(),
     )
 
 
 @bp.route("/needs/<id:need_id>/edit", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def edit(need_id):
     need = services.get_need(actor(), need_id)
     if not services.can_manage(actor(), need):
@@ -98,7 +100,7 @@ def edit(need_id):
         for name in ("sector", "unit", "urgency"):
             value = getattr(need, name)
             getattr(form, name).data = value.value if value else ""
-        form.amount.data = need.amount
+        form.amount.data = None if need.amount is None else str(need.amount)
     if form.validate_on_submit():
         try:
             services.update_need(actor(), need, form.service_data())
@@ -111,12 +113,12 @@ def edit(need_id):
 
 
 @bp.route("/needs/<id:need_id>/end", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def end(need_id):
     need = services.get_need(actor(), need_id)
     form = forms.EndNeedForm()
     if form.validate_on_submit():
-        services.end_need(actor(), need, NeedState(form.outcome.data), form.reason.data)
+        services.end_need(actor(), need, NeedState(form.outcome.data), form.reason.data or "")
         flash(_("The need is no longer listed as open."), "success")
     else:
         flash(_("Give a reason."), "error")
@@ -124,7 +126,7 @@ def end(need_id):
 
 
 @bp.route("/organizations/<id:organization_id>/needs/import", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def import_needs(organization_id):
     organization = organizations.get_editable_organization(actor(), organization_id)
     form = ImportForm()
@@ -143,14 +145,14 @@ def _import_page(organization, form, preview, confirm, status=200):
 
 
 @bp.route("/organizations/<id:organization_id>/needs/import/confirm", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def confirm_import(organization_id):
     organization = organizations.get_editable_organization(actor(), organization_id)
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("needs.import_needs", organization_id=organization.id))
     try:
-        created = imports.import_needs(actor(), organization, form.csv_text.data)
+        created = imports.import_needs(actor(), organization, form.csv_text.data or "")
     except imports.ImportRejected as error:
         return _import_page(organization, ImportForm(), error.preview, None, 422)
     flash(_("%(count)d needs were imported.", count=len(created)), "success")

@@ -1,15 +1,14 @@
 """The outbox: messages written in the same transaction as what they announce, sent later."""
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aidcoord.common.types import UTCDateTime, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,6 +19,6 @@ class OutboxMessage(db.Model):
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[Optional[str]] = mapped_column(String(500))
+    last_error: Mapped[str | None] = mapped_column(String(500))

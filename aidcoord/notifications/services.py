@@ -40,7 +40,7 @@ def send_pending() -> tuple[int, int]:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for message in pending():
-            recipient = db.session.get(User, message.recipient_id)
+            recipient = db.session.get_one(User, message.recipient_id)  # the foreign key keeps it
             email = EmailMessage()
             email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], recipient.email, message.subject
             email.set_content(f"{message.body}\n\n{config.get('PUBLIC_URL', '')}{message.link}")

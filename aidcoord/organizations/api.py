@@ -1,10 +1,9 @@
 """JSON API for the organization registry: parse, call one service, dump."""
-from flask_login import login_required
-from aidcoord.common.api import Blueprint
-
 from aidcoord.audit import services as audit
+from aidcoord.audit.schemas import AuditEventSchema
+from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import envelope
-from aidcoord.common.permissions import actor
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.organizations import services
 from aidcoord.organizations.models import OrganizationKind, Sector
 from aidcoord.organizations.schemas import (
@@ -18,13 +17,13 @@ from aidcoord.organizations.schemas import (
     RejectSchema,
     VerifySchema,
 )
-from aidcoord.audit.schemas import AuditEventSchema
 
 blp = Blueprint("organizations_api", __name__, url_prefix="/api/v1/organizations",
                 description="The registry of organizations (NGOs, community groups, agencies).")
 
 
 @blp.route("")
+@allow(ANYONE)
 @blp.arguments(DirectoryArgsSchema, location="query")
 @blp.response(200, OrganizationPageSchema)
 def list_organizations(args):
@@ -40,7 +39,7 @@ def list_organizations(args):
 
 
 @blp.route("", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OrganizationInputSchema)
 @blp.response(201, OrganizationSchema)
 def register_organization(data):
@@ -49,13 +48,14 @@ def register_organization(data):
 
 
 @blp.route("/<id:organization_id>")
+@allow(ANYONE)
 @blp.response(200, OrganizationSchema)
 def get_organization(organization_id):
     return services.get_organization(actor(), organization_id)
 
 
 @blp.route("/<id:organization_id>", methods=["PATCH"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(OrganizationUpdateSchema)
 @blp.response(200, OrganizationSchema)
 def update_organization(data, organization_id):
@@ -64,7 +64,7 @@ def update_organization(data, organization_id):
 
 
 @blp.route("/<id:organization_id>/verify", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(VerifySchema)
 @blp.response(200, OrganizationSchema)
 def verify_organization(data, organization_id):
@@ -73,7 +73,7 @@ def verify_organization(data, organization_id):
 
 
 @blp.route("/<id:organization_id>/reject", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(RejectSchema)
 @blp.response(200, OrganizationSchema)
 def reject_organization(data, organization_id):
@@ -82,7 +82,7 @@ def reject_organization(data, organization_id):
 
 
 @blp.route("/<id:organization_id>/members")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, MemberSchema(many=True))
 def list_members(organization_id):
     """Members of the organization (visible to its members and to staff)."""
@@ -90,7 +90,7 @@ def list_members(organization_id):
 
 
 @blp.route("/<id:organization_id>/members", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(AddMemberSchema)
 @blp.response(201, MemberSchema)
 def add_member(data, organization_id):
@@ -99,7 +99,7 @@ def add_member(data, organization_id):
 
 
 @blp.route("/<id:organization_id>/members/<id:user_id>", methods=["DELETE"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(204)
 def remove_member(organization_id, user_id):
     organization = services.get_organization(actor(), organization_id)
@@ -107,7 +107,7 @@ def remove_member(organization_id, user_id):
 
 
 @blp.route("/<id:organization_id>/history")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, AuditEventSchema(many=True))
 def organization_history(organization_id):
     """Who changed what, for members of the organization and staff."""

@@ -34,7 +34,7 @@ class OrganizationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.country.choices = [("", _l("Choose a country")), *country_choices()]
 
     def service_data(self) -> dict:
         """The fields as the service takes them."""
@@ -49,8 +49,9 @@ class DirectoryFilterForm(FlaskForm):
         csrf = False  # a GET search form
 
     q = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
-    sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any sector"))] + _sector_choices(), validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=lambda: [("", _l("Any kind"))] + _kind_choices(), validators=[Optional()])
+    sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any sector")), *_sector_choices()],
+                         validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=lambda: [("", _l("Any kind")), *_kind_choices()], validators=[Optional()])
     region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
     verified = SelectField(
         _l("Verification"),

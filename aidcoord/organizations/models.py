@@ -1,7 +1,6 @@
 """The organization registry: who they are, where and in which sectors they work, who belongs."""
 import enum
 from datetime import datetime
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
@@ -9,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 
 
 class OrganizationKind(enum.Enum):
@@ -79,10 +78,11 @@ class VerificationState(enum.Enum):
 
     @property
     def label(self):
-        return {"pending": _l("Awaiting verification"), "verified": _l("Verified"), "rejected": _l("Rejected")}[self.value]
+        return {"pending": _l("Awaiting verification"), "verified": _l("Verified"),
+                "rejected": _l("Rejected")}[self.value]
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,16 +92,16 @@ class Organization(db.Model):
     kind: Mapped[OrganizationKind] = mapped_column(enum_column_type(OrganizationKind), index=True)
     country: Mapped[str] = mapped_column(String(2))
     description: Mapped[str] = mapped_column(Text, default="")
-    website: Mapped[Optional[str]] = mapped_column(String(500))
-    contact_email: Mapped[Optional[str]] = mapped_column(String(254))
-    contact_phone: Mapped[Optional[str]] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(500))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
     verification_state: Mapped[VerificationState] = mapped_column(
         enum_column_type(VerificationState), default=VerificationState.PENDING, index=True
     )
-    verification_note: Mapped[Optional[str]] = mapped_column(String(2000))
-    verified_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    verified_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    verification_note: Mapped[str | None] = mapped_column(String(2000))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -128,7 +128,7 @@ class Organization(db.Model):
         return self.verification_state is VerificationState.VERIFIED
 
 
-class OrganizationSector(db.Model):
+class OrganizationSector(Model):
     __tablename__ = "organization_sectors"
 
     organization_id: Mapped[int] = mapped_column(
@@ -137,7 +137,7 @@ class OrganizationSector(db.Model):
     sector: Mapped[Sector] = mapped_column(enum_column_type(Sector), primary_key=True, index=True)
 
 
-class OrganizationRegion(db.Model):
+class OrganizationRegion(Model):
     """An ISO 3166-2 subdivision the organization serves."""
 
     __tablename__ = "organization_regions"
@@ -148,14 +148,14 @@ class OrganizationRegion(db.Model):
     code: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
 
     organization_id: Mapped[int] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    added_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="memberships")

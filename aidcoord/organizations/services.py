@@ -23,6 +23,7 @@ from aidcoord.organizations.models import (
     Sector,
     VerificationState,
 )
+from aidcoord.organizations.permissions import acts_for, is_member_of, may_see
 
 EDITABLE_FIELDS = (
     "name", "kind", "country", "regions", "sectors", "description", "website", "contact_email", "contact_phone",
@@ -39,25 +40,10 @@ class DirectoryFilters:
     search: str | None = None
 
 
-def is_member(user: User | None, organization: Organization) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return db.session.get(Membership, (organization.id, user.id)) is not None
-
-
-def can_edit(user: User | None, organization: Organization) -> bool:
-    """Members edit their own organization; coordinators and admins edit any."""
-    return user is not None and user.is_authenticated and (user.is_staff or is_member(user, organization))
-
-
-def can_view(user: User | None, organization: Organization) -> bool:
-    return organization.is_verified or can_edit(user, organization)
-
-
 def get_organization(viewer: User | None, organization_id: int) -> Organization:
     """The organization if `viewer` may see it; unverified ones are hidden (404) from outsiders."""
     organization = db.session.get(Organization, organization_id)
-    if organization is None or not can_view(viewer, organization):
+    if organization is None or not may_see(viewer, organization):
         raise NotFound(_l("No such organization."))
     return organization
 
@@ -65,7 +51,7 @@ def get_organization(viewer: User | None, organization_id: int) -> Organization:
 def get_editable_organization(editor: User | None, organization_id: int) -> Organization:
     """The organization if `editor` may change it: 404 if they cannot even see it, else 403."""
     organization = get_organization(editor, organization_id)
-    if not can_edit(editor, organization):
+    if not acts_for(editor, organization.id):
         raise PermissionDenied()
     return organization
 
@@ -97,13 +83,14 @@ def _clean(data: dict, *, partial: bool) -> dict:
             errors["country"] = [_l("Enter an ISO 3166-1 alpha-2 country code, e.g. AM.")]
     if "regions" in clean:
         codes = [normalize_subdivision(code) for code in clean["regions"] or []]
-        unknown = [raw for raw, code in zip(clean["regions"] or [], codes) if code is None]
+        unknown = [raw for raw, code in zip(clean["regions"] or [], codes, strict=True) if code is None]
         if unknown:
             errors["regions"] = [_l("Unknown ISO 3166-2 region code: %(codes)s", codes=", ".join(map(str, unknown)))]
-        clean["regions"] = sorted(set(code for code in codes if code))
+        clean["regions"] = sorted({code for code in codes if code})
     if "sectors" in clean:
         try:
-            clean["sectors"] = sorted({Sector(getattr(s, "value", s)) for s in clean["sectors"] or []}, key=lambda s: s.value)
+            sectors = {Sector(getattr(s, "value", s)) for s in clean["sectors"] or []}
+            clean["sectors"] = sorted(sectors, key=lambda s: s.value)
         except ValueError:
             errors["sectors"] = [_l("Choose sectors from the cluster list.")]
         else:
@@ -183,7 +170,7 @@ def apply_for_registration(actor: User, data: dict, *, verified: bool = False) -
 
 def update_organization(actor: User, organization: Organization, data: dict) -> Organization:
     """Change registry fields (members of this organization, coordinators, admins); records the diff."""
-    if not can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     clean = _clean(data, partial=True)
     if "name" in clean:
@@ -228,25 +215,25 @@ def reject_organization(actor: User, organization: Organization, reason: str) ->
 
 def add_member(actor: User, organization: Organization, email: str) -> Membership:
     """A member (or staff) adds an existing account to the organization."""
-    if not can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     user = find_user_by_email(email)
     if user is None:
         message = _l("No account uses this email; ask the person to register first.")
         raise ValidationFailed(message, {"email": [message]})
-    if is_member(user, organization):
+    if is_member_of(user, organization.id):
         message = _l("This person is already a member.")
         raise ValidationFailed(message, {"email": [message]})
     _add_membership(organization, user, actor)
     db.session.flush()
     audit.record(actor, AuditAction.UPDATE, ENTITY, organization.id, {"members_added": [user.id]})
     db.session.commit()
-    return db.session.get(Membership, (organization.id, user.id))
+    return db.session.get_one(Membership, (organization.id, user.id))
 
 
 def remove_member(actor: User, organization: Organization, user_id: int) -> None:
     """Remove a member; an organization's last member cannot be removed except by staff."""
-    if not can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     membership = db.session.get(Membership, (organization.id, user_id))
     if membership is None:
@@ -272,14 +259,6 @@ def organizations_of(user: User) -> list[Organization]:
         select(Organization).join(Membership).where(Membership.user_id == user.id).order_by(Organization.name)
     )
     return list(db.session.scalars(query))
-
-
-def is_caseworker(user: User | None) -> bool:
-    """Who may register people (households, job seekers) for others: coordinators, and members of a
-    verified organization."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_staff or any(org.is_verified for org in organizations_of(user))
 
 
 def all_verified() -> list[Organization]:

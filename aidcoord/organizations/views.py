@@ -1,20 +1,21 @@
 """Organization pages: directory, registration, detail, editing, verification, members."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.audit import services as audit
 from aidcoord.common.forms import flash_error, show_service_errors
-from aidcoord.common.permissions import actor
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.errors import ValidationFailed
 from aidcoord.organizations import forms, services
 from aidcoord.organizations.models import OrganizationKind, Sector
+from aidcoord.organizations.permissions import acts_for
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
 
 @bp.route("")
+@allow(ANYONE)
 def directory():
     form = forms.DirectoryFilterForm(request.args)
     page_number = request.args.get("page", 1, type=int)
@@ -32,7 +33,7 @@ def directory():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def register():
     form = forms.OrganizationForm()
     if form.validate_on_submit():
@@ -41,15 +42,17 @@ def register():
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
-            flash(_("Thank you. A coordinator will verify the organization before it appears in the directory."), "success")
+            flash(_("Thank you. A coordinator will verify the organization before it appears in the directory."),
+                  "success")
             return redirect(url_for("organizations.detail", organization_id=organization.id))
     return render_template("organizations/form.html", form=form, organization=None)
 
 
 @bp.route("/<id:organization_id>")
+@allow(ANYONE)
 def detail(organization_id):
     organization = services.get_organization(actor(), organization_id)
-    can_edit = services.can_edit(actor(), organization)
+    can_edit = acts_for(actor(), organization.id)
     return render_template(
         "organizations/detail.html",
         organization=organization,
@@ -64,7 +67,7 @@ def detail(organization_id):
 
 
 @bp.route("/<id:organization_id>/edit", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def edit(organization_id):
     organization = services.get_editable_organization(actor(), organization_id)
     form = forms.OrganizationForm(obj=organization)
@@ -84,7 +87,7 @@ def edit(organization_id):
 
 
 @bp.route("/<id:organization_id>/verify", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def verify(organization_id):
     organization = services.get_organization(actor(), organization_id)
     form = forms.VerifyForm()
@@ -95,12 +98,12 @@ def verify(organization_id):
 
 
 @bp.route("/<id:organization_id>/reject", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def reject(organization_id):
     organization = services.get_organization(actor(), organization_id)
     form = forms.RejectForm()
     if form.validate_on_submit():
-        services.reject_organization(actor(), organization, form.reason.data)
+        services.reject_organization(actor(), organization, form.reason.data or "")
         flash(_("The organization was rejected."), "success")
     else:
         flash(_("Give the reason for the rejection."), "error")
@@ -108,13 +111,13 @@ def reject(organization_id):
 
 
 @bp.route("/<id:organization_id>/members", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def add_member(organization_id):
     organization = services.get_editable_organization(actor(), organization_id)
     form = forms.AddMemberForm()
     if form.validate_on_submit():
         try:
-            services.add_member(actor(), organization, form.email.data)
+            services.add_member(actor(), organization, form.email.data or "")
         except ValidationFailed as error:
             flash_error(error)
         else:
@@ -123,7 +126,7 @@ def add_member(organization_id):
 
 
 @bp.route("/<id:organization_id>/members/<id:user_id>/remove", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def remove_member(organization_id, user_id):
     organization = services.get_editable_organization(actor(), organization_id)
     if ConfirmForm().validate_on_submit():

@@ -1,20 +1,27 @@
 """JSON API for pledges, deliveries, exchange rates and totals."""
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 
 from aidcoord.common.api import Blueprint
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import envelope
-from aidcoord.common.permissions import actor, roles_required
-from aidcoord.accounts.models import Role
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import ValidationFailed
 from aidcoord.pledges import rates, services
 from aidcoord.pledges.coverage import response_totals
-from aidcoord.reports.exports import csv_response, pledges_csv
+from aidcoord.pledges.exports import pledges_csv
 from aidcoord.pledges.models import PledgeState
 from aidcoord.pledges.schemas import (
-    CancelSchema, DeliveryInputSchema, DeliverySchema, ExchangeRateInputSchema, ExchangeRateSchema,
-    PledgeArgsSchema, PledgeDetailSchema, PledgeInputSchema, PledgePageSchema, TotalsSchema,
+    CancelSchema,
+    DeliveryInputSchema,
+    DeliverySchema,
+    ExchangeRateInputSchema,
+    ExchangeRateSchema,
+    PledgeArgsSchema,
+    PledgeDetailSchema,
+    PledgeInputSchema,
+    PledgePageSchema,
+    TotalsSchema,
 )
 
 blp = Blueprint("pledges_api", __name__, url_prefix="/api/v1/pledges",
@@ -50,6 +57,7 @@ def _idempotency_key() -> str | None:
 
 
 @blp.route("")
+@allow(ANYONE)
 @blp.arguments(PledgeArgsSchema, location="query")
 @blp.response(200, PledgePageSchema)
 def list_pledges(args):
@@ -58,7 +66,7 @@ def list_pledges(args):
 
 
 @blp.route("", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(PledgeInputSchema)
 @blp.response(201, PledgeDetailSchema)
 def make_pledge(data):
@@ -69,20 +77,21 @@ def make_pledge(data):
 
 
 @blp.route("/<id:pledge_id>")
+@allow(ANYONE)
 @blp.response(200, PledgeDetailSchema)
 def get_pledge(pledge_id):
     return detailed(services.get_pledge(actor(), pledge_id))
 
 
 @blp.route("/<id:pledge_id>/commit", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, PledgeDetailSchema)
 def commit_pledge(pledge_id):
     return detailed(services.commit_pledge(actor(), services.get_pledge(actor(), pledge_id)))
 
 
 @blp.route("/<id:pledge_id>/cancel", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(CancelSchema)
 @blp.response(200, PledgeDetailSchema)
 def cancel_pledge(data, pledge_id):
@@ -90,7 +99,7 @@ def cancel_pledge(data, pledge_id):
 
 
 @blp.route("/<id:pledge_id>/deliveries", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(DeliveryInputSchema)
 @blp.response(201, DeliverySchema)
 def record_delivery(data, pledge_id):
@@ -99,6 +108,7 @@ def record_delivery(data, pledge_id):
 
 
 @blp.route("/export.csv")
+@allow(ANYONE)
 @blp.arguments(PledgeArgsSchema, location="query")
 @blp.response(200, content_type="text/csv")
 def export_pledges(args):
@@ -107,6 +117,7 @@ def export_pledges(args):
 
 
 @blp.route("/totals")
+@allow(ANYONE)
 @blp.response(200, TotalsSchema)
 def totals():
     """Money per currency, goods per unit, and a total converted to the reporting currency naming its rates."""
@@ -114,13 +125,14 @@ def totals():
 
 
 @rates_blp.route("")
+@allow(ANYONE)
 @rates_blp.response(200, ExchangeRateSchema(many=True))
 def list_rates():
     return rates.list_rates()
 
 
 @rates_blp.route("", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@allow(STAFF)
 @rates_blp.arguments(ExchangeRateInputSchema)
 @rates_blp.response(201, ExchangeRateSchema)
 def set_rate(data):

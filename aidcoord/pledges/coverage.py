@@ -1,38 +1,24 @@
-"""What a need has received, and what the whole response has: never adding across currencies."""
+"""What a need has received, and what the whole response has: never adding across currencies.
+
+`SOURCE` is what the needs slice reads its coverage from (the app factory hands it to `needs.coverage`).
+"""
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from aidcoord.common.money import QUANTITY_SCALE, from_minor_units, normalize_decimal
+from aidcoord.common.money import QUANTITY_SCALE, RateUsed, from_minor_units, normalize_decimal
+from aidcoord.common.types import today
 from aidcoord.extensions import db
+from aidcoord.needs.coverage import Coverage, CoverageSource
 from aidcoord.needs.models import Need
 from aidcoord.pledges.models import Contribution, Pledge, PledgeState
-from aidcoord.pledges.rates import RateUsed, convert, reporting_currency
+from aidcoord.pledges.rates import convert, reporting_currency
+from aidcoord.pledges.services import live_pledges_for
 
 ZERO = Decimal(0)
-
-
-@dataclass
-class Coverage:
-    """Requested / pledged / committed / delivered for one need, in the need's own measure."""
-
-    measure: str  # a currency code or a unit
-    requested: Decimal
-    pledged: Decimal = ZERO
-    committed: Decimal = ZERO
-    delivered: Decimal = ZERO
-    rates_used: list[RateUsed] = field(default_factory=list)
-    unconverted: list[str] = field(default_factory=list)  # currencies pledged with no rate recorded
-
-    def percent(self, part: Decimal) -> Decimal:
-        return (part * 100 / self.requested).quantize(Decimal(1)) if self.requested else ZERO
-
-    @property
-    def over_pledged(self) -> bool:
-        return self.pledged > self.requested
 
 
 def _counted(pledge: Pledge) -> tuple[Decimal, Decimal, Decimal]:
@@ -46,24 +32,27 @@ def _counted(pledge: Pledge) -> tuple[Decimal, Decimal, Decimal]:
     return size, committed, delivered
 
 
-def coverage_of(need: Need, day: date | None = None) -> Coverage:
-    day = day or date.today()
+def coverage_from_pledges(need: Need, day: date) -> Coverage:
+    """The need's coverage on `day`: cash pledges converted to the need's currency at that day's rates."""
     pledges = db.session.scalars(select(Pledge).where(Pledge.need_id == need.id)).all()
+    measure, requested = need.requested_in_measure()
+    cover = Coverage(measure=measure, requested=requested)
     if not need.is_cash:
-        cover = Coverage(measure=need.unit.value, requested=need.quantity)
         for pledge in pledges:
             pledged, committed, delivered = _counted(pledge)
             cover.pledged += pledged
             cover.committed += committed
             cover.delivered += delivered
         return cover
-    cover = Coverage(measure=need.currency, requested=need.amount)
     for pledge in pledges:
-        for total, value in zip(("pledged", "committed", "delivered"), _counted(pledge)):
-            converted = convert(value, pledge.currency, need.currency, day)
+        currency = pledge.currency
+        if currency is None:  # a cash need takes money pledges only, and money always has its currency
+            continue
+        for total, value in zip(("pledged", "committed", "delivered"), _counted(pledge), strict=True):
+            converted = convert(value, currency, measure, day)
             if converted is None:
-                if pledge.currency not in cover.unconverted:
-                    cover.unconverted.append(pledge.currency)
+                if currency not in cover.unconverted:
+                    cover.unconverted.append(currency)
                 continue
             amount, rates = converted
             setattr(cover, total, getattr(cover, total) + amount)
@@ -91,11 +80,15 @@ def _state_totals(state: PledgeState, size: Decimal, delivered: Decimal) -> tupl
     return size, committed, delivered
 
 
+def _no_totals() -> dict[str, Decimal]:
+    return {"pledged": ZERO, "committed": ZERO, "delivered": ZERO}
+
+
 def response_totals(day: date | None = None) -> Totals:
     """Everything pledged to the response, by state, summed in the database (one grouped query)."""
-    day = day or date.today()
-    money = defaultdict(lambda: {"pledged": ZERO, "committed": ZERO, "delivered": ZERO})
-    in_kind = defaultdict(lambda: {"pledged": ZERO, "committed": ZERO, "delivered": ZERO})
+    day = day or today()
+    money: defaultdict[str, dict[str, Decimal]] = defaultdict(_no_totals)
+    in_kind: defaultdict[str, dict[str, Decimal]] = defaultdict(_no_totals)
     groups = db.session.execute(
         select(Pledge.contribution, Pledge.currency, Pledge.unit, Pledge.state, func.sum(Pledge.amount_minor),
                func.sum(Pledge.quantity), func.sum(Pledge.delivered_units))
@@ -109,11 +102,12 @@ def response_totals(day: date | None = None) -> Totals:
         else:  # goods and services whose quantity was never published cannot be summed
             bucket = in_kind[unit.value]
             values = _state_totals(state, quantity, normalize_decimal(Decimal(delivered_units).scaleb(-QUANTITY_SCALE)))
-        for total, value in zip(("pledged", "committed", "delivered"), values):
+        for total, value in zip(("pledged", "committed", "delivered"), values, strict=True):
             bucket[total] += value
     target = reporting_currency()
     converted = {"pledged": ZERO, "committed": ZERO, "delivered": ZERO}
-    rates_used, unconverted = [], []
+    rates_used: list[RateUsed] = []
+    unconverted: list[str] = []
     for currency, amounts in sorted(money.items()):
         for total, value in amounts.items():
             result = convert(value, currency, target, day)
@@ -125,3 +119,10 @@ def response_totals(day: date | None = None) -> Totals:
             rates_used.extend(rate for rate in result[1] if rate not in rates_used)
     return Totals(money=dict(sorted(money.items())), in_kind=dict(sorted(in_kind.items())),
                   reporting_currency=target, converted=converted, rates_used=rates_used, unconverted=unconverted)
+
+
+def _has_live_pledges(need: Need) -> bool:
+    return bool(live_pledges_for(need))
+
+
+SOURCE = CoverageSource(coverage_of=coverage_from_pledges, has_live_pledges=_has_live_pledges)

@@ -34,7 +34,8 @@ class PledgeForm(FlaskForm):
     def service_data(self) -> dict:
         data = {name: getattr(self, name).data for name in ("contribution", "amount", "currency", "quantity", "unit",
                                                              "item", "note")}
-        data["need_id"] = int(self.need_id.data) if (self.need_id.data or "").isdigit() else None
+        need_id = self.need_id.data or ""
+        data["need_id"] = int(need_id) if need_id.isdigit() else None
         data["donor_organization_id"] = self.donor_organization_id.data or None
         data["recipient_organization_id"] = None if data["need_id"] else (self.recipient_organization_id.data or None)
         return data
@@ -42,7 +43,8 @@ class PledgeForm(FlaskForm):
 
 class DeliveryForm(FlaskForm):
     delivered_on = DateField(_l("Arrived on"), validators=[DataRequired()])
-    amount = StringField(_l("Amount received"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"})
+    amount = StringField(_l("Amount received"), validators=[Optional(), Length(max=30)],
+                         render_kw={"inputmode": "decimal"})
     quantity = StringField(_l("Quantity received"), validators=[Optional(), Length(max=30)],
                            render_kw={"inputmode": "decimal"})
     note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])

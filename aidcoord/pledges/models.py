@@ -2,7 +2,6 @@
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidcoord.accounts.models import User
 from aidcoord.common.money import QUANTITY_SCALE, ExactDecimal, Quantity, from_minor_units, normalize_decimal
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.needs.models import Need, Unit
 from aidcoord.organizations.models import Organization
 
@@ -40,7 +39,7 @@ class PledgeState(enum.Enum):
                 "cancelled": _l("Cancelled")}[self.value]
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     __tablename__ = "pledges"
     __table_args__ = (
         CheckConstraint(
@@ -63,55 +62,61 @@ class Pledge(db.Model):
     # The person who made (or, for published pledges, recorded) the pledge.
     pledged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # Set when the pledge is made on behalf of an organization (a government, an agency, a company).
-    donor_organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    donor_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     # Target: one need, an organization in general, or (both empty) the response as a whole.
-    need_id: Mapped[Optional[int]] = mapped_column(ForeignKey("needs.id"), index=True)
-    recipient_organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"), index=True)
+    recipient_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     contribution: Mapped[Contribution] = mapped_column(enum_column_type(Contribution))
-    amount_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
-    currency: Mapped[Optional[str]] = mapped_column(String(3), index=True)
-    quantity: Mapped[Optional[Decimal]] = mapped_column(Quantity)
-    unit: Mapped[Optional[Unit]] = mapped_column(enum_column_type(Unit))
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3), index=True)
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    unit: Mapped[Unit | None] = mapped_column(enum_column_type(Unit))
     item: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    source_url: Mapped[Optional[str]] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(500))
     state: Mapped[PledgeState] = mapped_column(enum_column_type(PledgeState), default=PledgeState.PLEDGED, index=True)
     # Sum of deliveries in storage units (minor units or thousandths); changed only together with a
     # new Delivery row, by one conditional UPDATE (see services.record_delivery).
     delivered_units: Mapped[int] = mapped_column(BigInteger, default=0)
-    idempotency_key: Mapped[Optional[str]] = mapped_column(String(100))
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pledged_by: Mapped[User] = relationship(lazy="joined")
-    donor_organization: Mapped[Optional[Organization]] = relationship(foreign_keys=[donor_organization_id], lazy="joined")
-    recipient_organization: Mapped[Optional[Organization]] = relationship(
+    donor_organization: Mapped[Organization | None] = relationship(foreign_keys=[donor_organization_id], lazy="joined")
+    recipient_organization: Mapped[Organization | None] = relationship(
         foreign_keys=[recipient_organization_id], lazy="joined")
-    need: Mapped[Optional[Need]] = relationship(lazy="joined")
+    need: Mapped[Need | None] = relationship(lazy="joined")
     deliveries: Mapped[list["Delivery"]] = relationship(back_populates="pledge", order_by="Delivery.id",
                                                         lazy="selectin")
     transitions: Mapped[list["PledgeTransition"]] = relationship(order_by="PledgeTransition.id", lazy="selectin")
 
     @property
-    def amount(self) -> Optional[Decimal]:
-        return None if self.amount_minor is None else from_minor_units(self.amount_minor, self.currency)
+    def amount(self) -> Decimal | None:
+        if self.amount_minor is None or self.currency is None:  # both or neither (a CHECK constraint)
+            return None
+        return from_minor_units(self.amount_minor, self.currency)
 
     @property
-    def size(self) -> Optional[Decimal]:
+    def size(self) -> Decimal | None:
         """How much was pledged, in its own measure (currency or unit), or None if not published."""
         return self.amount if self.contribution is Contribution.MONEY else self.quantity
 
     @property
     def delivered(self) -> Decimal:
-        if self.contribution is Contribution.MONEY:
+        if self.contribution is Contribution.MONEY and self.currency is not None:  # money always has a currency
             return from_minor_units(self.delivered_units, self.currency)
         return normalize_decimal(Decimal(self.delivered_units).scaleb(-QUANTITY_SCALE))
 
     @property
-    def remaining(self) -> Optional[Decimal]:
+    def remaining(self) -> Decimal | None:
         return None if self.size is None else self.size - self.delivered
 
     @property
-    def receiving_organization(self) -> Optional[Organization]:
+    def unit_label(self) -> str:
+        return self.unit.label if self.unit is not None else ""
+
+    @property
+    def receiving_organization(self) -> Organization | None:
         return self.need.organization if self.need is not None else self.recipient_organization
 
     @property
@@ -120,21 +125,21 @@ class Pledge(db.Model):
         return self.donor_organization.name if self.donor_organization else str(_l("Private donor"))
 
 
-class PledgeTransition(db.Model):
+class PledgeTransition(Model):
     """Every change of a pledge's state: who, when, from what, to what, why."""
 
     __tablename__ = "pledge_transitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), index=True)
-    from_state: Mapped[Optional[PledgeState]] = mapped_column(enum_column_type(PledgeState, "from_state"))
+    from_state: Mapped[PledgeState | None] = mapped_column(enum_column_type(PledgeState, "from_state"))
     to_state: Mapped[PledgeState] = mapped_column(enum_column_type(PledgeState, "to_state"))
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(2000))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """A (possibly partial) delivery of a pledge, confirmed by the receiving organization."""
 
     __tablename__ = "deliveries"
@@ -146,8 +151,8 @@ class Delivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), index=True)
     delivered_on: Mapped[date]
-    amount_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
-    quantity: Mapped[Optional[Decimal]] = mapped_column(Quantity)
+    amount_minor: Mapped[int | None] = mapped_column(BigInteger)
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     note: Mapped[str] = mapped_column(String(2000), default="")
     confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -155,13 +160,13 @@ class Delivery(db.Model):
     pledge: Mapped[Pledge] = relationship(back_populates="deliveries")
 
     @property
-    def size(self) -> Optional[Decimal]:
-        if self.amount_minor is not None:
+    def size(self) -> Decimal | None:
+        if self.amount_minor is not None and self.pledge.currency is not None:  # only money pledges have both
             return from_minor_units(self.amount_minor, self.pledge.currency)
         return self.quantity
 
 
-class ExchangeRate(db.Model):
+class ExchangeRate(Model):
     """How many units of the reporting currency one unit of `currency` was worth on `valid_on`."""
 
     __tablename__ = "exchange_rates"

@@ -1,5 +1,4 @@
 """Exchange rates kept by coordinators (never fetched from the network) and conversions that name them."""
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -11,23 +10,14 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
-from aidcoord.common.money import currency_exponent
+from aidcoord.common.money import RateUsed, currency_exponent
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.needs.services import refresh_cash_needs
 from aidcoord.pledges.models import ExchangeRate
 
 MAX_RATE_DECIMALS = 10
-
-
-@dataclass(frozen=True)
-class RateUsed:
-    currency: str
-    rate: Decimal
-    reporting_currency: str
-    valid_on: date
-
-    def __str__(self):
-        return f"1 {self.currency} = {self.rate} {self.reporting_currency} ({self.valid_on.isoformat()})"
 
 
 def reporting_currency() -> str:
@@ -47,8 +37,8 @@ def set_rate(actor: User, data: dict, *, today: date | None = None) -> ExchangeR
         errors.add("rate", _l("This field is required."))
     else:
         rate = check.positive_decimal(errors, "rate", data["rate"], MAX_RATE_DECIMALS, Decimal(10) ** 8)
-    valid_on = check.a_date(errors, "valid_on", data.get("valid_on") or (today or date.today()),
-                            not_after=today or date.today())
+    today = today or local_today()
+    valid_on = check.a_date(errors, "valid_on", data.get("valid_on") or today, not_after=today)
     source = check.text(errors, "source", data.get("source"), 500)
     if not errors and db.session.scalar(select(ExchangeRate.id).where(
             ExchangeRate.currency == currency, ExchangeRate.valid_on == valid_on)):
@@ -61,8 +51,6 @@ def set_rate(actor: User, data: dict, *, today: date | None = None) -> ExchangeR
     db.session.flush()
     audit.record(actor, AuditAction.CREATE, "exchange_rate", exchange_rate.id,
                  {"currency": currency, "rate": rate, "valid_on": valid_on})
-    from aidcoord.pledges.services import refresh_cash_needs
-
     refresh_cash_needs()
     db.session.commit()
     return exchange_rate

@@ -7,7 +7,11 @@ from aidcoord.needs.models import Unit
 from aidcoord.needs.schemas import EXACT, RateUsedSchema
 from aidcoord.pledges.models import Contribution, PledgeState
 
-ID = {"strict": True, "validate": ma.validate.Range(min=1, max=2**31 - 1)}
+
+def optional_id(description: str) -> ma.fields.Integer:
+    """An optional database id (1 to 2**31 - 1), sent as a JSON integer."""
+    return ma.fields.Integer(allow_none=True, strict=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
+                             metadata={"description": description})
 
 
 class PledgeInputSchema(ma.Schema):
@@ -19,9 +23,9 @@ class PledgeInputSchema(ma.Schema):
     item = text(200, allow_none=True)
     note = text(5000, allow_none=True)
     source_url = text(500, allow_none=True)
-    need_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Pledge against this need"})
-    recipient_organization_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Or to this organization"})
-    donor_organization_id = ma.fields.Integer(allow_none=True, **ID, metadata={"description": "Pledge on behalf of this organization"})
+    need_id = optional_id("Pledge against this need")
+    recipient_organization_id = optional_id("Or to this organization")
+    donor_organization_id = optional_id("Pledge on behalf of this organization")
 
 
 class TransitionSchema(ma.Schema):

@@ -1,9 +1,10 @@
 """Pledges: making them, following them from pledged to delivered, and what they cover."""
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select, update
+from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aidcoord.accounts.models import Role, User
@@ -12,11 +13,13 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units, to_thousandths
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
-from aidcoord.needs.models import Need, NeedState, Unit
-from aidcoord.organizations import services as organizations
+from aidcoord.needs.models import Need, Unit
+from aidcoord.needs.services import refresh_need_state
 from aidcoord.organizations.models import Organization
+from aidcoord.organizations.permissions import acts_for, manages, may_see
 from aidcoord.pledges.models import Contribution, Delivery, Pledge, PledgeState, PledgeTransition
 
 ENTITY = "pledge"
@@ -40,19 +43,13 @@ class PledgeFilters:
 
 def is_donor_side(user: User | None, pledge: Pledge) -> bool:
     """The person who pledged, members of the organization they pledged for, and staff."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff or user.id == pledge.pledged_by_id:
-        return True
-    return pledge.donor_organization is not None and organizations.is_member(user, pledge.donor_organization)
+    return manages(user, owner_ids=(pledge.pledged_by_id,), organization_id=pledge.donor_organization_id)
 
 
 def is_receiving_side(user: User | None, pledge: Pledge) -> bool:
     """Members of the receiving organization and staff (staff alone for response-wide pledges)."""
-    if user is None or not user.is_authenticated:
-        return False
     receiver = pledge.receiving_organization
-    return user.is_staff or (receiver is not None and organizations.is_member(user, receiver))
+    return acts_for(user, receiver.id if receiver is not None else None)
 
 
 def can_see_donor_contact(user: User | None, pledge: Pledge) -> bool:
@@ -72,7 +69,7 @@ def donor_contact(viewer: User, pledge: Pledge) -> dict | None:
 
 def _clean_pledge(actor: User, data: dict) -> dict:
     errors = check.FieldErrors()
-    clean = {}
+    clean: dict[str, object] = {}
     contribution = check.enum_value(errors, "contribution", data.get("contribution"), Contribution)
     for field, limit in (("item", 200), ("note", 5000), ("source_url", 500)):
         clean[field] = check.text(errors, field, data.get(field), limit)
@@ -83,7 +80,7 @@ def _clean_pledge(actor: User, data: dict) -> dict:
         errors.add("need_id", _l("Pledge to a need or to an organization, not both."))
     if data.get("need_id") is not None:
         need = db.session.get(Need, data["need_id"])
-        if need is None or not organizations.can_view(actor, need.organization):
+        if need is None or not may_see(actor, need.organization):
             errors.add("need_id", _l("No such need."))
             need = None
         elif need.is_ended:
@@ -94,7 +91,7 @@ def _clean_pledge(actor: User, data: dict) -> dict:
             errors.add("recipient_organization_id", _l("Pledges go to verified organizations only."))
     if data.get("donor_organization_id") is not None:
         donor_org = db.session.get(Organization, data["donor_organization_id"])
-        if donor_org is None or not (actor.is_staff or organizations.is_member(actor, donor_org)):
+        if donor_org is None or not acts_for(actor, donor_org.id):
             errors.add("donor_organization_id", _l("You can pledge only for an organization you belong to."))
     elif not (actor.has_role(Role.DONOR) or actor.is_staff):
         raise PermissionDenied(_l("Pledging for yourself needs the donor role; or pledge for your organization."))
@@ -112,7 +109,7 @@ def _clean_pledge(actor: User, data: dict) -> dict:
             clean.update(amount_minor=to_minor_units(amount, currency), currency=currency)
         if need is not None and not need.is_cash:
             errors.add("contribution", _l("This need asks for %(unit)s, not money; pledge in kind, or pledge money "
-                                          "to the organization.", unit=need.unit.label))
+                                          "to the organization.", unit=need.unit_label))
     elif contribution is not None:
         if data.get("amount") not in (None, "") or data.get("currency") not in (None, ""):
             errors.add("amount", _l("Only money pledges have an amount and a currency."))
@@ -127,9 +124,9 @@ def _clean_pledge(actor: User, data: dict) -> dict:
             if need.is_cash:
                 errors.add("contribution", _l("This need asks for money (%(currency)s).", currency=need.currency))
             elif not has_quantity:
-                errors.add("quantity", _l("Say how many %(unit)s you pledge.", unit=need.unit.label))
+                errors.add("quantity", _l("Say how many %(unit)s you pledge.", unit=need.unit_label))
             elif unit is not None and unit != need.unit:
-                errors.add("unit", _l("This need is counted in %(unit)s; pledge in %(unit)s.", unit=need.unit.label))
+                errors.add("unit", _l("This need is counted in %(unit)s; pledge in %(unit)s.", unit=need.unit_label))
         clean.update(quantity=quantity, unit=unit)
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
@@ -138,7 +135,8 @@ def _clean_pledge(actor: User, data: dict) -> dict:
     return clean
 
 
-def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *, commit: bool = True) -> tuple[Pledge, bool]:
+def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *,
+                commit: bool = True) -> tuple[Pledge, bool]:
     """Record a pledge; with an idempotency key a retry returns the first pledge. Returns (pledge, created)."""
     if idempotency_key is not None:
         existing = _pledge_by_key(actor, idempotency_key)
@@ -219,19 +217,19 @@ def record_delivery(actor: User, pledge: Pledge, data: dict, *, today: date | No
     if pledge.state not in (PledgeState.PLEDGED, PledgeState.COMMITTED):
         raise Conflict(_l("This pledge is %(state)s; no delivery can be added.", state=pledge.state.label))
     errors = check.FieldErrors()
-    delivered_on = check.a_date(errors, "delivered_on", data.get("delivered_on"), not_after=today or date.today())
+    delivered_on = check.a_date(errors, "delivered_on", data.get("delivered_on"), not_after=today or local_today())
     note = check.text(errors, "note", data.get("note"), 2000)
     amount_minor = quantity = None
     units = 0
     if pledge.contribution is Contribution.MONEY:
         amount = check.positive_amount(errors, "amount", data.get("amount"), pledge.currency)
-        if amount is not None:
+        if amount is not None and pledge.currency is not None:  # a money pledge always has its currency
             amount_minor = units = to_minor_units(amount, pledge.currency)
     elif data.get("quantity") not in (None, ""):
         quantity = check.positive_quantity(errors, "quantity", data["quantity"])
         units = to_thousandths(quantity) if quantity is not None else 0
     elif pledge.quantity is not None:
-        errors.add("quantity", _l("Say how many %(unit)s arrived.", unit=pledge.unit.label))
+        errors.add("quantity", _l("Say how many %(unit)s arrived.", unit=pledge.unit_label))
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
 
@@ -240,8 +238,9 @@ def record_delivery(actor: User, pledge: Pledge, data: dict, *, today: date | No
     guard = update(Pledge).where(Pledge.id == pledge.id, Pledge.state.in_([PledgeState.PLEDGED, PledgeState.COMMITTED]))
     if size_units is not None:
         guard = guard.where(Pledge.delivered_units + units <= size_units)
-    result = db.session.execute(guard.values(delivered_units=Pledge.delivered_units + units),
-                                execution_options={"synchronize_session": False})
+    # An UPDATE gives a CursorResult (with rowcount); Session.execute() is typed for any statement.
+    result = cast(CursorResult[Any], db.session.execute(guard.values(delivered_units=Pledge.delivered_units + units),
+                                                        execution_options={"synchronize_session": False}))
     if result.rowcount != 1:
         db.session.rollback()
         raise OverDelivery(_l("This delivery is more than what remains of the pledge (%(remaining)s).",
@@ -302,28 +301,3 @@ def list_pledges(filters: PledgeFilters, page: int = 1, per_page: int | None = N
 
 def all_pledges(filters: PledgeFilters) -> list[Pledge]:
     return list(db.session.scalars(_pledges_query(filters)))
-
-
-def refresh_need_state(need: Need) -> None:
-    """Set the need's state from what is pledged and delivered (closed/cancelled needs keep theirs)."""
-    if need.is_ended:
-        return
-    from aidcoord.pledges.coverage import coverage_of
-
-    db.session.flush()
-    cover = coverage_of(need)
-    if cover.delivered >= cover.requested:
-        need.state = NeedState.FULFILLED
-    elif cover.pledged >= cover.requested:
-        need.state = NeedState.COVERED
-    elif cover.pledged > 0:
-        need.state = NeedState.PARTIALLY_COVERED
-    else:
-        need.state = NeedState.OPEN
-
-
-def refresh_cash_needs() -> None:
-    """A new exchange rate can change how far money pledges cover cash needs."""
-    for need in db.session.scalars(select(Need).where(Need.currency.is_not(None), Need.state.not_in(
-            [NeedState.CLOSED, NeedState.CANCELLED]))):
-        refresh_need_state(need)

@@ -1,22 +1,23 @@
-"""Pledge pages: make, follow, commit, cancel, confirm deliveries; totals; exchange rates."""
-from datetime import date
-
+"""Pledge pages: make, follow, commit, cancel, confirm deliveries; totals; exchange rates; a need's pledges."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from aidcoord.accounts.models import Role
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.forms import flash_error, show_service_errors
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
+from aidcoord.common.types import today
 from aidcoord.errors import ValidationFailed
+from aidcoord.needs.models import Need
 from aidcoord.pledges import forms, rates, services
 from aidcoord.pledges.coverage import response_totals
-from aidcoord.reports.exports import csv_response, pledges_csv
+from aidcoord.pledges.exports import pledges_csv
 
 bp = Blueprint("pledges", __name__)
 
 
 @bp.route("/pledges")
+@allow(ANYONE)
 def list_pledges():
     mine = request.args.get("mine") == "1" and current_user.is_authenticated
     filters = services.PledgeFilters(pledged_by_id=current_user.id if mine else None)
@@ -25,12 +26,13 @@ def list_pledges():
 
 
 @bp.route("/pledges/export.csv")
+@allow(ANYONE)
 def export_pledges():
     return csv_response(pledges_csv(services.all_pledges(services.PledgeFilters())), "pledges.csv")
 
 
 @bp.route("/pledges/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def make_pledge():
     form = forms.PledgeForm(need_id=request.args.get("need_id", ""))
     form.set_donor_choices(current_user)
@@ -46,18 +48,19 @@ def make_pledge():
 
 
 @bp.route("/pledges/<id:pledge_id>")
+@allow(ANYONE)
 def detail(pledge_id):
     pledge = services.get_pledge(actor(), pledge_id)
     contact = services.donor_contact(current_user, pledge) if current_user.is_authenticated else None
     return render_template(
         "pledges/detail.html", pledge=pledge, contact=contact,
         donor_side=services.is_donor_side(actor(), pledge), receiving_side=services.is_receiving_side(actor(), pledge),
-        delivery_form=forms.DeliveryForm(delivered_on=date.today()), cancel_form=forms.CancelForm(),
+        delivery_form=forms.DeliveryForm(delivered_on=today()), cancel_form=forms.CancelForm(),
     )
 
 
 @bp.route("/pledges/<id:pledge_id>/commit", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def commit(pledge_id):
     services.commit_pledge(actor(), services.get_pledge(actor(), pledge_id))
     flash(_("The pledge is committed."), "success")
@@ -65,11 +68,11 @@ def commit(pledge_id):
 
 
 @bp.route("/pledges/<id:pledge_id>/cancel", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def cancel(pledge_id):
     form = forms.CancelForm()
     if form.validate_on_submit():
-        services.cancel_pledge(actor(), services.get_pledge(actor(), pledge_id), form.reason.data)
+        services.cancel_pledge(actor(), services.get_pledge(actor(), pledge_id), form.reason.data or "")
         flash(_("The pledge is cancelled."), "success")
     else:
         flash(_("Give the reason for the cancellation."), "error")
@@ -77,7 +80,7 @@ def cancel(pledge_id):
 
 
 @bp.route("/pledges/<id:pledge_id>/deliveries", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def record_delivery(pledge_id):
     pledge = services.get_pledge(actor(), pledge_id)
     form = forms.DeliveryForm()
@@ -98,18 +101,20 @@ def record_delivery(pledge_id):
 
 
 @bp.route("/exchange-rates")
+@allow(ANYONE)
 def exchange_rates():
     staff = current_user.is_authenticated and current_user.is_staff
-    return _rates_page(forms.RateForm(valid_on=date.today()) if staff else None)
+    return _rates_page(forms.RateForm(valid_on=today()) if staff else None)
 
 
 @bp.route("/exchange-rates", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@allow(STAFF)
 def record_rate():
     form = forms.RateForm()
     if form.validate_on_submit():
         try:
-            rates.set_rate(actor(), {field: getattr(form, field).data for field in ("currency", "rate", "valid_on", "source")})
+            fields = ("currency", "rate", "valid_on", "source")
+            rates.set_rate(actor(), {field: getattr(form, field).data for field in fields})
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -121,3 +126,13 @@ def record_rate():
 def _rates_page(form, status=200):
     return render_template("pledges/rates.html", form=form, rates=rates.list_rates(),
                            reporting_currency=rates.reporting_currency()), status
+
+
+def need_section(need: Need) -> dict[str, object]:
+    """What a need's page shows of its pledges (added to the needs slice's page by the app factory)."""
+    pledge_form = forms.PledgeForm(need_id=need.id, contribution="money" if need.is_cash else "in_kind",
+                                   unit=need.unit.value if need.unit else "", currency=need.currency or "")
+    if current_user.is_authenticated:
+        pledge_form.set_donor_choices(current_user)
+    return {"need": need, "pledges": services.all_pledges(services.PledgeFilters(need_id=need.id)),
+            "pledge_form": pledge_form}

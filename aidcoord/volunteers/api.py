@@ -3,15 +3,15 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import NotFound
 from aidcoord.organizations import services as organizations
-from aidcoord.reports.exports import csv_response
+from aidcoord.common.csv_export import csv_response
 from aidcoord.volunteers import services
 from aidcoord.volunteers.schemas import (
     AttendanceSchema, BackgroundCheckSchema, OrganizationHoursSchema, ProfileSchema, RosterEntrySchema, ShiftArgsSchema,
@@ -23,7 +23,7 @@ blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/volunteers",
 
 
 @blp.route("/me/profile")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, ProfileSchema)
 def get_profile():
     profile = services.profile_of(current_user)
@@ -33,7 +33,7 @@ def get_profile():
 
 
 @blp.route("/me/profile", methods=["PUT"])
-@login_required
+@allow(has_role(Role.VOLUNTEER))
 @blp.arguments(ProfileSchema)
 @blp.response(200, ProfileSchema)
 def save_profile(data):
@@ -41,14 +41,14 @@ def save_profile(data):
 
 
 @blp.route("/me/shifts")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, SignUpSchema(many=True))
 def my_shifts():
     return services.my_shifts(current_user)
 
 
 @blp.route("/<id:user_id>/background-check", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@allow(STAFF)
 @blp.arguments(BackgroundCheckSchema)
 @blp.response(200, ProfileSchema)
 def set_background_check(data, user_id):
@@ -59,6 +59,7 @@ def set_background_check(data, user_id):
 
 
 @blp.route("/shifts")
+@allow(ANYONE)
 @blp.arguments(ShiftArgsSchema, location="query")
 @blp.response(200, ShiftSchema(many=True))
 def open_shifts(args):
@@ -68,7 +69,7 @@ def open_shifts(args):
 
 
 @blp.route("/shifts", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(ShiftInputSchema)
 @blp.response(201, ShiftSchema)
 def post_shift(data):
@@ -77,13 +78,14 @@ def post_shift(data):
 
 
 @blp.route("/shifts/<id:shift_id>")
+@allow(ANYONE)
 @blp.response(200, ShiftSchema)
 def get_shift(shift_id):
     return services.get_shift(shift_id)
 
 
 @blp.route("/shifts/<id:shift_id>/sign-ups", methods=["POST"])
-@login_required
+@allow(has_role(Role.VOLUNTEER))
 @blp.response(201, SignUpSchema)
 def sign_up(shift_id):
     """Take a slot; a full shift answers 409."""
@@ -91,14 +93,14 @@ def sign_up(shift_id):
 
 
 @blp.route("/sign-ups/<id:sign_up_id>", methods=["DELETE"])
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, SignUpSchema)
 def cancel_sign_up(sign_up_id):
     return services.cancel_sign_up(current_user, services.get_sign_up(sign_up_id))
 
 
 @blp.route("/sign-ups/<id:sign_up_id>/attendance", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
 def mark_attendance(data, sign_up_id):
@@ -106,7 +108,7 @@ def mark_attendance(data, sign_up_id):
 
 
 @blp.route("/shifts/<id:shift_id>/roster")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, RosterEntrySchema(many=True))
 def roster(shift_id):
     """Who signed up: for the organization and staff."""
@@ -114,7 +116,7 @@ def roster(shift_id):
 
 
 @blp.route("/organizations/<id:organization_id>/hours")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, VolunteerHoursSchema(many=True))
 def organization_hours(organization_id):
     """Hours each volunteer gave this organization (its members and coordinators)."""
@@ -124,7 +126,7 @@ def organization_hours(organization_id):
 
 
 @blp.route("/hours")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@allow(STAFF)
 @blp.response(200, OrganizationHoursSchema(many=True))
 def hours_by_organization():
     """Volunteers and hours per organization, over attended shifts."""
@@ -133,7 +135,7 @@ def hours_by_organization():
 
 
 @blp.route("/shifts/<id:shift_id>/roster.csv")
-@login_required
+@allow(SIGNED_IN)
 @blp.response(200, content_type="text/csv")
 def roster_csv(shift_id):
     shift = services.get_shift(shift_id)

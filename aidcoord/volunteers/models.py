@@ -12,6 +12,7 @@ from aidcoord.accounts.models import User
 from aidcoord.common.money import Quantity
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import db
+from aidcoord.matching.lifecycle import MatchState
 from aidcoord.organizations.models import Organization
 
 SKILLS = ("driver", "interpreter", "medical", "psychosocial", "logistics", "childcare", "it", "cooking", "construction")
@@ -77,16 +78,11 @@ class Shift(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
 
 
-class SignUpState(enum.Enum):
-    SIGNED_UP = "signed_up"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-
-    @property
-    def label(self):
-        return {"signed_up": _l("Signed up"), "cancelled": _l("Cancelled"), "attended": _l("Attended"),
-                "no_show": _l("Did not come")}[self.value]
+# A sign-up follows the shared matching lifecycle (see volunteers.matching): these are its words for it.
+SIGNED_UP, CANCELLED, ATTENDED, NO_SHOW = (MatchState.ACCEPTED, MatchState.WITHDRAWN, MatchState.PLACED,
+                                           MatchState.EXPIRED)
+SIGN_UP_LABELS = {SIGNED_UP: _l("Signed up"), CANCELLED: _l("Cancelled"), ATTENDED: _l("Attended"),
+                  NO_SHOW: _l("Did not come")}
 
 
 class SignUp(db.Model):
@@ -99,7 +95,7 @@ class SignUp(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    state: Mapped[SignUpState] = mapped_column(enum_column_type(SignUpState), default=SignUpState.SIGNED_UP)
+    state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState, name="signupstate"), default=SIGNED_UP)
     hours: Mapped[Optional[Decimal]] = mapped_column(Quantity)
     marked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -107,3 +103,7 @@ class SignUp(db.Model):
 
     shift: Mapped[Shift] = relationship(lazy="joined")
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id], lazy="joined")
+
+    @property
+    def state_label(self):
+        return SIGN_UP_LABELS.get(self.state, self.state.label)

@@ -12,11 +12,15 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.matching.services import CapacityExceeded
 from aidcoord.extensions import db
 from aidcoord.notifications.services import notify
-from aidcoord.organizations import services as organizations
 from aidcoord.organizations.models import Organization
-from aidcoord.volunteers.models import SKILLS, BackgroundCheck, Shift, SignUp, SignUpState, VolunteerProfile
+from aidcoord.organizations.permissions import acts_for
+from aidcoord.volunteers.matching import move_sign_up
+from aidcoord.volunteers.models import (
+    ATTENDED, CANCELLED, NO_SHOW, SIGNED_UP, SKILLS, BackgroundCheck, Shift, SignUp, VolunteerProfile,
+)
 
 MAX_SHIFT_HOURS = 24
 REMINDER_HOURS = 24
@@ -95,7 +99,7 @@ def set_background_check(actor: User, profile: VolunteerProfile, state: str) -> 
 
 def post_shift(actor: User, organization: Organization, data: dict, *, now: datetime | None = None) -> Shift:
     """Members of a verified organization post shifts for it."""
-    if not organizations.can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     if not organization.is_verified:
         raise Conflict(_l("Only verified organizations can post shifts."))
@@ -166,16 +170,16 @@ def sign_up(volunteer: User, shift: Shift, *, now: datetime | None = None) -> Si
         raise ValidationFailed(_l("You cannot take this shift: %(why)s", why="; ".join(map(str, missing))),
                                {"shift": [str(reason) for reason in missing]})
     existing = db.session.scalar(select(SignUp).where(SignUp.shift_id == shift.id, SignUp.volunteer_id == volunteer.id))
-    if existing is not None and existing.state is SignUpState.SIGNED_UP:
+    if existing is not None and existing.state is SIGNED_UP:
         raise Conflict(_l("You are already signed up."))
-    taken = db.session.execute(
-        update(Shift).where(Shift.id == shift.id, Shift.filled < Shift.slots).values(filled=Shift.filled + 1),
-        execution_options={"synchronize_session": False})
-    if taken.rowcount != 1:
-        db.session.rollback()
-        raise ShiftFull(_l("This shift is full."))
+    if existing is not None and existing.state is not CANCELLED:
+        raise Conflict(_l("Your sign-up for this shift is already settled."))
     entry = existing or SignUp(shift_id=shift.id, volunteer_id=volunteer.id)
-    entry.state, entry.hours, entry.reminded_at = SignUpState.SIGNED_UP, None, None
+    try:
+        move_sign_up(entry, SIGNED_UP, new=True)
+    except CapacityExceeded:
+        raise ShiftFull(_l("This shift is full.")) from None
+    entry.hours, entry.reminded_at = None, None
     db.session.add(entry)
     db.session.flush()
     audit.record(volunteer, AuditAction.CREATE, "sign_up", entry.id, {"shift_id": shift.id})
@@ -189,24 +193,25 @@ def cancel_sign_up(volunteer: User, entry: SignUp, *, now: datetime | None = Non
     now = now or utcnow()
     if entry.volunteer_id != volunteer.id:
         raise NotFound()
-    if entry.state is not SignUpState.SIGNED_UP:
+    if entry.state is not SIGNED_UP:
         raise Conflict(_l("This sign-up is not active."))
     if now > entry.shift.starts_at - timedelta(hours=entry.shift.cancel_cutoff_hours):
         raise Conflict(_l("Too late to cancel online; please call the organization."))
-    entry.state = SignUpState.CANCELLED
-    db.session.execute(update(Shift).where(Shift.id == entry.shift_id).values(filled=Shift.filled - 1),
-                       execution_options={"synchronize_session": False})
-    audit.record(volunteer, AuditAction.STATE_CHANGE, "sign_up", entry.id, {"state": ["signed_up", "cancelled"]})
+    move_sign_up(entry, CANCELLED)
+    audit.record(volunteer, AuditAction.STATE_CHANGE, "sign_up", entry.id, {"state": [SIGNED_UP, CANCELLED]})
     db.session.commit()
     return entry
 
 
 def mark_attendance(actor: User, entry: SignUp, attended: bool, hours=None) -> SignUp:
     """The organization records who came and for how many hours."""
-    if not organizations.can_edit(actor, entry.shift.organization):
+    if not acts_for(actor, entry.shift.organization_id):
         raise PermissionDenied()
-    if entry.state is SignUpState.CANCELLED:
+    if entry.state is CANCELLED:
         raise Conflict(_l("This sign-up was cancelled."))
+    target = ATTENDED if attended else NO_SHOW
+    if entry.state is not SIGNED_UP and entry.state is not target:
+        raise Conflict(_l("Attendance is already recorded as “%(state)s”.", state=entry.state_label))
     errors = check.FieldErrors()
     worked = None
     if attended:
@@ -219,7 +224,8 @@ def mark_attendance(actor: User, entry: SignUp, attended: bool, hours=None) -> S
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     before = entry.state
-    entry.state = SignUpState.ATTENDED if attended else SignUpState.NO_SHOW
+    if entry.state is not target:  # marking again only corrects the hours
+        move_sign_up(entry, target)
     entry.hours, entry.marked_by_id = worked, actor.id
     audit.record(actor, AuditAction.STATE_CHANGE, "sign_up", entry.id, {"state": [before, entry.state]})
     db.session.commit()
@@ -254,7 +260,7 @@ def my_shifts(volunteer: User) -> list[SignUp]:
 
 def roster(actor: User, shift: Shift) -> list[SignUp]:
     """Who signed up (names and emails: for the organization and staff only)."""
-    if not organizations.can_edit(actor, shift.organization):
+    if not acts_for(actor, shift.organization_id):
         raise PermissionDenied()
     query = select(SignUp).where(SignUp.shift_id == shift.id).order_by(SignUp.id)
     return list(db.session.scalars(query))
@@ -262,7 +268,7 @@ def roster(actor: User, shift: Shift) -> list[SignUp]:
 
 def organization_shifts(actor: User, organization: Organization) -> list[Shift]:
     """Every shift of the organization, latest first (its members and staff)."""
-    if not organizations.can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     query = select(Shift).where(Shift.organization_id == organization.id).order_by(Shift.starts_at.desc())
     return list(db.session.scalars(query))
@@ -270,7 +276,7 @@ def organization_shifts(actor: User, organization: Organization) -> list[Shift]:
 
 def organization_hours(actor: User, organization: Organization) -> list[tuple]:
     """(volunteer, hours) given to this organization, most hours first (its members and staff)."""
-    if not organizations.can_edit(actor, organization):
+    if not acts_for(actor, organization.id):
         raise PermissionDenied()
     return sorted(hours_by_volunteer(organization.id), key=lambda row: (-row[1], row[0].id))
 
@@ -280,7 +286,7 @@ def hours_by_organization(actor: User) -> list[tuple]:
     if not actor.is_staff:
         raise PermissionDenied()
     query = (select(Shift.organization_id, func.count(func.distinct(SignUp.volunteer_id)), func.sum(SignUp.hours))
-             .join(SignUp.shift).where(SignUp.state == SignUpState.ATTENDED).group_by(Shift.organization_id))
+             .join(SignUp.shift).where(SignUp.state == ATTENDED).group_by(Shift.organization_id))
     rows = [(db.session.get(Organization, org_id), people, hours) for org_id, people, hours in db.session.execute(query)]
     return sorted(rows, key=lambda row: (-row[2], row[0].id))
 
@@ -288,7 +294,7 @@ def hours_by_organization(actor: User) -> list[tuple]:
 def hours_by_volunteer(organization_id: int | None = None) -> list[tuple]:
     """(volunteer, total hours) for attended sign-ups, optionally within one organization."""
     query = (select(SignUp.volunteer_id, func.sum(SignUp.hours)).join(SignUp.shift)
-             .where(SignUp.state == SignUpState.ATTENDED).group_by(SignUp.volunteer_id))
+             .where(SignUp.state == ATTENDED).group_by(SignUp.volunteer_id))
     if organization_id is not None:
         query = query.where(Shift.organization_id == organization_id)
     return [(db.session.get(User, volunteer_id), hours) for volunteer_id, hours in db.session.execute(query)]
@@ -298,7 +304,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     """Outbox reminders for shifts starting within REMINDER_HOURS, once per sign-up."""
     now = now or utcnow()
     due = db.session.scalars(select(SignUp).join(SignUp.shift).where(
-        SignUp.state == SignUpState.SIGNED_UP, SignUp.reminded_at.is_(None), Shift.cancelled.is_(False),
+        SignUp.state == SIGNED_UP, SignUp.reminded_at.is_(None), Shift.cancelled.is_(False),
         Shift.starts_at > now, Shift.starts_at <= now + timedelta(hours=REMINDER_HOURS))).all()
     for entry in due:
         notify(entry.volunteer, "shift_reminder", _l("Your shift is coming up"),

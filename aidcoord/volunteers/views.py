@@ -3,20 +3,22 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.accounts.models import Role
-from aidcoord.common.permissions import actor, roles_required
+from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.organizations import services as organizations
+from aidcoord.organizations.permissions import acts_for
 from aidcoord.volunteers import forms, services
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
 
 @bp.route("/shifts")
+@allow(ANYONE)
 def open_shifts():
     form = forms.ShiftFilterForm(request.args)
     filters = services.ShiftFilters()
@@ -27,9 +29,10 @@ def open_shifts():
 
 
 @bp.route("/shifts/<id:shift_id>")
+@allow(ANYONE)
 def shift_detail(shift_id):
     shift = services.get_shift(shift_id)
-    can_manage = organizations.can_edit(actor(), shift.organization)
+    can_manage = acts_for(actor(), shift.organization_id)
     mine = next((e for e in services.my_shifts(current_user) if e.shift_id == shift.id), None) \
         if current_user.is_authenticated else None
     return render_template("volunteers/shift.html", shift=shift, mine=mine, confirm_form=ConfirmForm(),
@@ -38,34 +41,34 @@ def shift_detail(shift_id):
 
 
 @bp.route("/shifts/<id:shift_id>/sign-up", methods=["POST"])
-@login_required
+@allow(has_role(Role.VOLUNTEER))
 def sign_up(shift_id):
     if ConfirmForm().validate_on_submit():
         try:
             services.sign_up(current_user, services.get_shift(shift_id))
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("You are signed up. Thank you!"), "success")
     return redirect(url_for("volunteers.shift_detail", shift_id=shift_id))
 
 
 @bp.route("/sign-ups/<id:sign_up_id>/cancel", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def cancel(sign_up_id):
     entry = services.get_sign_up(sign_up_id)
     if ConfirmForm().validate_on_submit():
         try:
             services.cancel_sign_up(current_user, entry)
         except DomainError as error:
-            flash(str(error.message), "error")
+            flash_error(error)
         else:
             flash(_("Your sign-up is cancelled."), "success")
     return redirect(url_for("volunteers.shift_detail", shift_id=entry.shift_id))
 
 
 @bp.route("/sign-ups/<id:sign_up_id>/attendance", methods=["POST"])
-@login_required
+@allow(SIGNED_IN)
 def attendance(sign_up_id):
     entry = services.get_sign_up(sign_up_id)
     form = forms.AttendanceForm()
@@ -80,7 +83,7 @@ def attendance(sign_up_id):
 
 
 @bp.route("/me", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def my_page():
     profile = services.profile_of(current_user)
     form = forms.ProfileForm(obj=None)
@@ -101,7 +104,7 @@ def my_page():
 
 
 @bp.route("/organizations/<id:organization_id>")
-@login_required
+@allow(SIGNED_IN)
 def organization_page(organization_id):
     """An organization's shifts and the hours its volunteers gave (members and coordinators)."""
     organization = organizations.get_editable_organization(actor(), organization_id)
@@ -111,13 +114,13 @@ def organization_page(organization_id):
 
 
 @bp.route("/hours")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@allow(STAFF)
 def hours_page():
     return render_template("volunteers/hours.html", rows=services.hours_by_organization(actor()))
 
 
 @bp.route("/organizations/<id:organization_id>/shifts/new", methods=["GET", "POST"])
-@login_required
+@allow(SIGNED_IN)
 def post_shift(organization_id):
     organization = organizations.get_editable_organization(actor(), organization_id)
     form = forms.ShiftForm()

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from aidcoord.housing import matching as housing_matching
 from aidcoord.audit.models import AuditAction, AuditEvent
 from aidcoord.extensions import db
 from aidcoord.housing import households
@@ -31,7 +32,7 @@ def world(app):
     household = households.register_household(users["caseworker"], {**FAMILY}, organization_id=caseworker_org.id)
     offer = HousingOfferFactory(host=users["host_own"], created_by=users["host_own"])
     entry = queue.take_next(users["coordinator"], QueueKind.HOUSING)
-    match = matches.propose(users["coordinator"], entry, offer.id)
+    match = housing_matching.propose_offer(users["coordinator"], entry, offer.id)
     return {"users": users, "household": household, "offer": offer, "match": match, "entry": entry}
 
 
@@ -116,7 +117,7 @@ def test_the_whole_loop_through_the_api_updates_free_beds(app, api):
     assert api("GET", f"/api/v1/housing/offers/{offer['id']}", host).get_json()["free_beds"] == 2
     api("POST", f"/api/v1/housing/matches/{match.get_json()['id']}/accept", host)
     moved = api("POST", f"/api/v1/housing/matches/{match.get_json()['id']}/move-in", host).get_json()
-    assert moved["state"] == "moved_in"
+    assert moved["state"] == "placed"
     api("POST", f"/api/v1/housing/matches/{match.get_json()['id']}/end", coordinator, json={"reason": "moved on"})
     assert api("GET", f"/api/v1/housing/offers/{offer['id']}", host).get_json()["free_beds"] == 6
 

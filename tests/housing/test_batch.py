@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from aidcoord.extensions import db
 from aidcoord.housing import households
-from aidcoord.matching.batch import best_plan, greedy_fewest_options_first, greedy_priority_best_fit, upper_bounds
+from aidcoord.housing.optimiser import best_plan, greedy_fewest_options_first, greedy_priority_best_fit, upper_bounds
 from aidcoord.matching.models import Match
 from bench.matching import check, scenario
 from tests.factories import HousingOfferFactory, UserFactory

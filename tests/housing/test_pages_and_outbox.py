@@ -5,6 +5,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from aidcoord.housing import matching as housing_matching
 from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.matching import queue, services as matches
@@ -19,7 +20,7 @@ def proposal(app):
     coordinator = UserFactory(roles=["coordinator"])
     household = households.register_household(coordinator, dict(FAMILY))
     offer = HousingOfferFactory()
-    match = matches.propose(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
+    match = housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
     return {"coordinator": coordinator, "household": household, "offer": offer, "match": match}
 
 

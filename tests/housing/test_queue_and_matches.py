@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from aidcoord.housing import matching as housing_matching
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, ValidationFailed
 from aidcoord.extensions import db
@@ -19,7 +20,7 @@ def free_beds_match_placements(offer_id):
     offer = db.session.get(HousingOffer, offer_id)
     db.session.refresh(offer)
     held = db.session.scalar(select(func.coalesce(func.sum(Match.held), 0)).where(
-        Match.offer_id == offer_id, Match.state.in_(["proposed", "accepted", "moved_in"])))
+        Match.offer_id == offer_id, Match.state.in_(["proposed", "accepted", "placed"])))
     return offer.free_beds == offer.beds - held
 
 
@@ -54,15 +55,15 @@ def test_the_whole_loop_keeps_free_beds_true(coordinator, register):
     household = register()
     offer = HousingOfferFactory(beds=6)
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
-    match = matches.propose(coordinator, entry, offer.id)
+    match = housing_matching.propose_offer(coordinator, entry, offer.id)
     assert db.session.get(HousingOffer, offer.id).free_beds == 2 and free_beds_match_placements(offer.id)
     assert db.session.scalar(select(OutboxMessage.topic).where(OutboxMessage.recipient_id == offer.host_id)) == "proposal"
-    matches.accept(offer.host, match)
-    matches.move_in(coordinator, match)
-    assert entry.state is EntryState.PLACED and match.state is MatchState.MOVED_IN
-    matches.end(offer.host, match, "moved to a flat of their own")
+    housing_matching.accept(offer.host, match)
+    housing_matching.move_in(coordinator, match)
+    assert entry.state is EntryState.PLACED and match.state is MatchState.PLACED
+    housing_matching.end(offer.host, match, "moved to a flat of their own")
     assert db.session.get(HousingOffer, offer.id).free_beds == 6 and free_beds_match_placements(offer.id)
-    assert [step.state for step in match.steps] == [MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.MOVED_IN,
+    assert [step.state for step in match.steps] == [MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.PLACED,
                                                       MatchState.ENDED]
     del household
 
@@ -74,10 +75,10 @@ def test_a_declined_proposal_keeps_the_households_place(coordinator, register):
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
     assert entry.subject_id == first.id
     joined = entry.joined_at
-    match = matches.propose(coordinator, entry, offer.id)
+    match = housing_matching.propose_offer(coordinator, entry, offer.id)
     with pytest.raises(ValidationFailed):
-        matches.decline(offer.host, match, "")
-    matches.decline(offer.host, match, "Our relatives arrived")
+        housing_matching.decline(offer.host, match, "")
+    housing_matching.decline(offer.host, match, "Our relatives arrived")
     assert db.session.get(HousingOffer, offer.id).free_beds == offer.beds
     again = queue.take_next(coordinator, QueueKind.HOUSING)
     assert again.id == entry.id and again.joined_at == joined and again.priority == first.priority
@@ -87,14 +88,14 @@ def test_an_unanswered_proposal_expires_and_returns_the_household(coordinator, r
     register()
     offer = HousingOfferFactory()
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
-    match = matches.propose(coordinator, entry, offer.id)
+    match = housing_matching.propose_offer(coordinator, entry, offer.id)
     match.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert matches.expire_overdue() == 1
     assert match.state is MatchState.EXPIRED and entry.state is EntryState.WAITING
     assert db.session.get(HousingOffer, offer.id).free_beds == offer.beds
     with pytest.raises(Conflict):
-        matches.accept(offer.host, match)
+        housing_matching.accept(offer.host, match)
 
 
 def test_a_bed_is_never_given_twice(coordinator, register):
@@ -103,9 +104,9 @@ def test_a_bed_is_never_given_twice(coordinator, register):
     offer = HousingOfferFactory(beds=5)
     first = queue.take_next(coordinator, QueueKind.HOUSING)
     second = queue.take_next(UserFactory(roles=["coordinator"]), QueueKind.HOUSING)
-    matches.propose(coordinator, first, offer.id)
+    housing_matching.propose_offer(coordinator, first, offer.id)
     with pytest.raises(ValidationFailed, match="1 free beds for 4 people"):
-        matches.propose(db.session.get(type(coordinator), second.leased_by_id), second, offer.id)
+        housing_matching.propose_offer(db.session.get(type(coordinator), second.leased_by_id), second, offer.id)
     assert db.session.get(HousingOffer, offer.id).free_beds == 1
 
 
@@ -129,7 +130,7 @@ def test_withdrawing_an_offer_with_people_in_it_is_refused(coordinator, register
 
     register()
     offer = HousingOfferFactory()
-    matches.propose(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
+    housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
     with pytest.raises(Conflict, match="cannot be withdrawn"):
         offers.withdraw_offer(offer.host, offer)
 
@@ -142,9 +143,9 @@ def test_a_suspended_hosts_offers_receive_no_proposals(coordinator, register):
     offers.suspend_host(coordinator, offer.host, "incident under review")
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
     with pytest.raises(ValidationFailed, match="suspended"):
-        matches.propose(coordinator, entry, offer.id)
+        housing_matching.propose_offer(coordinator, entry, offer.id)
     offers.lift_suspension(coordinator, offer.host, "review found no fault")
-    assert matches.propose(coordinator, entry, offer.id).state is MatchState.PROPOSED
+    assert housing_matching.propose_offer(coordinator, entry, offer.id).state is MatchState.PROPOSED
 
 
 def test_duplicates_are_flagged_and_a_merge_keeps_the_earlier_place(coordinator, register):

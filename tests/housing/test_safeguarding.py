@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from aidcoord.housing import matching as housing_matching
 from aidcoord.extensions import db
 from aidcoord.housing import households, offers
 from aidcoord.housing.models import HousingOffer
@@ -18,9 +19,9 @@ def placement(app):
     coordinator = UserFactory(roles=["coordinator"])
     households.register_household(coordinator, dict(FAMILY))
     offer = HousingOfferFactory(beds=6)
-    match = matches.propose(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
-    matches.accept(offer.host, match)
-    matches.move_in(coordinator, match)
+    match = housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
+    housing_matching.accept(offer.host, match)
+    housing_matching.move_in(coordinator, match)
     return {"coordinator": coordinator, "offer": offer, "match": match}
 
 
@@ -51,7 +52,7 @@ def test_an_incident_can_end_the_placement_and_suspend_the_host(placement, api, 
                          "suspend_host": True}).get_json()
     assert reviewed["placement_ended"] and reviewed["host_suspended"]
     db.session.expire_all()
-    assert matches.get_match(match.id).state is MatchState.ENDED
+    assert housing_matching.get_match(match.id).state is MatchState.ENDED
     assert db.session.get(HousingOffer, placement["offer"].id).free_beds == 6
     assert offers.active_suspension(host.id) is not None
     # another organization's offer of the same host receives no proposals either
@@ -78,7 +79,7 @@ def test_safeguarding_pages_record_check_ins_and_reviews(placement, pages, clien
     incident = safeguarding.open_incidents(placement["coordinator"])[0]
     pages.post(f"/housing/incidents/{incident.id}/review", data={"note": "Host fixed it", "end_placement": ""})
     assert safeguarding.get_incident(incident.id).reviewed_at is not None
-    assert matches.get_match(placement["match"].id).state is MatchState.MOVED_IN
+    assert housing_matching.get_match(placement["match"].id).state is MatchState.PLACED
 
 
 def test_coordinators_raise_priority_and_resolve_duplicates_on_the_household_page(app, pages, client):

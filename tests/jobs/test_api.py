@@ -69,7 +69,7 @@ def test_refer_through_the_queue_then_hire_over_the_api(app, api, published, emp
     assert "contact" not in taken["seeker"]
     referral = api("POST", "/api/v1/jobs/referrals", coordinator,
                    json={"entry_id": taken["entry"]["id"], "listing_id": published.id})
-    assert referral.status_code == 201 and referral.get_json()["state"] == "referred"
+    assert referral.status_code == 201 and referral.get_json()["state"] == "proposed"
     match_id = referral.get_json()["id"]
     assert api("GET", f"/api/v1/jobs/applications/{match_id}", employer).get_json()["contact"] is None
     assert api("POST", f"/api/v1/jobs/applications/{match_id}/consent", seeker_user).status_code == 200
@@ -77,6 +77,6 @@ def test_refer_through_the_queue_then_hire_over_the_api(app, api, published, emp
     assert api("POST", f"/api/v1/jobs/applications/{match_id}/hire", employer).status_code == 409  # interview first
     assert api("POST", f"/api/v1/jobs/applications/{match_id}/interview", employer).status_code == 200
     hired = api("POST", f"/api/v1/jobs/applications/{match_id}/hire", employer)
-    assert hired.status_code == 200 and hired.get_json()["state"] == "hired"
+    assert hired.status_code == 200 and hired.get_json()["state"] == "placed"
     assert api("GET", f"/api/v1/jobs/listings/{published.id}").get_json()["open_positions"] == 1
     assert api("GET", f"/api/v1/jobs/seekers/{seeker_id}", seeker_user).get_json()["queue_state"] == "placed"

@@ -26,7 +26,7 @@ def contact_views(seeker) -> list[AuditEvent]:
 
 def hires(listing) -> int:
     return db.session.scalar(select(func.count()).select_from(Match).where(
-        Match.kind == QueueKind.JOBS, Match.offer_id == listing.id, Match.state == MatchState.HIRED))
+        Match.kind == QueueKind.JOBS, Match.offer_id == listing.id, Match.state == MatchState.PLACED))
 
 
 def test_seeker_profiles_check_their_fields(seeker_user):
@@ -51,7 +51,7 @@ def test_only_coordinators_and_caseworkers_register_other_people(app):
 
 def test_a_seeker_applies_and_the_employer_sees_the_contact_with_the_view_recorded(published, seeker, employer):
     match = applications.apply(seeker.user, seeker, published)
-    assert match.state is MatchState.APPLIED and match.entry_id is None and match.consented_at is not None
+    assert match.state is MatchState.PROPOSED and match.entry_id is None and match.consented_at is not None
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == employer.id)).topic == "application"
     view = applications.application_view(employer, match)
     assert view["contact"]["phone"] == "+37491123456"
@@ -82,7 +82,7 @@ def test_an_employer_hires_through_interview_and_open_positions_are_derived(publ
     db.session.refresh(published)
     assert published.open_positions == 0 and hires(published) == 2
     assert published.state is ListingState.CLOSED and published.review_note == "all positions filled"
-    assert [step.state for step in first.steps] == [MatchState.APPLIED, MatchState.INTERVIEW, MatchState.HIRED]
+    assert [step.state for step in first.steps] == [MatchState.PROPOSED, MatchState.ACCEPTED, MatchState.PLACED]
 
 
 def test_the_last_hire_closes_the_listing_and_ends_the_other_applications(employer, coordinator, seeker):
@@ -93,7 +93,7 @@ def test_the_last_hire_closes_the_listing_and_ends_the_other_applications(employ
     applications.invite_to_interview(employer, hired)
     applications.hire(employer, hired)
     db.session.refresh(other)
-    assert other.state is MatchState.REJECTED and other.decline_reason == "all positions filled"
+    assert other.state is MatchState.DECLINED and other.decline_reason == "all positions filled"
     extra = seekers.save_own_profile(UserFactory(), seeker_data(contact_name="Lilit"))
     with pytest.raises(ValidationFailed):
         applications.apply(extra.user, extra, listing)
@@ -107,7 +107,7 @@ def test_hiring_with_no_position_left_is_refused_by_the_database_guard(published
     with pytest.raises(CapacityExceeded):
         applications.hire(employer, match)
     db.session.refresh(match)
-    assert match.state is MatchState.INTERVIEW
+    assert match.state is MatchState.ACCEPTED
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def test_a_referred_seeker_shares_contact_only_after_consenting(waiting_seekers,
     entry = seekers.queue_entry(aram)
     queue.lease(coordinator, entry)
     match = applications.refer(coordinator, entry, published.id)
-    assert match.state is MatchState.REFERRED and entry.state is EntryState.PROPOSED
+    assert match.state is MatchState.PROPOSED and entry.state is EntryState.PROPOSED
     view = applications.application_view(employer, match)
     assert view["contact"] is None and view["seeker"].profession == "warehouse worker"
     assert contact_views(aram) == []
@@ -214,7 +214,7 @@ def test_a_closed_listing_ends_its_applications_and_the_engine_ranks_with_reason
     match = applications.apply(seeker.user, seeker, published)
     listings.close_expired(today=TODAY + timedelta(days=40))
     db.session.refresh(match)
-    assert match.state is MatchState.REJECTED and match.decline_reason == "closing date passed"
+    assert match.state is MatchState.DECLINED and match.decline_reason == "closing date passed"
 
 
 def test_language_levels_are_hard_constraints(published, coordinator, employer, seeker):
@@ -236,13 +236,13 @@ def test_positions_given_back_never_exceed_the_positions(published):
 
 
 def test_the_database_keeps_one_open_application_per_seeker_and_listing(published, seeker):
-    from aidcoord.jobs.applications import _open_application
+    from aidcoord.matching.services import active_match
 
     applications.apply(seeker.user, seeker, published)
     duplicate = Match(kind=QueueKind.JOBS, subject_id=seeker.id, offer_id=published.id, people=1, held=0,
-                      state=MatchState.APPLIED)
+                      state=MatchState.PROPOSED)
     db.session.add(duplicate)
     with pytest.raises(Exception, match="(?i)unique"):
         db.session.flush()
     db.session.rollback()
-    assert _open_application(seeker, published) is not None
+    assert active_match(QueueKind.JOBS, seeker.id, published.id) is not None

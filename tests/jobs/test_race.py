@@ -37,10 +37,10 @@ def test_no_position_is_filled_twice_under_parallel_hires(app, database_url):
     assert all("CapacityExceeded" in value or "Conflict" in value for value in refused), refused
     db.session.expire_all()
     hired = db.session.scalar(select(func.count()).select_from(Match).where(
-        Match.kind == QueueKind.JOBS, Match.offer_id == listing.id, Match.state == MatchState.HIRED))
+        Match.kind == QueueKind.JOBS, Match.offer_id == listing.id, Match.state == MatchState.PLACED))
     final = db.session.get(JobListing, listing.id)
     assert hired == POSITIONS and final.open_positions == final.positions - hired == 0
     assert final.state is ListingState.CLOSED
     still_open = db.session.scalar(select(func.count()).select_from(Match).where(
-        Match.offer_id == listing.id, Match.kind == QueueKind.JOBS, Match.state == MatchState.INTERVIEW))
+        Match.offer_id == listing.id, Match.kind == QueueKind.JOBS, Match.state == MatchState.ACCEPTED))
     assert still_open == 0  # the rest were told the positions are filled

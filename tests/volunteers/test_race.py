@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.volunteers import services
-from aidcoord.volunteers.models import Shift, SignUp, SignUpState
+from aidcoord.volunteers.models import SIGNED_UP, Shift, SignUp
 from tests.conftest import POSTGRES_URL
 from tests.factories import OrganizationFactory, UserFactory
 from tests.parallel import run_at_once
@@ -38,5 +38,5 @@ def test_a_shift_is_never_overfilled(app, database_url):
     assert sum(1 for status, _ in outcomes if status == "ok") == 5
     assert all("ShiftFull" in value or "full" in value for status, value in outcomes if status == "error"), outcomes
     db.session.expire_all()
-    active = db.session.scalar(select(func.count()).select_from(SignUp).where(SignUp.state == SignUpState.SIGNED_UP))
+    active = db.session.scalar(select(func.count()).select_from(SignUp).where(SignUp.state == SIGNED_UP))
     assert db.session.get(Shift, shift.id).filled == active == 5

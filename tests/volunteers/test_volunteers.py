@@ -45,7 +45,7 @@ def test_a_full_shift_refuses_further_sign_ups(organizer, organization):
     with pytest.raises(services.ShiftFull):
         services.sign_up(volunteer(), shift)
     db.session.refresh(shift)
-    active = db.session.scalar(select(func.count()).select_from(SignUp).where(SignUp.state == "signed_up"))
+    active = db.session.scalar(select(func.count()).select_from(SignUp).where(SignUp.state == "accepted"))
     assert shift.filled == active == 2
 
 
@@ -56,7 +56,7 @@ def test_requirements_are_checked(organizer, organization, app):
     with pytest.raises(ValidationFailed, match="background check"):
         services.sign_up(person, shift)
     services.set_background_check(UserFactory(roles=["coordinator"]), services.profile_of(person), "cleared")
-    assert services.sign_up(person, shift).state.value == "signed_up"
+    assert services.sign_up(person, shift).state.value == "accepted"
     with pytest.raises(ValidationFailed, match="childcare"):
         services.sign_up(volunteer(), shift)
     with pytest.raises(PermissionDenied):
@@ -72,7 +72,7 @@ def test_cancelling_frees_the_slot_until_the_cutoff(organizer, organization):
     services.cancel_sign_up(person, entry)
     db.session.refresh(shift)
     assert shift.filled == 0
-    assert services.sign_up(volunteer(), shift).state.value == "signed_up"
+    assert services.sign_up(volunteer(), shift).state.value == "accepted"
 
 
 def test_attendance_and_hours_per_volunteer_and_organization(organizer, organization):

@@ -17,50 +17,12 @@ from dataclasses import dataclass, field
 
 from ortools.graph.python import min_cost_flow
 
+from aidcoord.housing.compatibility import HouseholdNeed, OfferSpace, compatible
+
+__all__ = ["HouseholdNeed", "OfferSpace", "Plan", "best_plan", "compatible", "upper_bounds"]
+
 WEIGHT_SCALE = 1000  # the flow solver takes integer costs
 MOVE_SEARCH = 40  # offers of each kind that a local move looks at (the largest first)
-
-
-@dataclass(frozen=True)
-class HouseholdNeed:
-    id: int
-    size: int
-    weight: float  # priority weight per person (>= 1)
-    regions: frozenset | None  # None: anywhere
-    pets: bool = False
-    step_free: bool = False
-    children: bool = False
-    stay_days: int | None = None
-
-    def class_key(self):
-        return (self.regions, self.size, self.pets, self.step_free, self.children, self.stay_days, self.weight)
-
-    def needs_key(self):
-        """What decides which kinds of offer fit, whatever the size."""
-        return (self.regions, self.pets, self.step_free, self.children, self.stay_days)
-
-
-@dataclass(frozen=True)
-class OfferSpace:
-    id: int
-    capacity: int  # free beds
-    region: str
-    whole: bool = False
-    pets_ok: bool = False
-    step_free: bool = False
-    children_ok: bool = True
-    max_stay: int | None = None
-
-
-def compatible(household: HouseholdNeed, offer: OfferSpace, capacity: int | None = None) -> bool:
-    """The hard constraints (the engine checks the same ones, and dates, before a proposal)."""
-    free = offer.capacity if capacity is None else capacity
-    return (free >= household.size
-            and (household.regions is None or offer.region in household.regions)
-            and (offer.pets_ok or not household.pets)
-            and (offer.step_free or not household.step_free)
-            and (offer.children_ok or not household.children)
-            and (offer.max_stay is None or household.stay_days is None or household.stay_days <= offer.max_stay))
 
 
 @dataclass

@@ -1,0 +1,56 @@
+"""One app and one world for the whole matrix: built once, restored from its snapshot when a request
+may have changed it."""
+import shutil
+
+import pytest
+import sqlalchemy as sa
+
+from aidcoord.extensions import db
+from tests.conftest import POSTGRES_URL, IsolatedClient, _fast_scratch_dir, make_app
+from tests.permissions.world import Snapshot, build_world
+
+
+@pytest.fixture(scope="module")
+def matrix_database(migrated_database, tmp_path_factory):
+    if POSTGRES_URL:
+        engine = sa.create_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return POSTGRES_URL
+    database = _fast_scratch_dir(tmp_path_factory.mktemp("matrix")) / "matrix.sqlite"
+    shutil.copyfile(migrated_database, database)
+    return f"sqlite:///{database}"
+
+
+@pytest.fixture(scope="module")
+def matrix_app(matrix_database):
+    app = make_app(matrix_database)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Stage:
+    """The world, and whether the last request may have changed it."""
+
+    def __init__(self, app):
+        self.world = build_world(app)
+        self.snapshot = Snapshot(app)
+        self.dirty = False
+        self.last_row = None
+
+    def prepare(self, row) -> None:
+        """A fresh world for each endpoint-method, and after every request that may have written."""
+        if self.dirty or (self.last_row is not None and row is not self.last_row):
+            self.snapshot.restore()
+        self.dirty = row.method != "GET"
+        self.last_row = row
+
+
+@pytest.fixture(scope="module")
+def stage(matrix_app):
+    return Stage(matrix_app)

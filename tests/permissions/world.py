@@ -1,0 +1,190 @@
+"""One world with a record of each kind and a user for each persona, built through the API (as people
+would build it, and untouched by how the services are arranged inside), then kept as a snapshot that
+is put back before every request that may change it."""
+import shutil
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from aidcoord.accounts.services import create_api_token
+from aidcoord.common.types import today, utcnow
+from aidcoord.extensions import db
+from aidcoord.organizations.models import VerificationState
+from tests.conftest import CSRF_PATTERN, Browserless
+from tests.factories import OrganizationFactory, UserFactory
+
+# Everyone the matrix asks, in the order of its columns.
+PERSONAS = ("anonymous", "admin", "coordinator", "member", "donor", "host", "employer", "volunteer",
+            "other_member", "removed_member")
+# Owners of one record each; a row names those of its record.
+OWNERS = ("offer_host", "pledge_donor", "listing_employer", "self_seeker", "self_household",
+          "signed_up_volunteer", "token_owner")
+ROLES = {"admin": ["admin"], "coordinator": ["coordinator"], "donor": ["donor"], "host": ["host"],
+         "employer": ["employer"], "volunteer": ["volunteer"], "offer_host": ["host"], "pledge_donor": ["donor"],
+         "listing_employer": ["employer"], "signed_up_volunteer": ["volunteer"]}
+
+TODAY = today()
+FAMILY = {"contact_name": "Narine Hakobyan", "contact_phone": "+374 91 123456", "adults": 2, "children": 2,
+          "children_under_5": 1, "languages": ["hy", "ru"], "preferred_regions": ["AM-SU"],
+          "consent_to_share": True}
+LISTING = {"organization_id": None, "title": "Warehouse assistant", "sector": "transport",
+           "description": "Sorting and packing parcels.", "region": "AM-ER", "locality": "Yerevan", "positions": 5,
+           "languages": [{"code": "hy", "level": "B1"}], "skills": ["forklift", "packing"],
+           "contract_type": "full_time", "closing_date": (TODAY + timedelta(days=30)).isoformat()}
+SEEKER = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456", "profession": "warehouse worker",
+          "skills": ["packing", "forklift"], "languages": [{"code": "hy", "level": "native"}], "regions": ["AM-ER"],
+          "consent_to_share": True}
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)     # persona -> User (anonymous: None)
+    tokens: dict = field(default_factory=dict)    # persona -> plain bearer token
+    sessions: dict = field(default_factory=dict)  # persona -> (session cookie, CSRF token)
+    ids: dict = field(default_factory=dict)       # placeholder -> id (or value) used in paths and bodies
+
+
+def build_world(app) -> World:
+    world = World()
+    client = app.test_client()
+
+    def call(method, path, persona, json=None, status=(200, 201, 204)):
+        headers = {"Authorization": f"Bearer {world.tokens[persona]}"}
+        response = client.open(path, method=method, headers=headers, json=json)
+        assert response.status_code in ((status,) if isinstance(status, int) else status), \
+            (method, path, persona, response.status_code, response.get_data(as_text=True))
+        return response.get_json(silent=True)
+
+    for persona in PERSONAS[1:] + OWNERS + ("colleague", "newcomer"):
+        world.users[persona] = UserFactory(roles=ROLES.get(persona, []), name=persona.replace("_", " ").title())
+    world.users["anonymous"] = None
+    users = world.users
+    for persona, user in users.items():
+        if user is not None:
+            world.tokens[persona] = create_api_token(user, "matrix")[1]
+    ids = world.ids
+
+    # Organizations: the member belongs to the verified one and the pending one; the removed member did
+    # (and registered a household for the verified one) until removed from both, below.
+    verified = OrganizationFactory(members=[users["member"], users["colleague"], users["removed_member"]])
+    pending = OrganizationFactory(verification_state=VerificationState.PENDING,
+                                  members=[users["member"], users["removed_member"]])
+    other = OrganizationFactory(members=[users["other_member"]])
+    ids.update(verified=verified.id, pending=pending.id, other_org=other.id)
+
+    # Needs and pledges.
+    need = call("POST", "/api/v1/needs", "member", {
+        "organization_id": verified.id, "sector": "shelter", "item": "beds", "quantity": "100", "unit": "beds",
+        "region": "AM-SU", "urgency": "high", "needed_by": (TODAY + timedelta(days=7)).isoformat()})
+    pledge = call("POST", "/api/v1/pledges", "pledge_donor",
+                  {"contribution": "in_kind", "quantity": "10", "unit": "beds", "need_id": need["id"]})
+    rate = call("POST", "/api/v1/exchange-rates", "coordinator", {"currency": "EUR", "rate": "1.1"})
+    ids.update(need=need["id"], pledge=pledge["id"], rate=rate["id"])
+
+    # Housing: one verified offer; a household registered by its caseworker organization, proposed there;
+    # a household that registered itself, placed there, with check-ins and an incident.
+    offer = call("POST", "/api/v1/housing/offers", "offer_host", {
+        "region": "AM-SU", "locality": "Goris", "address": "12 Mesrop Mashtots St, Goris", "beds": 10,
+        "available_from": TODAY.isoformat(), "languages": ["hy"], "pets_accepted": True})
+    call("POST", f"/api/v1/housing/offers/{offer['id']}/vet", "coordinator",
+         {"decision": "verified", "note": "visited"})
+    household = call("POST", "/api/v1/housing/households", "removed_member",
+                     {**FAMILY, "organization_id": verified.id})
+    for organization in (verified, pending):
+        call("DELETE", f"/api/v1/organizations/{organization.id}/members/{users['removed_member'].id}", "coordinator")
+    entry = call("POST", "/api/v1/housing/queue/take", "coordinator")
+    match = call("POST", "/api/v1/housing/matches", "coordinator", {"entry_id": entry["id"], "offer_id": offer["id"]})
+    own_household = call("POST", "/api/v1/housing/households", "self_household", {
+        "for_self": True, "contact_name": "Gevorg Sargsyan", "contact_phone": "+374 93 654321", "adults": 1,
+        "languages": ["hy"], "preferred_regions": ["AM-SU"], "consent_to_share": True})
+    own_entry = call("POST", "/api/v1/housing/queue/take", "coordinator")
+    placed = call("POST", "/api/v1/housing/matches", "coordinator",
+                  {"entry_id": own_entry["id"], "offer_id": offer["id"]})
+    call("POST", f"/api/v1/housing/matches/{placed['id']}/accept", "offer_host")
+    call("POST", f"/api/v1/housing/matches/{placed['id']}/move-in", "offer_host")
+    incident = call("POST", f"/api/v1/housing/matches/{placed['id']}/incidents", "offer_host",
+                    {"description": "The heating failed for two days."})
+    call("POST", f"/api/v1/housing/hosts/{users['host'].id}/suspend", "coordinator", {"reason": "a report to check"})
+    welfare_check = db.session.scalar(sa.text("SELECT min(id) FROM welfare_checks WHERE match_id = :match"),
+                                      {"match": placed["id"]})
+    ids.update(offer=offer["id"], household=household["id"], entry=entry["id"], match=match["id"],
+               own_household=own_household["id"], own_entry=own_entry["id"], placed_match=placed["id"],
+               incident=incident["id"], check=welfare_check, host_user=users["offer_host"].id,
+               suspended_host=users["host"].id)
+
+    # Jobs: a published and a pending listing of one employer; a seeker who applied; a seeker registered
+    # by the member (a caseworker of a verified organization), waiting in the jobs queue.
+    listing = call("POST", "/api/v1/jobs/listings", "listing_employer", LISTING)
+    call("POST", f"/api/v1/jobs/listings/{listing['id']}/publish", "coordinator")
+    pending_listing = call("POST", "/api/v1/jobs/listings", "listing_employer", {**LISTING, "title": "Cook"})
+    own_seeker = call("PUT", "/api/v1/jobs/seekers/me", "self_seeker", SEEKER)
+    application = call("POST", f"/api/v1/jobs/listings/{listing['id']}/applications", "self_seeker", {})
+    seeker = call("POST", "/api/v1/jobs/seekers", "member", {**SEEKER, "contact_name": "Registered Person"})
+    jobs_entry = call("POST", f"/api/v1/jobs/seekers/{seeker['id']}/help", "member")
+    ids.update(listing=listing["id"], pending_listing=pending_listing["id"], own_seeker=own_seeker["id"],
+               application=application["id"], seeker=seeker["id"], jobs_entry=jobs_entry["id"])
+
+    # Volunteers: a shift of the verified organization, one volunteer signed up.
+    for persona in ("volunteer", "signed_up_volunteer"):
+        call("PUT", "/api/v1/volunteers/me/profile", persona, {"skills": ["driver"], "languages": ["hy"]})
+    starts = (utcnow() + timedelta(days=3)).replace(microsecond=0)
+    shift = call("POST", "/api/v1/volunteers/shifts", "member", {
+        "organization_id": verified.id, "task": "Driving", "region": "AM-SU", "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=2)).isoformat(), "slots": 4})
+    sign_up = call("POST", f"/api/v1/volunteers/shifts/{shift['id']}/sign-ups", "signed_up_volunteer")
+    ids.update(shift=shift["id"], sign_up=sign_up["id"], shift_start=starts.isoformat(),
+               volunteer_user=users["signed_up_volunteer"].id)
+
+    # Accounts: a second token of its owner; colleagues to add and remove.
+    token = call("POST", "/api/v1/me/tokens", "token_owner", {"name": "laptop"})
+    ids.update(token=token["id"], colleague=users["colleague"].id, newcomer_email=users["newcomer"].email)
+
+    for persona in PERSONAS + OWNERS:
+        world.sessions[persona] = _session(app, users[persona])
+    db.session.remove()
+    return world
+
+
+def _session(app, user) -> tuple[str, str]:
+    """The session cookie and CSRF token of a browser in which `user` logged in (None: nobody did)."""
+    client = app.test_client()
+    if user is not None:
+        response = Browserless(client).login(user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[-500:]
+    csrf = CSRF_PATTERN.search(client.get("/login").get_data(as_text=True)).group(1)
+    return client.get_cookie("session").value, csrf
+
+
+class Snapshot:
+    """The whole database as the world left it, put back in a few milliseconds: a copy of the SQLite
+    file, or on PostgreSQL every row (TRUNCATE passes the audit trail's no-delete trigger)."""
+
+    def __init__(self, app):
+        self.url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+        db.session.remove()
+        if self.url.get_backend_name() == "sqlite":
+            self.path = Path(self.url.database)
+            self.copy = self.path.with_suffix(".snapshot")
+            db.engine.dispose()
+            shutil.copyfile(self.path, self.copy)
+            return
+        self.metadata = sa.MetaData()
+        with db.engine.connect() as connection:
+            self.metadata.reflect(connection)
+            self.tables = [t for t in self.metadata.sorted_tables if t.name != "alembic_version"]
+            self.rows = {t.name: [dict(row._mapping) for row in connection.execute(t.select().order_by(*t.primary_key))]
+                         for t in self.tables}
+
+    def restore(self) -> None:
+        db.session.remove()
+        if self.url.get_backend_name() == "sqlite":
+            db.engine.dispose()
+            shutil.copyfile(self.copy, self.path)
+            return
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in self.tables) + " CASCADE"))
+            for table in self.tables:
+                if self.rows[table.name]:
+                    connection.execute(table.insert(), self.rows[table.name])
