@@ -1,50 +1,104 @@
-# aidcoord: two commands. `make run` serves the demo; `make test` runs the tests.
+# aidcoord: two commands. `make run` serves the demo; `make test` runs the tests. `make help` lists the rest.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+DEV_ENV := AIDCOORD_ENV=$${AIDCOORD_ENV:-development}
 
-.PHONY: run test test-sqlite test-postgres install install-dev browser db seed bench translations clean
+# Stamps inside the virtualenv: an install re-runs when its lock file changes, and goes with the virtualenv.
+RUNTIME_STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-requirements-dev
 
-$(BIN)/python:
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+# Catalogs for config.LANGUAGES except the language the strings are written in (BABEL_DEFAULT_LOCALE).
+TRANSLATIONS := aidcoord/translations
+POT := $(TRANSLATIONS)/messages.pot
+CATALOG_LANGUAGES := $(shell $(PYTHON) -c 'from config import Config as C; print(*(l for l in C.LANGUAGES if l != C.BABEL_DEFAULT_LOCALE))' 2>/dev/null)
+CATALOGS := $(foreach lang,$(CATALOG_LANGUAGES),$(TRANSLATIONS)/$(lang)/LC_MESSAGES/messages.po)
+MARKED_SOURCES := babel.cfg $(shell find aidcoord templates -name '*.py' -o -name '*.html')
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# The locks hold PyPI's hashes whatever extra indexes or wheel folders the machine's pip configuration adds.
+LOCK_ARGS ?=
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make lock  (pip-compile --generate-hashes --allow-unsafe --strip-extras, from https://pypi.org/simple)" \
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+.DEFAULT_GOAL := help
+.PHONY: help run test lint install install-dev browser db seed bench translations lock clean
+.PRECIOUS: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
 
-## Debian's chromium for the browser tests (Playwright drives it; nothing downloads a browser).
-browser:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; \
-	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; fi; }
+help: ## list the targets
+	@echo "make TARGET, where TARGET is one of:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-db: install
-	AIDCOORD_ENV=$${AIDCOORD_ENV:-development} $(BIN)/flask db upgrade
-
-seed: db
-	AIDCOORD_ENV=$${AIDCOORD_ENV:-development} $(BIN)/flask seed-demo
-
-## The run command: install, migrate, load demo data, serve on http://127.0.0.1:5000
-run: seed
+run: seed ## install, migrate, load the demo data, serve on http://127.0.0.1:5000
 	@echo "aidcoord on http://127.0.0.1:5000 -- log in as coordinator@demo.aidcoord.example / demo-password-2023"
-	AIDCOORD_ENV=$${AIDCOORD_ENV:-development} $(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## The test command: SQLite always; PostgreSQL too when TEST_DATABASE_URL is set.
-test: install-dev browser
+test: lint browser ## lint, then the tests on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/python -m pytest; \
 	else echo "(TEST_DATABASE_URL not set: PostgreSQL run skipped)"; fi
 
-bench: install-dev
+# All three run even when one fails, so that one pass shows every finding.
+lint: $(DEV_STAMP) ## ruff, mypy (configured in pyproject.toml) and the import contracts (lint-imports)
+	@status=0; \
+	echo "== ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "== mypy"; $(BIN)/mypy || status=1; \
+	echo "== lint-imports"; $(BIN)/lint-imports || status=1; \
+	exit $$status
+
+install: $(RUNTIME_STAMP) ## the virtualenv with the runtime requirements (requirements.txt, hashes checked)
+
+install-dev: $(DEV_STAMP) ## the virtualenv with the runtime, test and development requirements
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# pip itself is pinned in requirements.txt, so the first install also brings the virtualenv's pip to that version.
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+lock: $(DEV_STAMP) ## re-lock requirements*.txt after editing requirements*.in (LOCK_ARGS=--upgrade: newest versions)
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+# Phony: it checks the machine, not a file of ours.
+browser: ## Debian's chromium for the browser tests (Playwright drives it; nothing downloads a browser)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-core; fi; }
+
+# Phony: they act on the database DATABASE_URL names (instance/aidcoord.sqlite when unset), and do nothing twice.
+db: install ## apply the migrations (development database unless AIDCOORD_ENV and DATABASE_URL say otherwise)
+	$(DEV_ENV) $(BIN)/flask db upgrade
+
+seed: db ## load the demo organizations and accounts (a second run adds nothing)
+	$(DEV_ENV) $(BIN)/flask seed-demo
+
+bench: install ## run every benchmark in bench/ and print its figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-translations: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o aidcoord/translations/messages.pot .
+translations: $(CATALOGS:.po=.mo) ## extract the marked strings, create or update each language's catalog, compile them
+	@test -n "$(CATALOG_LANGUAGES)" || { echo "no languages found in config.LANGUAGES (is $(PYTHON) there?)"; exit 1; }
 
-clean:
-	rm -rf $(VENV) instance .pytest_cache
+$(POT): $(MARKED_SOURCES) | $(RUNTIME_STAMP)
+	@mkdir -p $(@D)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l --project aidcoord -o $@ .
+
+# A new language starts from the template; an existing catalog keeps its translations and gains the new strings.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.po: $(POT)
+	@mkdir -p $(@D)
+	$(BIN)/pybabel update --quiet --init-missing -i $(POT) -o $@ -l $*
+
+%.mo: %.po
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+clean: ## remove the virtualenv, the development database and generated files (not the translations)
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(POT) $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

@@ -1,14 +1,22 @@
 """Test fixtures. The database is real: SQLite by default, PostgreSQL when TEST_DATABASE_URL is set
 (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_test). The schema is built once per run
-by applying the Alembic migrations; every test then starts from empty tables."""
+by applying the Alembic migrations; every test then starts from empty tables.
+
+The clock: a test of a rule about the date or the time pins it (`pinned_clock`, time-machine, the clock ticking
+from PINNED_NOW) or passes `today=` to the service. AIDCOORD_TEST_CLOCK=2026-12-02T23:59:50+00:00 starts the
+whole run at that instant, ticking (the local zone stays the process's: add TZ=Asia/Yerevan to start just
+before midnight there), to show any test that still reads the wall clock."""
 import contextvars
 import os
 import re
 import shutil
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -20,8 +28,59 @@ FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+SESSION_CLOCK = os.environ.get("AIDCOORD_TEST_CLOCK")
+# Noon UTC: the same date in every zone from UTC-11 to UTC+11, and hours away from midnight. Pinned tests run
+# with TZ=UTC (time-machine sets it for a UTC destination), so their "today" is PINNED_TODAY everywhere.
+PINNED_NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+PINNED_TODAY = PINNED_NOW.date()
+# `pytestmark = pinned_clock` in a module, or `@pinned_clock` on a test: it starts at PINNED_NOW, ticking.
+pinned_clock = pytest.mark.time_machine(PINNED_NOW, tick=True)
+
+
 def pytest_report_header(config):
-    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite (set TEST_DATABASE_URL for PostgreSQL)'}"
+    database = "PostgreSQL " + POSTGRES_URL if POSTGRES_URL else "SQLite (set TEST_DATABASE_URL for PostgreSQL)"
+    lines = [f"database: {database}"]
+    if SESSION_CLOCK:
+        lines.append(f"clock: the run starts at {SESSION_CLOCK} (AIDCOORD_TEST_CLOCK), ticking; "
+                     f"local zone {os.environ.get('TZ') or time.tzname[0]}")
+    return lines
+
+
+_session_travel: time_machine.travel | None = None
+
+
+def pytest_configure(config):
+    """Start the session clock before the test modules are imported: their module-level dates follow it too."""
+    global _session_travel
+    if not SESSION_CLOCK:
+        return
+    try:
+        start = datetime.fromisoformat(SESSION_CLOCK)
+    except ValueError:
+        raise pytest.UsageError(f"AIDCOORD_TEST_CLOCK={SESSION_CLOCK!r} is not an ISO 8601 date and time") from None
+    if start.tzinfo is None:
+        raise pytest.UsageError("AIDCOORD_TEST_CLOCK needs a UTC offset, e.g. 2026-12-02T23:59:50+00:00")
+    # A timestamp, not the datetime: time-machine would also set TZ to a UTC destination's zone.
+    _session_travel = time_machine.travel(start.timestamp(), tick=True)
+    _session_travel.start()
+
+
+def pytest_unconfigure(config):
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def clock_offset() -> float:
+    """Seconds the tests' clock is ahead of the real one (time-machine), for processes the tests start."""
+    return time.time() - time_machine.escape_hatch.time.time() if time_machine.escape_hatch.is_travelling() else 0.0
+
+
+def follow_clock(offset: float) -> None:
+    """In a process a test started: run on the tests' clock (`clock_offset()` of the parent), ticking."""
+    if offset:
+        time_machine.travel(time.time() + offset, tick=True).start()
 
 
 def make_app(database_url, **overrides):

@@ -2,10 +2,11 @@
 import multiprocessing
 import time
 
-from tests.conftest import make_app
+from tests.conftest import clock_offset, follow_clock, make_app
 
 
-def _worker(database_url, target, args, start_at, results):
+def _worker(database_url, target, args, start_at, results, offset):
+    follow_clock(offset)  # the test's clock, when it is pinned or the run started at AIDCOORD_TEST_CLOCK
     app = make_app(database_url)
     with app.app_context():
         time.sleep(max(0.0, start_at - time.time()))
@@ -20,7 +21,8 @@ def run_at_once(database_url, target, arg_list, lead_seconds=2.0):
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     start_at = time.time() + lead_seconds + 0.1 * len(arg_list)
-    processes = [context.Process(target=_worker, args=(database_url, target, args, start_at, results))
+    offset = clock_offset()
+    processes = [context.Process(target=_worker, args=(database_url, target, args, start_at, results, offset))
                  for args in arg_list]
     for process in processes:
         process.start()

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from aidcoord.housing import household_fields
+
 
 class OfferForm(FlaskForm):
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=10)],
@@ -67,9 +69,7 @@ class HouseholdForm(FlaskForm):
     external_ref = StringField(_l("Reference in your registration list"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Register household"))
 
-    FIELDS = ("contact_name", "contact_phone", "adults", "children", "children_under_5", "over_65", "disabled",
-              "single_caregiver", "medical_needs", "medical_note", "pets", "step_free_needed", "preferred_regions",
-              "region_required", "needed_from", "stay_days", "languages", "consent_to_share", "external_ref")
+    FIELDS = household_fields.INPUT_FIELDS
 
     def service_data(self) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS}

@@ -11,6 +11,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.housing.household_fields import COUNTS, FLAGS, PERSONAL_FIELDS
 from aidcoord.housing.models import Household
 from aidcoord.housing.priority import vulnerability
 from aidcoord.matching import queue
@@ -19,9 +20,6 @@ from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for, is_caseworker, manages
 
 ENTITY = "household"
-PERSONAL_FIELDS = ("contact_name", "contact_phone", "medical_note")
-COUNTS = ("adults", "children", "children_under_5", "over_65", "disabled")
-FLAGS = ("single_caregiver", "medical_needs", "pets", "step_free_needed", "region_required", "consent_to_share")
 NAME_SIMILARITY = 0.85
 
 

@@ -7,6 +7,7 @@ from aidcoord.common import csv_import
 from aidcoord.common.csv_import import ImportPreview
 from aidcoord.errors import PermissionDenied
 from aidcoord.housing import households, offers
+from aidcoord.housing.household_fields import INPUT_FIELDS, REQUIRED_FIELDS
 from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import acts_for
 
@@ -15,11 +16,8 @@ OFFER_COLUMNS = ("external_ref", "region", "locality", "address", "beds", "rooms
                  "utilities_included", "meals_included", "step_free", "pets_accepted", "children_welcome",
                  "languages", "notes")
 OFFER_REQUIRED = ("region", "address", "beds", "available_from")
-HOUSEHOLD_COLUMNS = ("external_ref", "contact_name", "contact_phone", "adults", "children", "children_under_5",
-                     "over_65", "disabled", "single_caregiver", "medical_needs", "medical_note", "pets",
-                     "step_free_needed", "preferred_regions", "region_required", "needed_from", "stay_days",
-                     "languages", "consent_to_share")
-HOUSEHOLD_REQUIRED = ("contact_name", "contact_phone", "adults")
+HOUSEHOLD_COLUMNS = INPUT_FIELDS  # declared once, in housing.household_fields
+HOUSEHOLD_REQUIRED = REQUIRED_FIELDS
 
 
 def _check_offer_importer(actor: User, organization: Organization) -> None:
