@@ -90,12 +90,12 @@ translations: $(CATALOGS:.po=.mo) ## extract the marked strings, create or updat
 
 $(POT): $(MARKED_SOURCES) | $(RUNTIME_STAMP)
 	@mkdir -p $(@D)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l --project aidcoord -o $@ .
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l --project aidcoord -o $@ .
 
 # A new language starts from the template; an existing catalog keeps its translations and gains the new strings.
 $(TRANSLATIONS)/%/LC_MESSAGES/messages.po: $(POT)
 	@mkdir -p $(@D)
-	$(BIN)/pybabel update --quiet --init-missing -i $(POT) -o $@ -l $*
+	$(BIN)/pybabel --quiet update --init-missing -i $(POT) -o $@ -l $*
 
 %.mo: %.po
 	$(BIN)/pybabel compile --statistics -i $< -o $@

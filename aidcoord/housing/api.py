@@ -1,26 +1,42 @@
 """JSON API for housing: offers, households, the queue, matches, host suspensions."""
-from flask import Response
 from sqlalchemy import String, cast
 
 from aidcoord.accounts import services as accounts
 from aidcoord.common.api import Blueprint
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.housing import engine, households, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
+from aidcoord.housing.exports import offers_csv, queue_csv
 from aidcoord.housing.models import Household, VettingState
 from aidcoord.housing.schemas import (
-    CandidateSchema, DuplicateSchema, HouseholdInputSchema, HouseholdSchema, MatchListItemSchema, MatchSchema, OfferArgsSchema,
-    OfferInputSchema, OfferPageSchema, OfferSchema, OfferUpdateSchema, ProposeSchema,
-    QueueArgsSchema, QueueEntrySchema, QueuePageSchema, VetSchema,
-    IncidentInputSchema, IncidentReviewSchema, IncidentSchema, WelfareCheckSchema, WelfareInputSchema,
+    CandidateSchema,
+    DuplicateSchema,
+    HouseholdInputSchema,
+    HouseholdSchema,
+    IncidentInputSchema,
+    IncidentReviewSchema,
+    IncidentSchema,
+    MatchListItemSchema,
+    MatchSchema,
+    OfferArgsSchema,
+    OfferInputSchema,
+    OfferPageSchema,
+    OfferSchema,
+    OfferUpdateSchema,
+    ProposeSchema,
+    QueueArgsSchema,
+    QueueEntrySchema,
+    QueuePageSchema,
+    VetSchema,
+    WelfareCheckSchema,
+    WelfareInputSchema,
 )
 from aidcoord.matching import queue
 from aidcoord.matching import services as matches
 from aidcoord.matching.endpoints import QueueApi, add_queue_api
-from aidcoord.common.csv_export import csv_response
-from aidcoord.housing.exports import offers_csv, queue_csv
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 blp = Blueprint("housing_api", __name__, url_prefix="/api/v1/housing",

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from aidcoord.common.types import today as local_today
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.housing.offers import host_is_suspended
@@ -122,7 +123,7 @@ def violations(household: Household, offer: HousingOffer, today: date | None = N
     if offer.vetting_state is not VettingState.VERIFIED:
         broken.append(_l("the offer is not verified"))
     broken += [_explain(name, household, offer) for name in unmet(need_of(household), space_of(offer))]
-    start = max(household.needed_from, today or date.today())
+    start = max(household.needed_from, today or local_today())
     if offer.available_from > start + START_TOLERANCE:
         broken.append(_l("available only from %(day)s", day=offer.available_from.isoformat()))
     if offer.available_until is not None and offer.available_until < start + timedelta(days=household.stay_days or 1):

@@ -51,9 +51,11 @@ class HouseholdForm(FlaskForm):
     contact_phone = StringField(_l("Phone"), validators=[DataRequired(), Length(max=40)])
     adults = IntegerField(_l("Adults"), validators=[DataRequired(), NumberRange(min=1, max=30)], default=1)
     children = IntegerField(_l("Children"), validators=[Optional(), NumberRange(min=0, max=30)], default=0)
-    children_under_5 = IntegerField(_l("of whom under 5"), validators=[Optional(), NumberRange(min=0, max=30)], default=0)
+    children_under_5 = IntegerField(_l("of whom under 5"), validators=[Optional(), NumberRange(min=0, max=30)],
+                                    default=0)
     over_65 = IntegerField(_l("People over 65"), validators=[Optional(), NumberRange(min=0, max=30)], default=0)
-    disabled = IntegerField(_l("People with disabilities"), validators=[Optional(), NumberRange(min=0, max=30)], default=0)
+    disabled = IntegerField(_l("People with disabilities"), validators=[Optional(), NumberRange(min=0, max=30)],
+                            default=0)
     single_caregiver = BooleanField(_l("One adult caring for the children alone"))
     medical_needs = BooleanField(_l("Medical needs"))
     medical_note = TextAreaField(_l("Medical note (private)"), validators=[Optional(), Length(max=5000)])
@@ -65,7 +67,8 @@ class HouseholdForm(FlaskForm):
     needed_from = DateField(_l("Needed from"), validators=[Optional()])
     stay_days = IntegerField(_l("Expected stay, in days"), validators=[Optional(), NumberRange(min=1, max=3650)])
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)], description=_l("e.g. hy ru"))
-    consent_to_share = BooleanField(_l("The household agrees to share these details (not name or phone) with a proposed host"))
+    consent_to_share = BooleanField(
+        _l("The household agrees to share these details (not name or phone) with a proposed host"))
     external_ref = StringField(_l("Reference in your registration list"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Register household"))
 

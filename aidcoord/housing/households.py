@@ -9,6 +9,7 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing.household_fields import COUNTS, FLAGS, PERSONAL_FIELDS
@@ -42,7 +43,8 @@ def clean_household(data: dict, *, today: date) -> dict:
         errors.add("contact_phone", _l("Enter a phone number with 6 to 15 digits."))
     clean["contact_phone"] = normalize_phone(phone or "")
     for field in COUNTS:
-        value = check.whole_number(errors, field, data.get(field) if data.get(field) not in (None, "") else 0, minimum=0, maximum=30)
+        value = check.whole_number(errors, field, data.get(field) if data.get(field) not in (None, "") else 0,
+                                   minimum=0, maximum=30)
         clean[field] = value if value is not None else 0
     if clean["adults"] < 1:
         errors.add("adults", _l("At least one adult."))
@@ -99,7 +101,7 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
         organization = organizations.get_organization(actor, organization_id)
         if not acts_for(actor, organization.id):
             raise PermissionDenied()
-    clean = clean_household(data, today=today or date.today())
+    clean = clean_household(data, today=today or local_today())
     duplicate = find_possible_duplicate(clean)
     household = Household(registered_by_id=actor.id, user_id=actor.id if for_self else None,
                           organization=organization, possible_duplicate_of_id=duplicate.id if duplicate else None,
@@ -109,7 +111,8 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
     db.session.flush()
     queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
     audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
-        "size": household.size, "priority": household.priority, "possible_duplicate_of": household.possible_duplicate_of_id})
+        "size": household.size, "priority": household.priority,
+        "possible_duplicate_of": household.possible_duplicate_of_id})
     if commit:
         db.session.commit()
     return household

@@ -5,6 +5,7 @@ from datetime import date
 from aidcoord.accounts.models import User
 from aidcoord.common import csv_import
 from aidcoord.common.csv_import import ImportPreview
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied
 from aidcoord.housing import households, offers
 from aidcoord.housing.household_fields import INPUT_FIELDS, REQUIRED_FIELDS
@@ -27,7 +28,7 @@ def _check_offer_importer(actor: User, organization: Organization) -> None:
 
 def preview_offers(actor: User, organization: Organization, text: str, *, today: date | None = None) -> ImportPreview:
     _check_offer_importer(actor, organization)
-    today = today or date.today()
+    today = today or local_today()
     return csv_import.preview(text, OFFER_COLUMNS, OFFER_REQUIRED, lambda row: offers.clean_offer(row, today=today))
 
 
@@ -40,7 +41,7 @@ def import_offers(actor: User, organization: Organization, text: str, *, today: 
 def preview_households(actor: User, text: str, *, today: date | None = None) -> ImportPreview:
     if not households.can_register_for_others(actor):
         raise PermissionDenied()
-    today = today or date.today()
+    today = today or local_today()
     return csv_import.preview(text, HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED,
                               lambda row: households.clean_household(row, today=today))
 

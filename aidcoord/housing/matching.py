@@ -3,7 +3,7 @@
 proposed (by a coordinator, beds taken at once) -> accepted (by the host) -> placed (moved in) -> ended,
 or declined / expired, after which the household is back in the queue in its original place.
 The host sees the household's name and phone from acceptance (see housing.privacy)."""
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import ClassVar
 
 from flask import current_app
@@ -12,6 +12,7 @@ from sqlalchemy import case, not_, select, update
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import compatibility, engine
@@ -82,7 +83,7 @@ class HousingKind(kinds.MatchKind):
 
     def after_placed(self, match: Match) -> None:
         """Welfare check-ins on the configured days after move-in."""
-        moved_in_on = date.today()
+        moved_in_on = local_today()
         for days in current_app.config["WELFARE_CHECK_DAYS"]:
             db.session.add(WelfareCheck(match_id=match.id, due_on=moved_in_on + timedelta(days=days)))
 

@@ -1,7 +1,7 @@
 """Housing offers from hosts and organizations, and the households asking for housing."""
 import enum
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
@@ -37,8 +37,8 @@ class HousingOffer(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    host_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
-    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     region: Mapped[str] = mapped_column(String(10), index=True)
     locality: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(500))  # private: shown to the household after acceptance
@@ -49,10 +49,10 @@ class HousingOffer(db.Model):
     rooms: Mapped[int] = mapped_column(default=1)
     whole_dwelling: Mapped[bool] = mapped_column(default=False)
     available_from: Mapped[date]
-    available_until: Mapped[Optional[date]]
-    max_stay_days: Mapped[Optional[int]]
-    rent_minor: Mapped[Optional[int]] = mapped_column(BigInteger)  # None: free of charge
-    rent_currency: Mapped[Optional[str]] = mapped_column(String(3))
+    available_until: Mapped[date | None]
+    max_stay_days: Mapped[int | None]
+    rent_minor: Mapped[int | None] = mapped_column(BigInteger)  # None: free of charge
+    rent_currency: Mapped[str | None] = mapped_column(String(3))
     utilities_included: Mapped[bool] = mapped_column(default=False)
     meals_included: Mapped[bool] = mapped_column(default=False)
     step_free: Mapped[bool] = mapped_column(default=False)
@@ -62,16 +62,16 @@ class HousingOffer(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     vetting_state: Mapped[VettingState] = mapped_column(
         enum_column_type(VettingState), default=VettingState.UNVERIFIED, index=True)
-    vetting_note: Mapped[Optional[str]] = mapped_column(String(2000))
-    vetted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    vetted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    vetting_note: Mapped[str | None] = mapped_column(String(2000))
+    vetted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    host: Mapped[Optional[User]] = relationship(foreign_keys=[host_id], lazy="joined")
+    host: Mapped[User | None] = relationship(foreign_keys=[host_id], lazy="joined")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
-    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
 
     @property
     def rent(self):
@@ -111,24 +111,24 @@ class Household(db.Model):
     preferred_regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: anywhere
     region_required: Mapped[bool] = mapped_column(default=False)
     needed_from: Mapped[date]
-    stay_days: Mapped[Optional[int]]
+    stay_days: Mapped[int | None]
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_to_share: Mapped[bool] = mapped_column(default=False)
     priority: Mapped[int] = mapped_column(default=0)
     priority_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     priority_boost: Mapped[int] = mapped_column(default=0)
-    boost_reason: Mapped[Optional[str]] = mapped_column(String(2000))
-    external_ref: Mapped[Optional[str]] = mapped_column(String(100))
+    boost_reason: Mapped[str | None] = mapped_column(String(2000))
+    external_ref: Mapped[str | None] = mapped_column(String(100))
     # Set when a duplicate was merged into an earlier request.
-    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     # A possible duplicate, flagged at registration for a coordinator to merge or keep apart.
-    possible_duplicate_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)  # self-registered
-    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)  # caseworker's
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # self-registered
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)  # caseworker's
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
 
 
 class HostSuspension(db.Model):
@@ -141,9 +141,9 @@ class HostSuspension(db.Model):
     reason: Mapped[str] = mapped_column(String(2000))
     suspended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     suspended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    lifted_reason: Mapped[Optional[str]] = mapped_column(String(2000))
-    lifted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    lifted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    lifted_reason: Mapped[str | None] = mapped_column(String(2000))
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WelfareOutcome(enum.Enum):
@@ -153,7 +153,8 @@ class WelfareOutcome(enum.Enum):
 
     @property
     def label(self):
-        return {"well": _l("All well"), "concern": _l("A concern"), "unreachable": _l("Could not reach them")}[self.value]
+        return {"well": _l("All well"), "concern": _l("A concern"),
+                "unreachable": _l("Could not reach them")}[self.value]
 
 
 class WelfareCheck(db.Model):
@@ -164,10 +165,10 @@ class WelfareCheck(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     due_on: Mapped[date] = mapped_column(index=True)
-    outcome: Mapped[Optional[WelfareOutcome]] = mapped_column(enum_column_type(WelfareOutcome))
+    outcome: Mapped[WelfareOutcome | None] = mapped_column(enum_column_type(WelfareOutcome))
     note: Mapped[str] = mapped_column(Text, default="")
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Incident(db.Model):
@@ -180,8 +181,8 @@ class Incident(db.Model):
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     description: Mapped[str] = mapped_column(Text)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    review_note: Mapped[Optional[str]] = mapped_column(String(2000))
-    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime, index=True)
+    review_note: Mapped[str | None] = mapped_column(String(2000))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     placement_ended: Mapped[bool] = mapped_column(default=False)
     host_suspended: Mapped[bool] = mapped_column(default=False)

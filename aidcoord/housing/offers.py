@@ -11,6 +11,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -51,13 +52,15 @@ def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
     if "rooms" in data and data["rooms"] not in (None, ""):
         clean["rooms"] = check.whole_number(errors, "rooms", data["rooms"], minimum=0, maximum=MAX_BEDS)
     if "max_stay_days" in data:
-        clean["max_stay_days"] = check.whole_number(errors, "max_stay_days", data["max_stay_days"], minimum=1, maximum=3650)
+        clean["max_stay_days"] = check.whole_number(errors, "max_stay_days", data["max_stay_days"], minimum=1,
+                                                    maximum=3650)
     if data.get("available_from") not in (None, ""):
         clean["available_from"] = check.a_date(errors, "available_from", data["available_from"])
     if "available_until" in data:
         clean["available_until"] = check.a_date(errors, "available_until", data["available_until"], not_before=today) \
             if data["available_until"] not in (None, "") else None
-    if clean.get("available_from") and clean.get("available_until") and clean["available_until"] < clean["available_from"]:
+    starts, ends = clean.get("available_from"), clean.get("available_until")
+    if starts and ends and ends < starts:
         errors.add("available_until", _l("The offer must end after it starts."))
     for flag in FLAGS:
         if flag in data:
@@ -99,7 +102,7 @@ def create_offer(actor: User, data: dict, *, organization_id: int | None = None,
             raise PermissionDenied(_l("Offers on behalf of an organization come from members of a verified one."))
     elif not actor.has_role(Role.HOST):
         raise PermissionDenied(_l("Offering housing needs the host role."))
-    clean = clean_offer(data, today=today or date.today())
+    clean = clean_offer(data, today=today or local_today())
     offer = HousingOffer(host_id=None if organization else actor.id, organization=organization,
                          created_by_id=actor.id, free_beds=clean["beds"], **clean)
     db.session.add(offer)
@@ -114,7 +117,7 @@ def update_offer(actor: User, offer: HousingOffer, data: dict, *, today: date | 
     """Edit an offer; the number of beds can only change while nobody is proposed or placed in it."""
     if not can_manage(actor, offer):
         raise PermissionDenied()
-    clean = clean_offer(data, today=today or date.today(), partial=True)
+    clean = clean_offer(data, today=today or local_today(), partial=True)
     if "beds" in clean and clean["beds"] != offer.beds:
         if offer.free_beds != offer.beds:
             message = _l("People are proposed or placed here; change the beds after they leave.")

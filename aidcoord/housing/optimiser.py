@@ -11,6 +11,7 @@ the better one is improved by local moves (ejection and replacement, see improve
 lower the people housed nor the priority-weighted score.
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
+import itertools
 from bisect import bisect_left
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def _solve_flow(groups, levels, edges, weighted: bool):
             flow.add_arc_with_capacity_and_unit_cost(source, node(("group", i)), count, cost)
     for variant, beds in levels.items():
         capacities = sorted(beds)
-        for low, high in zip(capacities, capacities[1:]):
+        for low, high in itertools.pairwise(capacities):
             flow.add_arc_with_capacity_and_unit_cost(node((variant, low)), node((variant, high)), total, 0)
         for capacity in capacities:
             flow.add_arc_with_capacity_and_unit_cost(node((variant, capacity)), sink, beds[capacity], 0)

@@ -31,5 +31,6 @@ def vulnerability(household) -> tuple[int, list[list]]:
             reasons.append([earned, str(reason) if n == 1 else f"{n} {reason}"])
     if household.priority_boost:
         score += household.priority_boost
-        reasons.append([household.priority_boost, str(_l("raised by a coordinator: %(why)s", why=household.boost_reason))])
+        reasons.append([household.priority_boost, str(_l("raised by a coordinator: %(why)s",
+                                                         why=household.boost_reason))])
     return score, reasons

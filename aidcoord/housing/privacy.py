@@ -5,8 +5,8 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.errors import NotFound
 from aidcoord.housing import households
-from aidcoord.housing.models import Household
 from aidcoord.housing.matching import KIND
+from aidcoord.housing.models import Household
 from aidcoord.matching import services as matches
 from aidcoord.matching.models import Match
 

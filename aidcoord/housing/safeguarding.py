@@ -1,7 +1,6 @@
 """After placement: welfare check-ins, and incident reports that a coordinator reviews."""
-from datetime import date, timedelta
+from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -9,13 +8,13 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
+from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing import offers, privacy
 from aidcoord.housing.models import Incident, WelfareCheck, WelfareOutcome
-from aidcoord.matching import services as matches
 from aidcoord.matching.models import Match, MatchState
 
 
@@ -48,7 +47,7 @@ def due_checks(viewer: User, today: date | None = None) -> list[WelfareCheck]:
     """Check-ins due by today with no outcome yet; those before today are missed."""
     if not viewer.is_staff:
         raise PermissionDenied()
-    today = today or date.today()
+    today = today or local_today()
     query = (select(WelfareCheck).join(Match, Match.id == WelfareCheck.match_id)
              .where(WelfareCheck.outcome.is_(None), WelfareCheck.due_on <= today, Match.state == MatchState.PLACED)
              .order_by(WelfareCheck.due_on))

@@ -1,5 +1,4 @@
 """Housing pages: offers, vetting, household registration, the queue, proposals and placements."""
-from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,9 +8,10 @@ from aidcoord.accounts.forms import ConfirmForm
 from aidcoord.common.csv_import import ImportRejected
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, flash_error, show_service_errors
 from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import DomainError, ValidationFailed
-from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
 from aidcoord.housing import batch as housing_batch
+from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue
@@ -27,7 +27,8 @@ bp = Blueprint("housing", __name__, url_prefix="/housing")
 @allow(SIGNED_IN)
 def list_offers():
     state = request.args.get("state", "")
-    filters = offers.OfferFilters(vetting_state=VettingState(state) if state in {s.value for s in VettingState} else None)
+    known = {s.value for s in VettingState}
+    filters = offers.OfferFilters(vetting_state=VettingState(state) if state in known else None)
     page = offers.list_offers(current_user, filters, max(1, min(request.args.get("page", 1, type=int), 100_000)))
     return render_template("housing/offers.html", page=page, states=VettingState, state=state,
                            proposals=matches.matches_for_answerer(current_user, QueueKind.HOUSING))
@@ -36,7 +37,7 @@ def list_offers():
 @bp.route("/offers/new", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def new_offer():
-    form = forms.OfferForm(available_from=date.today())
+    form = forms.OfferForm(available_from=local_today())
     if form.validate_on_submit():
         try:
             offer = offers.create_offer(actor(), form.service_data(),
@@ -108,7 +109,7 @@ def withdraw_offer(offer_id):
 @bp.route("/households/new", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def register_household():
-    form = forms.HouseholdForm(needed_from=date.today())
+    form = forms.HouseholdForm(needed_from=local_today())
     for_self = not households.can_register_for_others(current_user)
     if form.validate_on_submit():
         try:
@@ -117,7 +118,8 @@ def register_household():
             show_service_errors(form, error)
         else:
             if household.possible_duplicate_of_id:
-                flash(_("Registered. A similar open request exists; a coordinator will check whether they are the same."),
+                flash(_("Registered. A similar open request exists; a coordinator will check whether they are "
+                        "the same."),
                       "error")
             else:
                 flash(_("The household is registered and in the queue."), "success")
@@ -302,7 +304,7 @@ def confirm_import(kind):
 def safeguarding_page():
     """Check-ins due or missed, and incidents waiting for review."""
     return render_template("housing/safeguarding.html", checks=safeguarding.due_checks(current_user),
-                           incidents=safeguarding.open_incidents(current_user), today=date.today(),
+                           incidents=safeguarding.open_incidents(current_user), today=local_today(),
                            welfare_form=forms.WelfareForm(), review_form=forms.ReviewForm())
 
 

@@ -12,9 +12,22 @@ from aidcoord.extensions import limiter
 from aidcoord.jobs import applications, engine, listings, seekers
 from aidcoord.jobs.models import ContractType
 from aidcoord.jobs.schemas import (
-    ApplicationItemSchema, ApplicationSchema, ApplySchema, BoardArgsSchema, LeasedEntrySchema, ListingInputSchema,
-    ListingPageSchema, ListingSchema, JobQueueArgsSchema, JobQueueEntrySchema, JobQueuePageSchema, ReferSchema,
-    ReportSchema, SeekerForOtherInputSchema, SeekerInputSchema, SeekerSchema,
+    ApplicationItemSchema,
+    ApplicationSchema,
+    ApplySchema,
+    BoardArgsSchema,
+    JobQueueArgsSchema,
+    JobQueueEntrySchema,
+    JobQueuePageSchema,
+    LeasedEntrySchema,
+    ListingInputSchema,
+    ListingPageSchema,
+    ListingSchema,
+    ReferSchema,
+    ReportSchema,
+    SeekerForOtherInputSchema,
+    SeekerInputSchema,
+    SeekerSchema,
 )
 from aidcoord.matching.endpoints import QueueApi, add_queue_api
 from aidcoord.matching.models import QueueKind

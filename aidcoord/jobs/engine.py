@@ -6,6 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from aidcoord.common.types import today as local_today
 from aidcoord.extensions import db
 from aidcoord.jobs.models import LANGUAGE_LEVELS, JobListing, JobSeeker, ListingState
 
@@ -28,7 +29,7 @@ def violations(seeker: JobSeeker, listing: JobListing, today: date | None = None
     broken = []
     if not seeker.consent_to_share:
         broken.append(_l("the seeker has not consented to share the profile with employers"))
-    if listing.state is not ListingState.PUBLISHED or listing.closing_date < (today or date.today()):
+    if listing.state is not ListingState.PUBLISHED or listing.closing_date < (today or local_today()):
         broken.append(_l("the listing is not open"))
     elif listing.open_positions < 1:
         broken.append(_l("no open positions"))
@@ -77,7 +78,7 @@ def fit(seeker: JobSeeker, listing: JobListing) -> Candidate:
 
 def candidates(seeker: JobSeeker, today: date | None = None, limit: int = MAX_CANDIDATES) -> list[Candidate]:
     """Compatible open listings, best first (ties: the listing closing soonest)."""
-    today = today or date.today()
+    today = today or local_today()
     query = select(JobListing).where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= today,
                                      JobListing.open_positions > 0)
     if not seeker.remote_ok:

@@ -50,7 +50,7 @@ class BoardFilterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=[("", _l("Any"))] + [(s, s.replace("_", " ")) for s in SECTORS],
                          validators=[Optional()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=2)], description=_l("e.g. hy"))
-    contract_type = SelectField(_l("Contract"), choices=lambda: [("", _l("Any"))] + _contract_choices(),
+    contract_type = SelectField(_l("Contract"), choices=lambda: [("", _l("Any")), *_contract_choices()],
                                 validators=[Optional()])
     remote = SelectField(_l("Remote"), choices=[("", _l("Either")), ("yes", _l("Remote only")),
                                                 ("no", _l("On site only"))], validators=[Optional()])

@@ -12,11 +12,18 @@ from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.permissions import is_staff, owns
+from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs.models import (
-    LANGUAGE_LEVELS, SECTORS, ContractType, JobListing, ListingReport, ListingState, ReportReason,
+    LANGUAGE_LEVELS,
+    SECTORS,
+    ContractType,
+    JobListing,
+    ListingReport,
+    ListingState,
+    ReportReason,
 )
 from aidcoord.matching import services as matches
 from aidcoord.matching.lifecycle import MatchState
@@ -135,7 +142,7 @@ def is_employer_side(user: User | None, listing: JobListing) -> bool:
 def post_listing(actor: User, data: dict, organization_id: int | None = None, *,
                  today: date | None = None) -> JobListing:
     """Employers post for themselves; members of a verified organization for it. Starts pending."""
-    today = today or date.today()
+    today = today or local_today()
     organization = None
     if organization_id is not None:
         organization = organizations.get_editable_organization(actor, organization_id)
@@ -170,7 +177,7 @@ def get_listing(viewer: User | None, listing_id: int, *, today: date | None = No
     listing = db.session.get(JobListing, listing_id)
     if listing is None:
         raise NotFound(_l("No such job listing."))
-    _settle_if_expired(listing, today or date.today())
+    _settle_if_expired(listing, today or local_today())
     if not can_view(viewer, listing):
         raise NotFound(_l("No such job listing."))
     return listing
@@ -189,7 +196,7 @@ def publish(actor: User, listing: JobListing, *, today: date | None = None) -> J
         raise PermissionDenied()
     if listing.state is not ListingState.PENDING:
         raise Conflict(_l("Only a listing waiting for review can be published."))
-    if listing.closing_date < (today or date.today()):
+    if listing.closing_date < (today or local_today()):
         raise Conflict(_l("The closing date has passed."))
     _change_state(actor, listing, ListingState.PUBLISHED, None)
     db.session.commit()
@@ -252,7 +259,7 @@ def _end_open_applications(actor, listing: JobListing, reason: str) -> None:
 
 def close_expired(*, today: date | None = None) -> int:
     """Close every listing past its closing date (the CLI runs this daily; pages settle lazily)."""
-    today = today or date.today()
+    today = today or local_today()
     due = db.session.scalars(select(JobListing).where(
         JobListing.state.in_((ListingState.PENDING, ListingState.PUBLISHED)), JobListing.closing_date < today)).all()
     for listing in due:
@@ -281,7 +288,7 @@ def give_back_positions(listing_id: int, count: int) -> None:
 
 def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
     query = (select(JobListing)
-             .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= (today or date.today()),
+             .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= (today or local_today()),
                     JobListing.open_positions > 0)
              .order_by(JobListing.created_at.desc(), JobListing.id.desc()))
     if filters.region:

@@ -4,7 +4,7 @@ Applications and referrals are matches (aidcoord.matching) of kind JOBS: the sam
 lifecycle steps and capacity guarantee as housing."""
 import enum
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
@@ -61,12 +61,12 @@ class JobListing(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
-    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(40), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    region: Mapped[Optional[str]] = mapped_column(String(10), index=True)
+    region: Mapped[str | None] = mapped_column(String(10), index=True)
     locality: Mapped[str] = mapped_column(String(200), default="")
     remote: Mapped[bool] = mapped_column(default=False)
     positions: Mapped[int]
@@ -75,21 +75,21 @@ class JobListing(db.Model):
     languages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"code": "hy", "level": "B1"}]
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     contract_type: Mapped[ContractType] = mapped_column(enum_column_type(ContractType))
-    salary_min_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
-    salary_max_minor: Mapped[Optional[int]] = mapped_column(BigInteger)
-    salary_currency: Mapped[Optional[str]] = mapped_column(String(3))
-    start_date: Mapped[Optional[date]]
+    salary_min_minor: Mapped[int | None] = mapped_column(BigInteger)
+    salary_max_minor: Mapped[int | None] = mapped_column(BigInteger)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    start_date: Mapped[date | None]
     closing_date: Mapped[date] = mapped_column(index=True)
     state: Mapped[ListingState] = mapped_column(enum_column_type(ListingState), default=ListingState.PENDING,
                                                 index=True)
-    review_note: Mapped[Optional[str]] = mapped_column(String(2000))  # why rejected, reported or closed
-    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    review_note: Mapped[str | None] = mapped_column(String(2000))  # why rejected, reported or closed
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    employer: Mapped[Optional[User]] = relationship(foreign_keys=[employer_id], lazy="joined")
-    organization: Mapped[Optional[Organization]] = relationship(lazy="joined")
+    employer: Mapped[User | None] = relationship(foreign_keys=[employer_id], lazy="joined")
+    organization: Mapped[Organization | None] = relationship(lazy="joined")
 
     @property
     def employer_name(self) -> str:
@@ -128,7 +128,7 @@ class ListingReport(db.Model):
     listing_id: Mapped[int] = mapped_column(ForeignKey("job_listings.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(enum_column_type(ReportReason))
     details: Mapped[str] = mapped_column(String(2000), default="")
-    reporter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))  # none: reported anonymously
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # none: reported anonymously
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -138,9 +138,9 @@ class JobSeeker(db.Model):
     __tablename__ = "job_seekers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), unique=True)  # their own account
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # their own account
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"))  # for the priority
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))  # for the priority
     contact_name: Mapped[str] = mapped_column(String(200))  # private, like the two below
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
@@ -152,10 +152,10 @@ class JobSeeker(db.Model):
     available_from: Mapped[date]
     consent_to_share: Mapped[bool] = mapped_column(default=False)  # the profile, never the contact
     priority_boost: Mapped[int] = mapped_column(default=0)
-    boost_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    boost_reason: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped[Optional[User]] = relationship(foreign_keys=[user_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
     def level_in(self, code: str) -> str | None:
         return next((language["level"] for language in self.languages if language["code"] == code), None)

@@ -7,7 +7,6 @@ from aidcoord.common.schemas import enum_values, text
 from aidcoord.jobs.models import ContractType, ReportReason
 from aidcoord.matching.schemas import MatchStepSchema
 
-
 ID = ma.validate.Range(min=1, max=2**31 - 1)
 
 

@@ -9,6 +9,7 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
+from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import households
@@ -68,7 +69,7 @@ def get_seeker(viewer: User | None, seeker_id: int) -> JobSeeker:
 
 def save_own_profile(user: User, data: dict, *, today: date | None = None) -> JobSeeker:
     """A person registers (or updates) their own job-seeker profile."""
-    clean = clean_seeker(data, today=today or date.today())
+    clean = clean_seeker(data, today=today or local_today())
     seeker = profile_of(user)
     if seeker is None:
         seeker = JobSeeker(user_id=user.id, registered_by_id=user.id, **clean)
@@ -86,7 +87,7 @@ def register_for_other(actor: User, data: dict, *, today: date | None = None) ->
     their household so that the household's vulnerability sets their place in the queue."""
     if not is_caseworker(actor):
         raise PermissionDenied(_l("Only coordinators and caseworkers of verified organizations register others."))
-    clean = clean_seeker(data, today=today or date.today())
+    clean = clean_seeker(data, today=today or local_today())
     clean["household_id"] = _household_id(actor, data.get("household_id"))
     seeker = JobSeeker(registered_by_id=actor.id, **clean)
     db.session.add(seeker)
@@ -99,7 +100,7 @@ def register_for_other(actor: User, data: dict, *, today: date | None = None) ->
 def update_seeker(actor: User, seeker: JobSeeker, data: dict, *, today: date | None = None) -> JobSeeker:
     if not can_manage(actor, seeker):
         raise NotFound(_l("No such job seeker."))
-    _update(actor, seeker, clean_seeker(data, today=today or date.today()))
+    _update(actor, seeker, clean_seeker(data, today=today or local_today()))
     _refresh_priority(seeker)
     db.session.commit()
     return seeker

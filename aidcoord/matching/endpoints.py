@@ -90,7 +90,7 @@ class QueuePages:
     entry_template: str
     rows: Callable[[list[QueueEntry]], list]  # (entry, subject) pairs for a page, in one query
     entry_context: Callable[[QueueEntry], dict]  # what the entry page shows besides the entry
-    extra_context: Callable[[], dict] = field(default=lambda: {})
+    extra_context: Callable[[], dict] = field(default=dict)
 
 
 def add_queue_pages(bp: Blueprint, spec: QueuePages) -> None:

@@ -1,7 +1,7 @@
 """The queue (one mechanism for housing, jobs, ...) and the matches made from it."""
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,8 +37,8 @@ class QueueEntry(db.Model):
     # Never changes: a declined or expired proposal puts the entry back in its original place.
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     state: Mapped[EntryState] = mapped_column(enum_column_type(EntryState), default=EntryState.WAITING)
-    leased_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    lease_expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    leased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # Under way: at most one such match per person and offer (a job application sent twice at once).
@@ -56,7 +56,7 @@ class Match(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[QueueKind] = mapped_column(enum_column_type(QueueKind))
     # The queue entry the match was made from; none when a person applied on their own.
-    entry_id: Mapped[Optional[int]] = mapped_column(ForeignKey("queue_entries.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("queue_entries.id"), index=True)
     subject_id: Mapped[int] = mapped_column(index=True)  # household or job seeker, by kind
     offer_id: Mapped[int] = mapped_column(index=True)  # housing offer or job listing, by kind
     people: Mapped[int]
@@ -64,14 +64,14 @@ class Match(db.Model):
     state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState), default=MatchState.PROPOSED, index=True)
     score: Mapped[int] = mapped_column(default=0)
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # housing proposals: answer by then
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # housing proposals: answer by then
     # When the person agreed to share their contact with the offer's side (jobs: applying, or
     # consenting to a referral).
-    consented_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    decline_reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    entry: Mapped[Optional[QueueEntry]] = relationship(lazy="joined")
+    entry: Mapped[QueueEntry | None] = relationship(lazy="joined")
     steps: Mapped[list["MatchStep"]] = relationship(order_by="MatchStep.id", lazy="selectin")
 
     @property
@@ -90,6 +90,6 @@ class MatchStep(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState))
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[Optional[str]] = mapped_column(String(2000))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(2000))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

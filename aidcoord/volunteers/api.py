@@ -1,21 +1,29 @@
 """JSON API for volunteer profiles, shifts, sign-ups and attendance."""
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_login import current_user
 
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import NotFound
 from aidcoord.organizations import services as organizations
-from aidcoord.common.csv_export import csv_response
 from aidcoord.volunteers import services
 from aidcoord.volunteers.schemas import (
-    AttendanceSchema, BackgroundCheckSchema, OrganizationHoursSchema, ProfileSchema, RosterEntrySchema, ShiftArgsSchema,
-    ShiftInputSchema, ShiftSchema, SignUpSchema, VolunteerHoursSchema,
+    AttendanceSchema,
+    BackgroundCheckSchema,
+    OrganizationHoursSchema,
+    ProfileSchema,
+    RosterEntrySchema,
+    ShiftArgsSchema,
+    ShiftInputSchema,
+    ShiftSchema,
+    SignUpSchema,
+    VolunteerHoursSchema,
 )
 
 blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/volunteers",
@@ -64,7 +72,7 @@ def set_background_check(data, user_id):
 @blp.response(200, ShiftSchema(many=True))
 def open_shifts(args):
     """Upcoming shifts with free slots, soonest first; filter by region, day and skill."""
-    day = datetime.combine(args["day"], datetime.min.time(), tzinfo=timezone.utc) if args.get("day") else None
+    day = datetime.combine(args["day"], datetime.min.time(), tzinfo=UTC) if args.get("day") else None
     return services.open_shifts(services.ShiftFilters(region=args.get("region"), day=day, skill=args.get("skill")))
 
 

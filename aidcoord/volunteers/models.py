@@ -2,7 +2,6 @@
 import enum
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -41,8 +40,8 @@ class VolunteerProfile(db.Model):
     availability: Mapped[str] = mapped_column(String(500), default="")
     background_check: Mapped[BackgroundCheck] = mapped_column(
         enum_column_type(BackgroundCheck), default=BackgroundCheck.NONE)
-    checked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    checked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
@@ -96,9 +95,9 @@ class SignUp(db.Model):
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"), index=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState, name="signupstate"), default=SIGNED_UP)
-    hours: Mapped[Optional[Decimal]] = mapped_column(Quantity)
-    marked_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    hours: Mapped[Decimal | None] = mapped_column(Quantity)
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     shift: Mapped[Shift] = relationship(lazy="joined")

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -12,14 +12,22 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from aidcoord.matching.services import CapacityExceeded
 from aidcoord.extensions import db
+from aidcoord.matching.services import CapacityExceeded
 from aidcoord.notifications.services import notify
 from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import acts_for
 from aidcoord.volunteers.matching import move_sign_up
 from aidcoord.volunteers.models import (
-    ATTENDED, CANCELLED, NO_SHOW, SIGNED_UP, SKILLS, BackgroundCheck, Shift, SignUp, VolunteerProfile,
+    ATTENDED,
+    CANCELLED,
+    NO_SHOW,
+    SIGNED_UP,
+    SKILLS,
+    BackgroundCheck,
+    Shift,
+    SignUp,
+    VolunteerProfile,
 )
 
 MAX_SHIFT_HOURS = 24
@@ -92,7 +100,8 @@ def set_background_check(actor: User, profile: VolunteerProfile, state: str) -> 
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     before = profile.background_check
     profile.background_check, profile.checked_by_id, profile.checked_at = result, actor.id, utcnow()
-    audit.record(actor, AuditAction.STATE_CHANGE, "volunteer_profile", profile.id, {"background_check": [before, result]})
+    audit.record(actor, AuditAction.STATE_CHANGE, "volunteer_profile", profile.id, {"background_check": [before,
+                                                                                                         result]})
     db.session.commit()
     return profile
 
@@ -287,7 +296,8 @@ def hours_by_organization(actor: User) -> list[tuple]:
         raise PermissionDenied()
     query = (select(Shift.organization_id, func.count(func.distinct(SignUp.volunteer_id)), func.sum(SignUp.hours))
              .join(SignUp.shift).where(SignUp.state == ATTENDED).group_by(Shift.organization_id))
-    rows = [(db.session.get(Organization, org_id), people, hours) for org_id, people, hours in db.session.execute(query)]
+    rows = [(db.session.get(Organization, org_id), people, hours) for org_id, people,
+            hours in db.session.execute(query)]
     return sorted(rows, key=lambda row: (-row[2], row[0].id))
 
 

@@ -1,13 +1,13 @@
 """Volunteer pages: open shifts near me, my shifts, my profile, posting shifts, an organization's roster."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from aidcoord.accounts.forms import ConfirmForm
-from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.accounts.models import Role
+from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.organizations import services as organizations
@@ -23,7 +23,7 @@ def open_shifts():
     form = forms.ShiftFilterForm(request.args)
     filters = services.ShiftFilters()
     if form.validate():
-        day = datetime.combine(form.day.data, datetime.min.time(), tzinfo=timezone.utc) if form.day.data else None
+        day = datetime.combine(form.day.data, datetime.min.time(), tzinfo=UTC) if form.day.data else None
         filters = services.ShiftFilters(region=form.region.data or None, day=day, skill=form.skill.data or None)
     return render_template("volunteers/shifts.html", form=form, shifts=services.open_shifts(filters))
 
