@@ -11,16 +11,17 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+import sqlalchemy as sa
+from flask_migrate import upgrade
 
-from aidcoord import create_app  # noqa: E402
-from aidcoord.extensions import db  # noqa: E402
+from aidcoord import create_app
+from aidcoord.common.types import today
+from aidcoord.extensions import db
 
 ORGANIZATIONS, NEEDS, PLEDGES, LISTINGS, ROUNDS = 2_000, 10_000, 20_000, 10_000, 200
 
@@ -40,9 +41,9 @@ def database_url() -> str:
 def load(app) -> None:
     """Bulk rows through Core: the benchmark measures reading, not the seeding."""
     from aidcoord.accounts.services import register_user
+    from aidcoord.jobs.models import JobListing
     from aidcoord.needs.models import Need
     from aidcoord.organizations.models import Organization, OrganizationRegion, OrganizationSector
-    from aidcoord.jobs.models import JobListing
     from aidcoord.pledges.models import Pledge
 
     user = register_user("bench@example.org", "Bench", "bench-password-1", ["donor"])
@@ -50,10 +51,11 @@ def load(app) -> None:
         {"name": f"Org {i}", "name_key": f"org {i}", "kind": "ngo", "country": "AM", "description": "x",
          "verification_state": "verified"} for i in range(ORGANIZATIONS)])
     db.session.execute(sa.insert(OrganizationSector), [
-        {"organization_id": i + 1, "sector": ("shelter", "health", "food_security")[i % 3]} for i in range(ORGANIZATIONS)])
+        {"organization_id": i + 1, "sector": ("shelter", "health", "food_security")[i % 3]}
+        for i in range(ORGANIZATIONS)])
     db.session.execute(sa.insert(OrganizationRegion), [
         {"organization_id": i + 1, "code": ("AM-SU", "AM-ER", "AM-VD")[i % 3]} for i in range(ORGANIZATIONS)])
-    soon = date.today() + timedelta(days=10)
+    soon = today() + timedelta(days=10)
     db.session.execute(sa.insert(Need), [
         {"organization_id": i % ORGANIZATIONS + 1, "sector": "shelter", "item": f"beds {i}", "quantity": 100,
          "unit": "beds", "region": "AM-SU", "locality": "", "urgency": ("critical", "high", "normal")[i % 3],
@@ -95,7 +97,8 @@ def main() -> None:
         started = time.perf_counter()
         load(app)
         print(f"database: {sa.engine.make_url(url).get_backend_name()}; loaded {ORGANIZATIONS} organizations, "
-              f"{NEEDS} needs, {PLEDGES} pledges, {LISTINGS} job listings in {time.perf_counter() - started:.1f} s; {ROUNDS} requests each")
+              f"{NEEDS} needs, {PLEDGES} pledges, {LISTINGS} job listings in {time.perf_counter() - started:.1f} s; "
+              f"{ROUNDS} requests each")
     client = app.test_client()
     for path in ("/api/v1/organizations?per_page=20", "/api/v1/organizations?sector=shelter&region=AM-SU&q=org 1",
                  "/api/v1/needs?per_page=20", "/api/v1/needs?urgency=critical&page=50",

@@ -19,9 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aidcoord.housing.optimiser import (  # noqa: E402
-    HouseholdNeed, OfferSpace, best_plan, compatible, greedy_fewest_options_first, greedy_priority_best_fit,
-    optimise, upper_bounds,
+from aidcoord.housing.optimiser import (
+    HouseholdNeed,
+    OfferSpace,
+    best_plan,
+    compatible,
+    greedy_fewest_options_first,
+    greedy_priority_best_fit,
+    optimise,
+    upper_bounds,
 )
 
 REGIONS = [f"R{n:02d}" for n in range(40)]

@@ -134,7 +134,7 @@ def database_url(migrated_database, tmp_path):
 
 def _fast_scratch_dir(tmp_path: Path) -> Path:
     """RAM-backed when the machine has /dev/shm: SQLite's fsync on every commit costs nothing there."""
-    shm = Path("/dev/shm")
+    shm = Path("/dev/shm")  # noqa: S108 - test databases only; a fresh subfolder per test (see below)
     if not shm.is_dir():
         return tmp_path
     scratch = shm / "aidcoord-tests" / tmp_path.name
@@ -184,7 +184,8 @@ class Browserless:
         self.client = client
 
     def login(self, email, password="correct horse battery"):
-        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(self.client)})
+        return self.client.post("/login", data={"email": email, "password": password,
+                                                "csrf_token": csrf_token(self.client)})
 
     def post(self, url, data=None, **kwargs):
         return self.client.post(url, data={**(data or {}), "csrf_token": csrf_token(self.client)}, **kwargs)

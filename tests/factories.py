@@ -11,7 +11,13 @@ from aidcoord.extensions import db
 from aidcoord.housing.models import HousingOffer, VettingState
 from aidcoord.needs.models import Need, NeedState, Unit, Urgency
 from aidcoord.organizations.models import (
-    Membership, Organization, OrganizationKind, OrganizationRegion, OrganizationSector, Sector, VerificationState,
+    Membership,
+    Organization,
+    OrganizationKind,
+    OrganizationRegion,
+    OrganizationSector,
+    Sector,
+    VerificationState,
 )
 
 PASSWORD = "correct horse battery"

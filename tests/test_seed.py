@@ -8,8 +8,10 @@ from aidcoord.accounts.models import User
 from aidcoord.extensions import db
 from aidcoord.organizations.models import Organization, Sector
 from aidcoord.seed import DEMO_DATA
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, pinned_clock
 
+# The demo data is dated from today (shifts at fixed UTC hours from tomorrow on): one known day and zone.
+pytestmark = pinned_clock
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
 

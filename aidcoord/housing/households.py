@@ -1,6 +1,7 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
 from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def normalize_phone(phone: str) -> str:
 
 def clean_household(data: dict, *, today: date) -> dict:
     errors = check.FieldErrors()
-    clean = {
+    clean: dict[str, Any] = {
         "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True),
         "medical_note": check.text(errors, "medical_note", data.get("medical_note"), 5000),
         "external_ref": check.text(errors, "external_ref", data.get("external_ref"), 100) or None,
@@ -126,6 +127,12 @@ def is_involved_staff(user: User | None, household: Household) -> bool:
     return manages(user, owner_ids=(household.user_id, registrar), organization_id=household.organization_id)
 
 
+def documented_vulnerability(household_id: int) -> tuple[int, list]:
+    """The household's vulnerability score and its reasons (what another kind's queue may build on)."""
+    household = db.session.get(Household, household_id)
+    return vulnerability(household) if household is not None else (0, [])
+
+
 def get_household(viewer: User | None, household_id: int) -> Household:
     household = db.session.get(Household, household_id)
     if household is None or not is_involved_staff(viewer, household):
@@ -145,7 +152,7 @@ def raise_priority(actor: User, household: Household, points: int, reason: str) 
         raise PermissionDenied()
     errors = check.FieldErrors()
     points = check.whole_number(errors, "points", points, minimum=1, maximum=100, required=True)
-    reason = check.text(errors, "reason", reason, 2000, required=True)
+    reason = check.text(errors, "reason", reason, 2000, required=True) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     before = household.priority

@@ -175,7 +175,7 @@ def end(actor: User, match: Match, reason: str) -> Match:
     if match.state not in (MatchState.ACCEPTED, MatchState.PLACED):
         raise Conflict(_l("Only an accepted or moved-in match can end."))
     errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000)
+    reason = check.text(errors, "reason", reason, 2000) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     if match.state is MatchState.ACCEPTED:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidcoord.accounts.models import User
 from aidcoord.common.money import from_minor_units
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.organizations.models import Organization
 
 
@@ -26,7 +26,7 @@ class VettingState(enum.Enum):
                 "withdrawn": _l("Withdrawn")}[self.value]
 
 
-class HousingOffer(db.Model):
+class HousingOffer(Model):
     __tablename__ = "housing_offers"
     __table_args__ = (
         # The database refuses a bed given twice: free beds never below zero nor above the beds offered.
@@ -75,14 +75,16 @@ class HousingOffer(db.Model):
 
     @property
     def rent(self):
-        return None if self.rent_minor is None else from_minor_units(self.rent_minor, self.rent_currency)
+        if self.rent_minor is None or self.rent_currency is None:  # both or neither (a CHECK constraint)
+            return None
+        return from_minor_units(self.rent_minor, self.rent_currency)
 
     @property
     def is_free_of_charge(self) -> bool:
         return self.rent_minor is None
 
 
-class Household(db.Model):
+class Household(Model):
     """A household asking for housing. Contact and medical note are personal data: never listed,
     shown only to those who need them, every view recorded."""
 
@@ -131,7 +133,7 @@ class Household(db.Model):
     organization: Mapped[Organization | None] = relationship(lazy="joined")
 
 
-class HostSuspension(db.Model):
+class HostSuspension(Model):
     """While a suspension is not lifted, none of the host's offers receives proposals."""
 
     __tablename__ = "host_suspensions"
@@ -157,7 +159,7 @@ class WelfareOutcome(enum.Enum):
                 "unreachable": _l("Could not reach them")}[self.value]
 
 
-class WelfareCheck(db.Model):
+class WelfareCheck(Model):
     """A check-in scheduled after move-in (day 3, day 30); missed when past due with no outcome."""
 
     __tablename__ = "welfare_checks"
@@ -171,7 +173,7 @@ class WelfareCheck(db.Model):
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Incident(db.Model):
+class Incident(Model):
     """A report on a placement by anyone involved; a coordinator reviews it."""
 
     __tablename__ = "incidents"

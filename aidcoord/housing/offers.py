@@ -1,6 +1,7 @@
 """Housing offers: offering, editing, vetting, withdrawing; host suspensions."""
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, select
@@ -38,7 +39,7 @@ class OfferFilters:
 def clean_offer(data: dict, *, today: date, partial: bool = False) -> dict:
     """Check an offer's fields all at once."""
     errors = check.FieldErrors()
-    clean = {}
+    clean: dict[str, Any] = {}
     for field in ("region", "address", "beds", "available_from"):
         if not partial and data.get(field) in (None, ""):
             errors.add(field, _l("This field is required."))

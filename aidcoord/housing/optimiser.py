@@ -25,6 +25,9 @@ __all__ = ["HouseholdNeed", "OfferSpace", "Plan", "best_plan", "compatible", "up
 WEIGHT_SCALE = 1000  # the flow solver takes integer costs
 MOVE_SEARCH = 40  # offers of each kind that a local move looks at (the largest first)
 
+# A kind of offer: region, whole dwelling, pets, step-free, children, longest stay (OfferSpace without id and beds).
+Variant = tuple[str, bool, bool, bool, bool, int | None]
+
 
 @dataclass
 class Plan:
@@ -43,7 +46,7 @@ def _groups(households) -> list[list[HouseholdNeed]]:
 
 def _offer_levels(offers) -> dict:
     """variant (region and features) -> {capacity: beds in offers of that variant and capacity}."""
-    levels = defaultdict(lambda: defaultdict(int))
+    levels: defaultdict[Variant, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
     for offer in offers:
         levels[_variant(offer)][offer.capacity] += offer.capacity
     return levels
@@ -83,7 +86,7 @@ def _solve_flow(groups, levels, edges, weighted: bool):
     any larger one. That is the bipartite household-offer model with far fewer arcs."""
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink = 0, 1
-    nodes = {}
+    nodes: dict[tuple[object, int], int] = {}  # ("group", index) or (variant, capacity) -> node number
 
     def node(key) -> int:
         return nodes.setdefault(key, 2 + len(nodes))
@@ -91,7 +94,7 @@ def _solve_flow(groups, levels, edges, weighted: bool):
     people = [sum(h.size for h in members) for members in groups]
     total = sum(people)
     for i, members in enumerate(groups):
-        by_weight = defaultdict(int)
+        by_weight: defaultdict[float, int] = defaultdict(int)
         for household in members:
             by_weight[household.weight] += household.size
         for weight, count in by_weight.items():
@@ -126,7 +129,7 @@ def upper_bounds(households, offers) -> tuple[int, float]:
     return people, weighted / WEIGHT_SCALE
 
 
-def _variant(offer: OfferSpace):
+def _variant(offer: OfferSpace) -> Variant:
     return (offer.region, offer.whole, offer.pets_ok, offer.step_free, offer.children_ok, offer.max_stay)
 
 
@@ -144,8 +147,8 @@ class _Residual:
     def __init__(self, offers, free: dict | None = None, allowed: dict | None = None):
         self.free = {}
         # variant -> free beds -> offer ids (a dict as an ordered set: last in, first out; O(1) removal)
-        self.buckets = defaultdict(lambda: defaultdict(dict))
-        self.masks = defaultdict(int)  # variant -> bit n set when some offer has n free beds
+        self.buckets: defaultdict[Variant, defaultdict[int, dict[int, None]]] = defaultdict(lambda: defaultdict(dict))
+        self.masks: defaultdict[Variant, int] = defaultdict(int)  # variant -> bit n set when some offer has n free beds
         self.variants_by_region = defaultdict(set)
         self.variant_of = {}
         for offer in offers:
@@ -420,6 +423,6 @@ def best_plan(households, offers) -> Plan:
     """What coordinators get: the better of the flow-guided plan and the priority-first plan, then
     improved by local moves. The flow-guided packing alone still loses beds to fragmentation on
     small offers (see bench/matching.py), which the priority-first plan and the moves make up."""
-    allowed = {}
+    allowed: dict[tuple, list[Variant]] = {}  # needs -> compatible variants, shared by the plans
     candidates = [optimise(households, offers, allowed), greedy_priority_best_fit(households, offers, allowed)]
     return improve(max(candidates, key=lambda plan: (plan.score, plan.people)), households, offers, allowed)

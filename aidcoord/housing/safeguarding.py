@@ -26,7 +26,8 @@ def record_check(actor: User, welfare_check: WelfareCheck, outcome: str, note: s
         raise Conflict(_l("This check-in is already recorded."))
     errors = check.FieldErrors()
     result = check.enum_value(errors, "outcome", outcome, WelfareOutcome)
-    note = check.text(errors, "note", note, 5000, required=result is not WelfareOutcome.WELL)
+    # check.text never returns None.
+    note = check.text(errors, "note", note, 5000, required=result is not WelfareOutcome.WELL) or ""
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     welfare_check.outcome, welfare_check.note = result, note

@@ -139,8 +139,8 @@ class HouseholdSchema(HouseholdSummarySchema):
     merged_into_id = ma.fields.Integer(allow_none=True)
     external_ref = ma.fields.String(allow_none=True)
     queue_state = ma.fields.String()
-    contact = ma.fields.Dict(allow_none=True,
-                             metadata={"description": "Only for coordinators and the caseworker; each view is recorded"})
+    contact = ma.fields.Dict(
+        allow_none=True, metadata={"description": "Only for coordinators and the caseworker; each view is recorded"})
 
 
 class DuplicateSchema(ma.Schema):

@@ -197,7 +197,7 @@ def withdraw(actor: User, match: Match, reason: str = "") -> Match:
     if match.state not in ACTIVE_MATCH_STATES:
         raise Conflict(_l("This application is closed."))
     errors = check.FieldErrors()
-    reason = check.text(errors, "reason", reason, 2000)
+    reason = check.text(errors, "reason", reason, 2000) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     matches.move(actor, match, MatchState.WITHDRAWN, reason or None)

@@ -12,6 +12,7 @@ from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.permissions import is_staff, owns
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -222,7 +223,7 @@ def report(reporter: User | None, listing: JobListing, reason: str, details: str
         raise Conflict(_l("This listing is not on the board."))
     errors = check.FieldErrors()
     why = check.enum_value(errors, "reason", reason, ReportReason)
-    details = check.text(errors, "details", details, 2000)
+    details = check.text(errors, "details", details, 2000) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     entry = ListingReport(listing_id=listing.id, reason=why, details=details,
@@ -271,12 +272,11 @@ def close_expired(*, today: date | None = None) -> int:
 def take_position(listing_id: int) -> bool:
     """One conditional UPDATE takes a position (and closes the listing with its last one), so two
     employers pressing 'hire' at once can never hire more people than there are positions."""
-    result = db.session.execute(
+    taken = rows_changed(
         update(JobListing)
         .where(JobListing.id == listing_id, JobListing.state == ListingState.PUBLISHED, JobListing.open_positions >= 1)
-        .values(open_positions=JobListing.open_positions - 1),
-        execution_options={"synchronize_session": False})
-    return result.rowcount == 1
+        .values(open_positions=JobListing.open_positions - 1))
+    return taken == 1
 
 
 def give_back_positions(listing_id: int, count: int) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidcoord.accounts.models import User
 from aidcoord.common.money import from_minor_units
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.organizations.models import Organization
 
 SECTORS = ("agriculture", "construction", "education", "healthcare", "hospitality", "it", "manufacturing",
@@ -46,7 +46,7 @@ class ListingState(enum.Enum):
                 "closed": _l("Closed")}[self.value]
 
 
-class JobListing(db.Model):
+class JobListing(Model):
     __tablename__ = "job_listings"
     __table_args__ = (
         # Open positions are positions minus hires: never negative, whatever the application does.
@@ -93,15 +93,23 @@ class JobListing(db.Model):
 
     @property
     def employer_name(self) -> str:
-        return self.organization.name if self.organization is not None else self.employer.name
+        if self.organization is not None:
+            return self.organization.name
+        if self.employer is not None:
+            return self.employer.name
+        raise ValueError(f"listing {self.id} has neither an employer nor an organization")  # its CHECK forbids it
 
     @property
     def salary_min(self):
-        return None if self.salary_min_minor is None else from_minor_units(self.salary_min_minor, self.salary_currency)
+        if self.salary_min_minor is None or self.salary_currency is None:  # a salary has its currency (a CHECK)
+            return None
+        return from_minor_units(self.salary_min_minor, self.salary_currency)
 
     @property
     def salary_max(self):
-        return None if self.salary_max_minor is None else from_minor_units(self.salary_max_minor, self.salary_currency)
+        if self.salary_max_minor is None or self.salary_currency is None:  # a salary has its currency (a CHECK)
+            return None
+        return from_minor_units(self.salary_max_minor, self.salary_currency)
 
     @property
     def language_codes(self) -> list[str]:
@@ -119,7 +127,7 @@ class ReportReason(enum.Enum):
                 "other": _l("Something else")}[self.value]
 
 
-class ListingReport(db.Model):
+class ListingReport(Model):
     """Anyone's report on a published listing; it sends the listing back to review."""
 
     __tablename__ = "listing_reports"
@@ -132,7 +140,7 @@ class ListingReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class JobSeeker(db.Model):
+class JobSeeker(Model):
     """A person looking for work, registered by themselves or by a caseworker or coordinator."""
 
     __tablename__ = "job_seekers"

@@ -1,6 +1,7 @@
 """Job seekers: profiles registered by the person or by a caseworker, asking for help through the
 queue, and who may see their contact."""
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -13,8 +14,6 @@ from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import households
-from aidcoord.housing.models import Household
-from aidcoord.housing.priority import vulnerability
 from aidcoord.jobs.listings import languages_with_levels, skill_tags
 from aidcoord.jobs.models import JobSeeker
 from aidcoord.matching import queue
@@ -28,9 +27,10 @@ PROFILE_FIELDS = ("profession", "skills", "languages", "regions", "remote_ok", "
 
 def clean_seeker(data: dict, *, today: date) -> dict:
     errors = check.FieldErrors()
-    clean = {
+    clean: dict[str, Any] = {
         "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True),
-        "contact_phone": households.normalize_phone(check.text(errors, "contact_phone", data.get("contact_phone"), 40)),
+        "contact_phone": households.normalize_phone(
+            check.text(errors, "contact_phone", data.get("contact_phone"), 40) or ""),
         "contact_email": check.text(errors, "contact_email", data.get("contact_email"), 254),
         "profession": check.text(errors, "profession", data.get("profession"), 200),
         "skills": skill_tags(errors, "skills", data.get("skills")),
@@ -122,8 +122,11 @@ def _household_id(actor: User, value) -> int | None:
         return None
     errors = check.FieldErrors()
     household_id = check.whole_number(errors, "household_id", value, minimum=1, maximum=2**31 - 1)
-    household = db.session.get(Household, household_id) if household_id else None
-    if household is None or not households.is_involved_staff(actor, household):
+    try:
+        households.get_household(actor, household_id) if household_id else None
+    except NotFound:
+        household_id = None
+    if household_id is None:
         errors.add("household_id", _l("No such household among those you registered."))
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
@@ -133,9 +136,10 @@ def _household_id(actor: User, value) -> int | None:
 def priority(seeker: JobSeeker) -> tuple[int, list[list]]:
     """The household's documented vulnerability score (when linked), plus any coordinator raise;
     within equal scores the queue serves whoever has waited longest."""
-    score, reasons = 0, []
+    score = 0
+    reasons: list[list] = []
     if seeker.household_id is not None:
-        score, reasons = vulnerability(db.session.get(Household, seeker.household_id))
+        score, reasons = households.documented_vulnerability(seeker.household_id)
     if seeker.priority_boost:
         score += seeker.priority_boost
         reasons.append([seeker.priority_boost, str(_l("raised by a coordinator: %(why)s", why=seeker.boost_reason))])
@@ -192,7 +196,7 @@ def raise_priority(actor: User, seeker: JobSeeker, points, reason: str) -> JobSe
         raise PermissionDenied()
     errors = check.FieldErrors()
     points = check.whole_number(errors, "points", points, minimum=1, maximum=100, required=True)
-    reason = check.text(errors, "reason", reason, 2000, required=True)
+    reason = check.text(errors, "reason", reason, 2000, required=True) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     seeker.priority_boost, seeker.boost_reason = points, reason

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from aidcoord.errors import NotFound
 from aidcoord.extensions import db
 from aidcoord.matching.lifecycle import MATCH_LABELS, MatchState
-from aidcoord.matching.models import QueueKind
+from aidcoord.matching.models import STATE_LABELS, QueueKind
 
 
 class MatchKind:
@@ -90,6 +90,7 @@ KINDS: dict[QueueKind, MatchKind] = {}
 
 def register(implementation: MatchKind) -> MatchKind:
     KINDS[implementation.kind] = implementation
+    STATE_LABELS[implementation.kind] = implementation.label
     return implementation
 
 

@@ -1,5 +1,6 @@
 """The queue (one mechanism for housing, jobs, ...) and the matches made from it."""
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -7,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.matching.lifecycle import EntryState, MatchState
 
 __all__ = ["EntryState", "Match", "MatchState", "MatchStep", "QueueEntry", "QueueKind"]
@@ -22,7 +23,7 @@ class QueueKind(enum.Enum):
     SHIFTS = "shifts"
 
 
-class QueueEntry(db.Model):
+class QueueEntry(Model):
     __tablename__ = "queue_entries"
     __table_args__ = (
         UniqueConstraint("kind", "subject_id", name="uq_queue_entries_subject"),
@@ -41,11 +42,14 @@ class QueueEntry(db.Model):
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# Each kind's words for the shared states, filled in by matching.kinds.register (models know no kind).
+STATE_LABELS: dict[QueueKind, Callable[[MatchState], Any]] = {}
+
 # Under way: at most one such match per person and offer (a job application sent twice at once).
 _ACTIVE_MATCH = "state IN ('proposed', 'accepted')"
 
 
-class Match(db.Model):
+class Match(Model):
     __tablename__ = "matches"
     __table_args__ = (
         CheckConstraint("people > 0 AND held >= 0 AND (kind <> 'housing' OR held >= people)", name="holds_enough"),
@@ -77,12 +81,11 @@ class Match(db.Model):
     @property
     def state_label(self) -> Any:
         """The state in the kind's own words (moved in, hired, ...)."""
-        from aidcoord.matching import kinds  # kinds are declared on top of these models
+        label = STATE_LABELS.get(self.kind)
+        return label(self.state) if label is not None else self.state.label
 
-        return kinds.of(self.kind).label(self.state)
 
-
-class MatchStep(db.Model):
+class MatchStep(Model):
     """Every step of a match: who, when, to which state, why."""
 
     __tablename__ = "match_steps"

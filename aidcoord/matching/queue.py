@@ -12,6 +12,7 @@ from sqlalchemy import Select, select, update
 
 from aidcoord.accounts.models import User
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied
 from aidcoord.extensions import db
@@ -78,11 +79,10 @@ def take_next(coordinator: User, kind: QueueKind, restrict=None) -> QueueEntry |
             db.session.rollback()
             return None
         lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
-        taken = db.session.execute(
+        taken = rows_changed(
             update(QueueEntry).where(QueueEntry.id == entry_id, _available(now))
-            .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until),
-            execution_options={"synchronize_session": False})
-        if taken.rowcount == 1:
+            .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until))
+        if taken == 1:
             db.session.commit()
             entry = db.session.get(QueueEntry, entry_id)
             db.session.refresh(entry)
@@ -97,11 +97,10 @@ def lease(coordinator: User, entry: QueueEntry) -> QueueEntry:
         raise PermissionDenied()
     now = utcnow()
     lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
-    taken = db.session.execute(
+    taken = rows_changed(
         update(QueueEntry).where(QueueEntry.id == entry.id, _available(now))
-        .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until),
-        execution_options={"synchronize_session": False})
-    if taken.rowcount != 1 and not holds_lease(coordinator, entry):
+        .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until))
+    if taken != 1 and not holds_lease(coordinator, entry):
         db.session.rollback()
         raise Conflict(_l("Another coordinator is working on this request, or it has a proposal already."))
     db.session.commit()

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from sqlalchemy import select, update
 
 from aidcoord.accounts.models import User
+from aidcoord.common.sql import rows_changed
 from aidcoord.extensions import db
 from aidcoord.matching import kinds, lifecycle
 from aidcoord.matching import services as matches
@@ -32,10 +33,10 @@ class ShiftKind(kinds.MatchKind):
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE (filled < slots): a full shift refuses however many press at once;
         the CHECK filled <= slots backs it up in the database."""
-        taken = db.session.execute(
+        taken = rows_changed(
             update(Shift).where(Shift.id == offer_id, Shift.filled + people <= Shift.slots)
-            .values(filled=Shift.filled + people), execution_options={"synchronize_session": False})
-        return people if taken.rowcount == 1 else None
+            .values(filled=Shift.filled + people))
+        return people if taken == 1 else None
 
     def release(self, offer_id: int, held: int) -> None:
         db.session.execute(update(Shift).where(Shift.id == offer_id).values(filled=Shift.filled - held),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aidcoord.accounts.models import User
 from aidcoord.common.money import Quantity
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
-from aidcoord.extensions import db
+from aidcoord.extensions import Model
 from aidcoord.matching.lifecycle import MatchState
 from aidcoord.organizations.models import Organization
 
@@ -29,7 +29,7 @@ class BackgroundCheck(enum.Enum):
                 "failed": _l("Not cleared")}[self.value]
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(Model):
     __tablename__ = "volunteer_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class VolunteerProfile(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
-class Shift(db.Model):
+class Shift(Model):
     __tablename__ = "shifts"
     __table_args__ = (
         # The database refuses an overfilled shift, whatever the application does.
@@ -84,7 +84,7 @@ SIGN_UP_LABELS = {SIGNED_UP: _l("Signed up"), CANCELLED: _l("Cancelled"), ATTEND
                   NO_SHOW: _l("Did not come")}
 
 
-class SignUp(db.Model):
+class SignUp(Model):
     __tablename__ = "sign_ups"
     __table_args__ = (
         UniqueConstraint("shift_id", "volunteer_id", name="uq_sign_ups_shift_volunteer"),

@@ -14,7 +14,8 @@ def session_cookie(client):
 
 def test_register_page_creates_account_with_self_service_roles_and_logs_in(client):
     response = client.post("/register", data={
-        "name": "Anahit", "email": "Anahit@Example.org", "password": "long enough pw", "password_again": "long enough pw",
+        "name": "Anahit", "email": "Anahit@Example.org",
+        "password": "long enough pw", "password_again": "long enough pw",
         "roles": ["host", "volunteer"], "csrf_token": csrf_token(client),
     })
     assert response.status_code == 302

@@ -2,8 +2,8 @@
 import hashlib
 import re
 
-from aidcoord.accounts.models import ApiToken
 from aidcoord.accounts import services
+from aidcoord.accounts.models import ApiToken
 from aidcoord.extensions import db
 from tests.conftest import csrf_token
 from tests.factories import UserFactory

@@ -13,9 +13,8 @@ def test_the_database_refuses_to_rewrite_or_delete_history(app):
     audit.record(user, AuditAction.CREATE, "organization", 1, {"name": "x"})
     db.session.commit()
     for statement in ("UPDATE audit_events SET reason = 'forged'", "DELETE FROM audit_events"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with db.engine.begin() as connection:
-                connection.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(sa.text(statement))
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 1
 
 
@@ -52,6 +51,7 @@ def test_passwords_never_reach_the_audit_trail(pages):
     user = UserFactory()
     pages.login(user.email)
     pages.post("/account/password", data={"current_password": "correct horse battery",
-                                          "new_password": "another long secret", "new_password_again": "another long secret"})
+                                          "new_password": "another long secret",
+                                          "new_password_again": "another long secret"})
     dumped = str([(e.changes, e.reason) for e in db.session.scalars(sa.select(AuditEvent))])
     assert "another long secret" not in dumped and "correct horse battery" not in dumped

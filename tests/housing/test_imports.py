@@ -16,7 +16,8 @@ OFFERS = ("external_ref,region,locality,address,beds,whole_dwelling,available_fr
 BAD_OFFERS = ("external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
               f"H-1,AM-SU,Goris,1 Main St,4,no,{SOON},hy ru,yes\n"
               f"H-2,AM-QQ,Yeghegnadzor,,0,yes,soon,xx,no\n")
-HOUSEHOLDS = ("external_ref,contact_name,contact_phone,adults,children,children_under_5,preferred_regions,consent_to_share\n"
+HOUSEHOLDS = ("external_ref,contact_name,contact_phone,adults,children,children_under_5,preferred_regions,"
+              "consent_to_share\n"
               "R-1,Ani Petrosyan,+37491000001,2,2,1,AM-SU,yes\n"
               "R-2,Ani Petrosian,+37491000002,2,2,0,,yes\n"
               "R-3,Levon Grigoryan,+37491000003,1,0,0,AM-ER AM-KT,no\n")
@@ -42,7 +43,7 @@ def test_offers_import_keeps_references_and_starts_unverified(app, member, organ
     runner = app.test_cli_runner()
     args = ["housing", "import-offers", "--organization", organization.id, "--as", member.email, str(path)]
     assert "2 rows are valid" in runner.invoke(args=args).output and count(HousingOffer) == 0
-    assert runner.invoke(args=args + ["--commit"]).exit_code == 0
+    assert runner.invoke(args=[*args, "--commit"]).exit_code == 0
     offers = db.session.scalars(select(HousingOffer).order_by(HousingOffer.id)).all()
     assert [o.external_ref for o in offers] == ["H-1", "H-2"]
     assert offers[0].languages == ["hy", "ru"] and offers[0].pets_accepted and offers[1].whole_dwelling
@@ -88,7 +89,8 @@ def test_exports_echo_external_references_and_never_contact_details(app, api, me
                                        "--as", member.email, "--commit", str(path)])
     coordinator = UserFactory(roles=["coordinator"])
     path.write_text(HOUSEHOLDS)
-    app.test_cli_runner().invoke(args=["housing", "import-households", "--as", coordinator.email, "--commit", str(path)])
+    app.test_cli_runner().invoke(args=["housing", "import-households", "--as", coordinator.email, "--commit",
+                                       str(path)])
     offers = list(hxl.data(io.BytesIO(api("GET", "/api/v1/housing/offers/export.csv", member).data)))
     assert [row.get("#meta+ref") for row in offers] == ["H-2", "H-1"]
     queue_csv = api("GET", "/api/v1/housing/queue/export.csv", coordinator)

@@ -4,12 +4,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from aidcoord.housing import matching as housing_matching
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import HousingOffer
-from aidcoord.matching import queue, services as matches
+from aidcoord.matching import queue
+from aidcoord.matching import services as matches
 from aidcoord.matching.models import EntryState, Match, MatchState, QueueKind
 from aidcoord.notifications.models import OutboxMessage
 from tests.factories import HousingOfferFactory, UserFactory
@@ -30,7 +31,7 @@ def test_the_most_vulnerable_come_first_then_the_earliest(coordinator, register)
     later_with_baby = register(contact_name="C", contact_phone="+37491000003")
     order = [entry.subject_id for entry in queue.browse(coordinator, QueueKind.HOUSING).items]
     assert order == [with_baby.id, later_with_baby.id, single_adult.id]
-    assert with_baby.priority == 15 + 5 and ["1 children under 5"] != with_baby.priority_reasons
+    assert with_baby.priority == 15 + 5 and with_baby.priority_reasons != ["1 children under 5"]
 
 
 def test_take_next_leases_so_two_coordinators_never_get_the_same_entry(coordinator, register):
@@ -57,7 +58,8 @@ def test_the_whole_loop_keeps_free_beds_true(coordinator, register):
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
     match = housing_matching.propose_offer(coordinator, entry, offer.id)
     assert db.session.get(HousingOffer, offer.id).free_beds == 2 and free_beds_match_placements(offer.id)
-    assert db.session.scalar(select(OutboxMessage.topic).where(OutboxMessage.recipient_id == offer.host_id)) == "proposal"
+    topic = select(OutboxMessage.topic).where(OutboxMessage.recipient_id == offer.host_id)
+    assert db.session.scalar(topic) == "proposal"
     housing_matching.accept(offer.host, match)
     housing_matching.move_in(coordinator, match)
     assert entry.state is EntryState.PLACED and match.state is MatchState.PLACED

@@ -4,14 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from aidcoord.housing import matching as housing_matching
 from aidcoord.extensions import db
 from aidcoord.housing import households, offers
+from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import HousingOffer
-from aidcoord.matching import queue, services as matches
+from aidcoord.matching import queue
 from aidcoord.matching.models import MatchState, QueueKind
+from tests.conftest import pinned_clock
 from tests.factories import HousingOfferFactory, UserFactory
 from tests.housing.conftest import FAMILY
+
+# Check-ins fall due on days counted from the move-in date: move-in and the checks must see the same day.
+pytestmark = pinned_clock
 
 
 @pytest.fixture
@@ -59,7 +63,8 @@ def test_an_incident_can_end_the_placement_and_suspend_the_host(placement, api, 
     other_offer = HousingOfferFactory(host=host, created_by=host)
     households.register_household(coordinator, {**FAMILY, "contact_name": "Other", "contact_phone": "+37499000000"})
     entry = queue.take_next(coordinator, QueueKind.HOUSING)
-    response = api("POST", "/api/v1/housing/matches", coordinator, json={"entry_id": entry.id, "offer_id": other_offer.id})
+    response = api("POST", "/api/v1/housing/matches", coordinator,
+                   json={"entry_id": entry.id, "offer_id": other_offer.id})
     assert response.status_code == 422 and "suspended" in response.get_json()["error"]["message"]
 
 

@@ -52,7 +52,8 @@ def test_only_coordinators_and_caseworkers_register_other_people(app):
 def test_a_seeker_applies_and_the_employer_sees_the_contact_with_the_view_recorded(published, seeker, employer):
     match = applications.apply(seeker.user, seeker, published)
     assert match.state is MatchState.PROPOSED and match.entry_id is None and match.consented_at is not None
-    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == employer.id)).topic == "application"
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == employer.id))
+    assert message.topic == "application"
     view = applications.application_view(employer, match)
     assert view["contact"]["phone"] == "+37491123456"
     assert [event.actor_id for event in contact_views(seeker)] == [employer.id]
@@ -168,8 +169,9 @@ def test_a_referred_seeker_shares_contact_only_after_consenting(waiting_seekers,
     assert [event.actor_id for event in contact_views(aram)] == [employer.id]
 
 
-def test_a_rejected_referral_returns_the_seeker_to_the_original_place(waiting_seekers, coordinator, published, employer):
-    _caseworker, (aram, mariam, gor) = waiting_seekers
+def test_a_rejected_referral_returns_the_seeker_to_the_original_place(waiting_seekers, coordinator, published,
+                                                                      employer):
+    _caseworker, (_aram, mariam, _gor) = waiting_seekers
     entry = queue.take_next(coordinator, QueueKind.JOBS)  # Mariam, first
     joined = entry.joined_at
     match = applications.refer(coordinator, entry, published.id)
@@ -177,11 +179,11 @@ def test_a_rejected_referral_returns_the_seeker_to_the_original_place(waiting_se
         applications.reject(employer, match, "")
     applications.reject(employer, match, "Needs a forklift licence")
     assert entry.state is EntryState.WAITING and entry.joined_at == joined
-    assert [e.subject_id for e in queue.browse(coordinator, QueueKind.JOBS).items][0] == mariam.id
+    assert queue.browse(coordinator, QueueKind.JOBS).items[0].subject_id == mariam.id
 
 
 def test_a_seeker_withdraws_and_a_hire_takes_them_out_of_the_queue(waiting_seekers, coordinator, published, employer):
-    caseworker, (aram, mariam, gor) = waiting_seekers
+    caseworker, (_aram, mariam, _gor) = waiting_seekers
     entry = queue.take_next(coordinator, QueueKind.JOBS)
     match = applications.refer(coordinator, entry, published.id)
     with pytest.raises(NotFound):
@@ -242,7 +244,7 @@ def test_the_database_keeps_one_open_application_per_seeker_and_listing(publishe
     duplicate = Match(kind=QueueKind.JOBS, subject_id=seeker.id, offer_id=published.id, people=1, held=0,
                       state=MatchState.PROPOSED)
     db.session.add(duplicate)
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         db.session.flush()
     db.session.rollback()
     assert active_match(QueueKind.JOBS, seeker.id, published.id) is not None

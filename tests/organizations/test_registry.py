@@ -114,10 +114,13 @@ def test_directory_filters_search_and_paginates(api):
     OrganizationFactory(name="Hayordi", sectors=["shelter"], regions=["AM-SU"], kind="community_group")
     for n in range(25):
         OrganizationFactory(name=f"Kitchen {n:02d}", sectors=["food_security"])
-    assert [o["name"] for o in api("GET", "/api/v1/organizations?sector=protection").get_json()["items"]] == ["Frontline Therapists"]
+    def names(query):
+        return [o["name"] for o in api("GET", f"/api/v1/organizations?{query}").get_json()["items"]]
+
+    assert names("sector=protection") == ["Frontline Therapists"]
     assert [o["name"] for o in api("GET", "/api/v1/organizations?region=am-su").get_json()["items"]] == ["Hayordi"]
-    assert [o["name"] for o in api("GET", "/api/v1/organizations?kind=community_group").get_json()["items"]] == ["Hayordi"]
-    assert [o["name"] for o in api("GET", "/api/v1/organizations?q=THERAP").get_json()["items"]] == ["Frontline Therapists"]
+    assert names("kind=community_group") == ["Hayordi"]
+    assert names("q=THERAP") == ["Frontline Therapists"]
     assert api("GET", "/api/v1/organizations?q=100%25").get_json()["items"] == []
     first = api("GET", "/api/v1/organizations?sector=food_security&per_page=10").get_json()
     assert first["_meta"] == {"page": 1, "per_page": 10, "total_pages": 3, "total_items": 25}
@@ -174,3 +177,13 @@ def test_directory_page_links_to_the_next_page_keeping_filters(client):
     page = client.get("/organizations?sector=food_security").get_data(as_text=True)
     assert 'href="/organizations?sector=food_security&amp;page=2" rel="next"' in page
     assert "Kitchen 24" in client.get("/organizations?sector=food_security&page=2").get_data(as_text=True)
+
+
+def test_verifying_through_the_page_takes_effect(pages):
+    """The page answers a coordinator's verification with a redirect (302): it is a success, not a refusal."""
+    organization = OrganizationFactory(verification_state=VerificationState.PENDING)
+    pages.login(UserFactory(roles=["coordinator"]).email)
+    verified = pages.post(f"/organizations/{organization.id}/verify", data={"note": "visited their office"})
+    assert verified.status_code == 302
+    db.session.refresh(organization)
+    assert organization.is_verified

@@ -1,5 +1,5 @@
 """Pledges: the rules for what may be pledged, the lifecycle to delivery, and coverage."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 from aidcoord.extensions import db
 from aidcoord.needs.models import Unit
 from aidcoord.pledges.models import Delivery, Pledge
+from tests.conftest import PINNED_TODAY, pinned_clock
 from tests.factories import NeedFactory, OrganizationFactory, UserFactory
 
-TODAY = date.today().isoformat()
+# Deliveries may not be dated in the future, and rates are valid from a date: every test runs on one known day.
+pytestmark = pinned_clock
+TODAY = PINNED_TODAY.isoformat()
 
 
 @pytest.fixture
@@ -64,7 +67,8 @@ def test_in_kind_pledge_must_use_the_needs_unit(api, donor, beds_need):
     ({"contribution": "in_kind", "quantity": "5", "unit": "kg", "amount": "3", "currency": "EUR"}, "amount"),
     ({"contribution": "barter"}, "contribution"),
     ({"contribution": "money", "amount": "5", "currency": "EUR", "note": "x" * 6000}, "note"),
-    ({"contribution": "money", "amount": "5", "currency": "EUR", "recipient_organization_id": 999999}, "recipient_organization_id"),
+    ({"contribution": "money", "amount": "5", "currency": "EUR", "recipient_organization_id": 999999},
+     "recipient_organization_id"),
     ({"contribution": "money", "amount": "5", "currency": "EUR", "need_id": 999999}, "need_id"),
 ])
 def test_bad_pledges_are_refused_by_field_and_write_nothing(api, donor, body, field):
@@ -105,11 +109,12 @@ def test_lifecycle_from_pledge_to_delivery_with_partial_deliveries(api, donor, n
     pledge_id = pledge_beds(api, donor, beds_need, "40").get_json()["id"]
     assert api("GET", f"/api/v1/needs/{beds_need.id}").get_json()["state"] == "partially_covered"
     assert api("POST", f"/api/v1/pledges/{pledge_id}/commit", donor).get_json()["state"] == "committed"
-    first = api("POST", f"/api/v1/pledges/{pledge_id}/deliveries", ngo_member, json={"delivered_on": TODAY, "quantity": "15"})
+    deliveries = f"/api/v1/pledges/{pledge_id}/deliveries"
+    first = api("POST", deliveries, ngo_member, json={"delivered_on": TODAY, "quantity": "15"})
     assert first.status_code == 201
     pledge = api("GET", f"/api/v1/pledges/{pledge_id}").get_json()
     assert (pledge["state"], pledge["delivered"], pledge["remaining"]) == ("committed", "15", "25")
-    over = api("POST", f"/api/v1/pledges/{pledge_id}/deliveries", ngo_member, json={"delivered_on": TODAY, "quantity": "26"})
+    over = api("POST", deliveries, ngo_member, json={"delivered_on": TODAY, "quantity": "26"})
     assert over.status_code == 409 and "remains" in over.get_json()["error"]["message"]
     api("POST", f"/api/v1/pledges/{pledge_id}/deliveries", ngo_member, json={"delivered_on": TODAY, "quantity": "25"})
     pledge = api("GET", f"/api/v1/pledges/{pledge_id}").get_json()
@@ -118,13 +123,15 @@ def test_lifecycle_from_pledge_to_delivery_with_partial_deliveries(api, donor, n
         (None, "pledged"), ("pledged", "committed"), ("committed", "delivered")]
     assert all(t["actor_id"] for t in pledge["transitions"])
     coverage = api("GET", f"/api/v1/needs/{beds_need.id}").get_json()["coverage"]
-    assert (coverage["requested"], coverage["pledged"], coverage["committed"], coverage["delivered"]) == ("100", "40", "40", "40")
+    figures = (coverage["requested"], coverage["pledged"], coverage["committed"], coverage["delivered"])
+    assert figures == ("100", "40", "40", "40")
 
 
 def test_the_delivered_counter_always_equals_the_deliveries(api, donor, ngo_member, beds_need):
     pledge_id = pledge_beds(api, donor, beds_need, "10").get_json()["id"]
     for quantity in ("2.5", "3", "4.5", "1"):
-        api("POST", f"/api/v1/pledges/{pledge_id}/deliveries", ngo_member, json={"delivered_on": TODAY, "quantity": quantity})
+        api("POST", f"/api/v1/pledges/{pledge_id}/deliveries", ngo_member,
+            json={"delivered_on": TODAY, "quantity": quantity})
     pledge = db.session.get(Pledge, pledge_id)
     assert pledge.delivered == sum(d.quantity for d in db.session.scalars(select(Delivery))) == Decimal(10)
 
@@ -138,7 +145,7 @@ def test_over_pledging_is_allowed_and_shown(api, donor, beds_need):
 
 
 @pytest.mark.parametrize("body, field", [
-    ({"delivered_on": (date.today() + timedelta(days=1)).isoformat(), "quantity": "1"}, "delivered_on"),
+    ({"delivered_on": (PINNED_TODAY + timedelta(days=1)).isoformat(), "quantity": "1"}, "delivered_on"),
     ({"delivered_on": TODAY, "quantity": "0"}, "quantity"),
     ({"delivered_on": TODAY}, "quantity"),
 ])

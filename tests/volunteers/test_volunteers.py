@@ -148,7 +148,7 @@ def test_volunteer_pages_render_and_work(organizer, organization, pages, client,
 def test_hours_per_organization_for_staff_and_per_volunteer_for_members(organizer, organization, api, pages, client):
     shift = services.post_shift(organizer, organization, shift_data(slots=3))
     helpers = [volunteer(), volunteer()]
-    for person, hours in zip(helpers, ("2.5", "4")):
+    for person, hours in zip(helpers, ("2.5", "4"), strict=True):
         services.mark_attendance(organizer, services.sign_up(person, shift), True, hours)
     coordinator = UserFactory(roles=["coordinator"])
     totals = api("GET", "/api/v1/volunteers/hours", coordinator).get_json()
