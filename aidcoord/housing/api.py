@@ -1,4 +1,6 @@
 """JSON API for housing: offers, households, the queue, matches, host suspensions."""
+from typing import Any
+
 from sqlalchemy import String, cast
 
 from aidcoord.accounts import services as accounts
@@ -112,10 +114,21 @@ def withdraw_offer(data, offer_id):
 
 # ---- households ------------------------------------------------------------------------------
 
-def household_detail(household: Household) -> Household:
-    household.contact = households.contact_details(actor(), household)
-    household.queue_state = queue.entry_for(QueueKind.HOUSING, household.id).state.value
-    return household
+class _Shown:
+    """A record as an endpoint dumps it: its own attributes, plus values that are not its columns (the
+    contact this viewer may see, the queue state, the household of an entry), so models stay free of them."""
+
+    def __init__(self, record: object, **shown: object) -> None:
+        self._record = record
+        vars(self).update(shown)
+
+    def __getattr__(self, name: str) -> Any:  # called only for names not shown above
+        return getattr(self._record, name)
+
+
+def household_detail(household: Household) -> _Shown:
+    return _Shown(household, contact=households.contact_details(actor(), household),
+                  queue_state=queue.entry_for(QueueKind.HOUSING, household.id).state.value)
 
 
 @blp.route("/households", methods=["POST"])
@@ -173,14 +186,12 @@ def queue_filter(args):
     return restrict
 
 
-def _show_households(entries) -> None:
-    for entry, household in housing_matching.with_households(entries):
-        entry.household = household
+def _show_households(entries: list) -> None:
+    entries[:] = [_Shown(entry, household=household) for entry, household in housing_matching.with_households(entries)]
 
 
-def _show_household(entry: QueueEntry) -> QueueEntry:
-    entry.household = housing_matching.household_of(entry)
-    return entry
+def _show_household(entry: QueueEntry) -> _Shown:
+    return _Shown(entry, household=housing_matching.household_of(entry))
 
 
 add_queue_api(blp, QueueApi(kind=QueueKind.HOUSING, args_schema=QueueArgsSchema, page_schema=QueuePageSchema,

@@ -16,7 +16,8 @@ def world(app):
     organization = OrganizationFactory(members=[member])
     need = NeedFactory(organization=organization)
     donor = UserFactory(roles=["donor"])
-    pledge, _ = pledges.make_pledge(donor, {"contribution": "in_kind", "quantity": "3", "unit": "beds", "need_id": need.id})
+    pledge, _ = pledges.make_pledge(donor, {"contribution": "in_kind", "quantity": "3", "unit": "beds",
+                                            "need_id": need.id})
     return {"member": member, "organization": organization, "need": need, "pledge": pledge, "donor": donor}
 
 
@@ -43,7 +44,8 @@ def test_pledge_delivery_and_rates_through_the_pages(world, pages, client):
     pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "3"})
     assert pledges.get_pledge(None, pledge_id).state is PledgeState.DELIVERED
 
-    assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1", "valid_on": "2026-01-01"}).status_code == 403
+    rate = {"currency": "EUR", "rate": "1.1", "valid_on": "2026-01-01"}
+    assert pages.post("/exchange-rates", data=rate).status_code == 403
     pages.post("/logout")
     pages.login(UserFactory(roles=["coordinator"]).email)
     assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1",
