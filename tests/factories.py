@@ -1,5 +1,5 @@
 """factory_boy factories for the models; rows are committed, as services would leave them."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -7,6 +7,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.passwords import hash_password
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing.models import HousingOffer, VettingState
 from aidcoord.needs.models import Need, NeedState, Unit, Urgency
@@ -86,7 +87,7 @@ class NeedFactory(BaseFactory):
     region = "AM-SU"
     locality = "Goris"
     urgency = Urgency.HIGH
-    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=7))
+    needed_by = factory.LazyFunction(lambda: today() + timedelta(days=7))
     state = NeedState.OPEN
     created_by = factory.SubFactory(UserFactory)
 
@@ -102,7 +103,7 @@ class HousingOfferFactory(BaseFactory):
     beds = 4
     free_beds = factory.LazyAttribute(lambda offer: offer.beds)
     rooms = 2
-    available_from = factory.LazyFunction(date.today)
+    available_from = factory.LazyFunction(today)
     vetting_state = VettingState.VERIFIED
     languages = factory.LazyFunction(lambda: ["hy", "ru"])
     created_by = factory.SelfAttribute("host")

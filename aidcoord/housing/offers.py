@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -192,8 +192,9 @@ def all_offers(viewer: User, filters: OfferFilters) -> list[HousingOffer]:
     return list(db.session.scalars(_offers_query(viewer, filters)))
 
 
-def host_is_suspended(host_id: int | None):
-    """SQL condition: this host has a suspension not yet lifted."""
+def host_is_suspended(host_id: int | SQLColumnExpression[int | None]) -> Exists:
+    """SQL condition: this host (an id, or the offers' host column of an outer query) has a suspension
+    not yet lifted."""
     return exists().where(HostSuspension.host_id == host_id, HostSuspension.lifted_at.is_(None))
 
 

@@ -1,5 +1,7 @@
 """Housing pages: offers, vetting, household registration, the queue, proposals and placements."""
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -84,7 +86,7 @@ def vet_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.VetForm()
     if form.validate_on_submit():
-        offers.vet_offer(actor(), offer, VettingState(form.decision.data), form.note.data)
+        offers.vet_offer(actor(), offer, VettingState(form.decision.data), form.note.data or "")
         flash(_("The decision is recorded."), "success")
     else:
         flash(_("Say how the offer was checked, or why it is rejected."), "error")
@@ -98,7 +100,7 @@ def withdraw_offer(offer_id):
     form = forms.ReasonForm()
     if form.validate_on_submit():
         try:
-            offers.withdraw_offer(actor(), offer, form.reason.data)
+            offers.withdraw_offer(actor(), offer, form.reason.data or "")
         except DomainError as error:
             flash_error(error)
         else:
@@ -143,8 +145,8 @@ def household_detail(household_id):
 def raise_priority(household_id):
     household = households.get_household(actor(), household_id)
     form = forms.PriorityForm()
-    if form.validate_on_submit():
-        households.raise_priority(actor(), household, form.points.data, form.reason.data)
+    if form.validate_on_submit() and form.points.data is not None:  # DataRequired: never None once valid
+        households.raise_priority(actor(), household, form.points.data, form.reason.data or "")
         flash(_("The priority is raised; the queue place follows."), "success")
     else:
         flash(_("Give the points and the reason."), "error")
@@ -233,11 +235,11 @@ def match_step(match_id, step):
             if step == "accept":
                 housing_matching.accept(actor(), match)
             elif step == "decline":
-                housing_matching.decline(actor(), match, form.reason.data)
+                housing_matching.decline(actor(), match, form.reason.data or "")
             elif step == "move_in":
                 housing_matching.move_in(actor(), match)
             else:
-                housing_matching.end(actor(), match, form.reason.data)
+                housing_matching.end(actor(), match, form.reason.data or "")
         except DomainError as error:
             flash_error(error)
         else:
@@ -258,6 +260,11 @@ IMPORTS = {
 }
 
 
+def _same_query() -> dict[str, Any]:
+    """This page's query string (the organization), kept on the import's next step."""
+    return request.args.to_dict()
+
+
 def _import_organization(kind):
     organization_id = request.args.get("organization_id", type=int)
     if kind == "offers" or organization_id:
@@ -276,8 +283,8 @@ def import_csv(kind):
         preview = check(text, organization)
         confirm = ImportConfirmForm(csv_text=text) if preview.is_valid else None
     return render_template("import.html", title=title(organization), form=form, preview=preview, confirm=confirm,
-                           columns=columns, confirm_action=url_for("housing.confirm_import", kind=kind,
-                                                                   **request.args.to_dict()))
+                           columns=columns,
+                           confirm_action=url_for("housing.confirm_import", kind=kind, **_same_query()))
 
 
 @bp.route("/import/<any(offers, households):kind>/confirm", methods=["POST"])
@@ -287,7 +294,7 @@ def confirm_import(kind):
     title, columns, _check, write = IMPORTS[kind]
     form = ImportConfirmForm()
     if not form.validate_on_submit():
-        return redirect(url_for("housing.import_csv", kind=kind, **request.args.to_dict()))
+        return redirect(url_for("housing.import_csv", kind=kind, **_same_query()))
     try:
         created = write(form.csv_text.data, organization)
     except ImportRejected as error:
@@ -314,7 +321,8 @@ def record_welfare_check(check_id):
     form = forms.WelfareForm()
     if form.validate_on_submit():
         try:
-            safeguarding.record_check(actor(), safeguarding.get_check(check_id), form.outcome.data, form.note.data)
+            safeguarding.record_check(actor(), safeguarding.get_check(check_id), form.outcome.data,
+                                      form.note.data or "")
         except DomainError as error:
             flash_error(error)
         else:
@@ -327,7 +335,7 @@ def record_welfare_check(check_id):
 def report_incident(match_id):
     form = forms.IncidentForm()
     if form.validate_on_submit():
-        safeguarding.report_incident(actor(), housing_matching.get_match(match_id), form.description.data)
+        safeguarding.report_incident(actor(), housing_matching.get_match(match_id), form.description.data or "")
         flash(_("Thank you. A coordinator will review the report."), "success")
     else:
         flash(_("Describe what happened."), "error")
@@ -339,7 +347,7 @@ def report_incident(match_id):
 def review_incident(incident_id):
     form = forms.ReviewForm()
     if form.validate_on_submit():
-        safeguarding.review_incident(actor(), safeguarding.get_incident(incident_id), form.note.data,
+        safeguarding.review_incident(actor(), safeguarding.get_incident(incident_id), form.note.data or "",
                                      end_placement=form.end_placement.data, suspend_host=form.suspend_host.data)
         flash(_("The review is recorded."), "success")
     else:

@@ -233,7 +233,8 @@ def application_view(viewer: User | None, match: Match) -> dict:
     seeker, listing = KIND.subject(match.subject_id), KIND.offer(match.offer_id)
     employer_side, seeker_side = involvement(viewer, match)
     contact = None
-    if seeker_side or match.consented_at is not None:
+    # involvement() refused anyone not signed in: a viewer who gets here is never None.
+    if viewer is not None and (seeker_side or match.consented_at is not None):
         contact = seekers.contact(viewer, seeker)
     return {"match": match, "listing": listing, "seeker": seeker, "contact": contact,
             "employer_side": employer_side, "seeker_side": seeker_side}

@@ -112,7 +112,7 @@ def report(listing_id):
     form = forms.ReportForm()
     if form.validate_on_submit():
         try:
-            listings.report(actor(), listing, form.reason.data, form.details.data)
+            listings.report(actor(), listing, form.reason.data, form.details.data or "")
         except DomainError as error:
             flash_error(error)
         else:

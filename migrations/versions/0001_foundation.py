@@ -1,13 +1,12 @@
 """Foundation: accounts, roles, API tokens, the audit trail, the organization registry
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-23 03:47:15.352414
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

@@ -5,9 +5,8 @@ Revises: 0002_needs_pledges
 Create Date: 2026-11-23 04:19:57.692756
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_housing_queue'

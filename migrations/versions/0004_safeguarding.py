@@ -5,9 +5,8 @@ Revises: 0003_housing_queue
 Create Date: 2026-11-23 04:35:59.805117
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_safeguarding'

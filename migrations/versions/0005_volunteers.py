@@ -5,9 +5,8 @@ Revises: 0004_safeguarding
 Create Date: 2026-11-23 05:18:39.477340
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_volunteers'

@@ -5,9 +5,8 @@ Revises: 0005_volunteers
 Create Date: 2026-11-23 06:17:50.512939
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006_jobs'
@@ -16,9 +15,9 @@ branch_labels = None
 depends_on = None
 
 OLD_STATES = ('proposed', 'accepted', 'moved_in', 'ended', 'declined', 'expired')
-STATES = OLD_STATES + ('referred', 'applied', 'interview', 'hired', 'rejected', 'withdrawn')
-OLD_STATE_CHECK = "state IN (%s)" % ", ".join(f"'{state}'" for state in OLD_STATES)
-STATE_CHECK = "state IN (%s)" % ", ".join(f"'{state}'" for state in STATES)
+STATES = (*OLD_STATES, 'referred', 'applied', 'interview', 'hired', 'rejected', 'withdrawn')
+OLD_STATE_CHECK = "state IN ({})".format(", ".join(f"'{state}'" for state in OLD_STATES))
+STATE_CHECK = "state IN ({})".format(", ".join(f"'{state}'" for state in STATES))
 HOLDS_ENOUGH = "people > 0 AND held >= 0 AND (kind <> 'housing' OR held >= people)"
 ACTIVE = "state IN ('referred', 'applied', 'interview')"
 

@@ -1,10 +1,11 @@
 """An employer posts a job, a coordinator publishes it and refers a waiting seeker from the jobs
 queue, the seeker shares their contact, and the employer interviews and hires them: the open
 positions go down and the listing closes with its last position."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from aidcoord.common.types import today
 from aidcoord.jobs import seekers
 from tests.browser.conftest import log_in, log_out, shows
 from tests.factories import UserFactory
@@ -30,7 +31,7 @@ def test_employer_hires_a_referred_seeker(page, live_server):
     page.get_by_label("Positions").fill("1")
     page.get_by_label("Languages required").fill("hy:B2")
     page.get_by_label("Skills").fill("baking")
-    page.get_by_label("Applications close on").fill((date.today() + timedelta(days=20)).isoformat())
+    page.get_by_label("Applications close on").fill((today() + timedelta(days=20)).isoformat())
     page.get_by_role("button", name="Send for review").click()
     shows(page, "A coordinator reviews the listing")
     listing_url = page.url

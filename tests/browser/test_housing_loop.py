@@ -1,9 +1,8 @@
 """The whole housing loop in a browser: a host offers, a coordinator verifies, registers a family,
 takes it from the queue and proposes; the host accepts, sees the contact, confirms move-in; free beds follow."""
-from datetime import date
-
 import pytest
 
+from aidcoord.common.types import today
 from tests.browser.conftest import log_in, log_out, shows
 from tests.factories import UserFactory
 
@@ -21,7 +20,7 @@ def test_offer_verify_take_propose_accept_move_in(page, live_server):
     page.get_by_label("Town or village").fill("Goris")
     page.get_by_label("Full address").fill("7 Syuniki St, Goris")
     page.get_by_label("Beds").fill("5")
-    page.get_by_label("Available from").fill(date.today().isoformat())
+    page.get_by_label("Available from").fill(today().isoformat())
     page.get_by_label("Languages spoken").fill("hy ru")
     page.get_by_role("button", name="Save offer").click()
     shows(page, "A coordinator will check the offer")

@@ -1,9 +1,10 @@
 """An NGO member posts a need, a donor pledges against it, the NGO confirms a partial delivery,
 and the coverage shows it."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from aidcoord.common.types import today
 from tests.browser.conftest import log_in, shows
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -25,7 +26,7 @@ def test_need_to_pledge_to_partial_delivery(page, live_server):
     page.get_by_label("Region").fill("AM-SU")
     page.get_by_label("Town or village").fill("Goris")
     page.get_by_label("Urgency").select_option("critical")
-    page.get_by_label("Needed by").fill((date.today() + timedelta(days=3)).isoformat())
+    page.get_by_label("Needed by").fill((today() + timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Save need").click()
     shows(page, "The need is listed.")
     need_url = page.url

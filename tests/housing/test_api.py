@@ -1,11 +1,12 @@
 """Housing through the API: privacy before and after acceptance, the whole loop, bad input. (Who may
 call which endpoint is in the permission table, tests/permissions/.)"""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.housing import matching as housing_matching
@@ -18,7 +19,7 @@ from tests.housing.conftest import FAMILY
 FAMILY_JSON = {**FAMILY, "languages": ["hy", "ru"], "preferred_regions": ["AM-SU"]}
 
 OFFER = {"region": "AM-SU", "locality": "Goris", "address": "12 Main St", "beds": 3,
-         "available_from": date.today().isoformat(), "languages": ["hy"], "pets_accepted": True}
+         "available_from": today().isoformat(), "languages": ["hy"], "pets_accepted": True}
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_the_whole_loop_through_the_api_updates_free_beds(app, api):
 @pytest.mark.parametrize("overrides, field", [
     ({"beds": 0}, "beds"), ({"beds": 100000}, "beds"), ({"region": "AM-XX"}, "region"),
     ({"address": ""}, "address"), ({"languages": ["armenian"]}, "languages"),
-    ({"available_until": (date.today() - timedelta(days=1)).isoformat()}, "available_until"),
+    ({"available_until": (today() - timedelta(days=1)).isoformat()}, "available_until"),
     ({"rent_amount": "-10", "rent_currency": "AMD"}, "rent_amount"),
     ({"rent_amount": "10", "rent_currency": "XXQ"}, "rent_currency"),
     ({"beds": "four"}, "beds"), ({"notes": "x" * 6000}, "notes"),

@@ -1,15 +1,16 @@
 """CSV imports of housing offers and household requests: all or nothing, errors by row and column."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer
 from tests.factories import OrganizationFactory, UserFactory
 
-SOON = (date.today() + timedelta(days=2)).isoformat()
+SOON = (today() + timedelta(days=2)).isoformat()
 OFFERS = ("external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
           f"H-1,AM-SU,Goris,1 Main St,4,no,{SOON},hy ru,yes\n"
           f"H-2,AM-VD,Yeghegnadzor,2 Main St,2,yes,{SOON},hy,no\n")

@@ -19,7 +19,8 @@ PROCESSES = 16
 def take_and_propose(coordinator_id, offer_ids):
     """One coordinator's turn: take the next household, propose it to the first offer that has room."""
     from aidcoord.accounts.models import User
-    from aidcoord.matching import queue, services
+    from aidcoord.housing import matching as housing_matching
+    from aidcoord.matching import queue
     from aidcoord.matching.models import QueueKind
 
     coordinator = db.session.get(User, coordinator_id)
@@ -28,7 +29,7 @@ def take_and_propose(coordinator_id, offer_ids):
         return ("empty", None, None)
     for offer_id in offer_ids:
         try:
-            match = services.propose(coordinator, entry, offer_id)
+            match = housing_matching.propose_offer(coordinator, entry, offer_id)
         except Exception as error:  # full: try the next offer
             db.session.rollback()
             last = type(error).__name__

@@ -1,9 +1,10 @@
 """After placement: welfare check-ins on day 3 and 30, missed ones listed; incidents reviewed by a
 coordinator who may end the placement and suspend the host everywhere."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing import households, offers
 from aidcoord.housing import matching as housing_matching
@@ -34,14 +35,14 @@ def test_check_ins_are_scheduled_and_missed_ones_listed(placement, api):
     from aidcoord.housing import safeguarding
 
     assert safeguarding.due_checks(coordinator) == []
-    in_four_days = date.today() + timedelta(days=4)
+    in_four_days = today() + timedelta(days=4)
     due = safeguarding.due_checks(coordinator, today=in_four_days)
-    assert [check.due_on for check in due] == [date.today() + timedelta(days=3)]
+    assert [check.due_on for check in due] == [today() + timedelta(days=3)]
     response = api("POST", f"/api/v1/housing/welfare-checks/{due[0].id}", coordinator, json={"outcome": "concern"})
     assert response.status_code == 422 and "note" in response.get_json()["error"]["fields"]
     api("POST", f"/api/v1/housing/welfare-checks/{due[0].id}", coordinator, json={"outcome": "well"})
     assert safeguarding.due_checks(coordinator, today=in_four_days) == []
-    assert len(safeguarding.due_checks(coordinator, today=date.today() + timedelta(days=31))) == 1
+    assert len(safeguarding.due_checks(coordinator, today=today() + timedelta(days=31))) == 1
 
 
 def test_an_incident_can_end_the_placement_and_suspend_the_host(placement, api, app):
@@ -73,7 +74,7 @@ def test_safeguarding_pages_record_check_ins_and_reviews(placement, pages, clien
     from aidcoord.housing.models import WelfareCheck
 
     check = db.session.scalars(db.select(WelfareCheck).order_by(WelfareCheck.due_on)).first()
-    check.due_on = date.today() - timedelta(days=1)
+    check.due_on = today() - timedelta(days=1)
     db.session.commit()
     pages.login(placement["coordinator"].email)
     page = client.get("/housing/safeguarding").get_data(as_text=True)

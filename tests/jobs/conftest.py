@@ -1,12 +1,13 @@
 """A small jobs world built through the services, as users would build it."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from aidcoord.common.types import today
 from aidcoord.jobs import listings, seekers
 from tests.factories import UserFactory
 
-TODAY = date.today()
+TODAY = today()
 
 
 def listing_data(**overrides) -> dict:

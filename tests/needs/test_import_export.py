@@ -1,19 +1,20 @@
 """CSV import of needs (all or nothing, errors by row and column) and CSV/HXL exports."""
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import hxl
 import pytest
 from sqlalchemy import func, select
 
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.needs.models import Need
 from aidcoord.pledges import services as pledges
 from tests.factories import NeedFactory, OrganizationFactory, UserFactory
 
-SOON = (date.today() + timedelta(days=5)).isoformat()
-PAST = (date.today() - timedelta(days=5)).isoformat()
+SOON = (today() + timedelta(days=5)).isoformat()
+PAST = (today() - timedelta(days=5)).isoformat()
 HEADER = "external_ref,sector,item,quantity,unit,amount,currency,region,locality,urgency,needed_by,description\n"
 GOOD = HEADER + (
     f"R1,shelter,beds,120,beds,,,AM-SU,Goris,critical,{SOON},for the school gym\n"

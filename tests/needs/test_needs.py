@@ -1,15 +1,16 @@
 """Needs: posted by members of verified organizations, validated field by field, listed by urgency."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from aidcoord.audit.models import AuditEvent
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.needs.models import Need, Urgency
 from aidcoord.organizations.models import Sector, VerificationState
 from tests.factories import NeedFactory, OrganizationFactory, UserFactory
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+TOMORROW = (today() + timedelta(days=1)).isoformat()
 
 
 def need_body(organization, **overrides):
@@ -65,7 +66,7 @@ def test_outsiders_cannot_post_for_an_organization(api, organization):
     ({"quantity": None, "unit": None, "amount": "10", "currency": "XYZ"}, "currency"),
     ({"quantity": None, "unit": None, "amount": "10.001", "currency": "EUR"}, "amount"),
     ({"quantity": None, "unit": None, "amount": "10.5", "currency": "JPY"}, "amount"),
-    ({"needed_by": (date.today() - timedelta(days=1)).isoformat()}, "needed_by"),
+    ({"needed_by": (today() - timedelta(days=1)).isoformat()}, "needed_by"),
     ({"needed_by": "next week"}, "needed_by"),
     ({"region": "AM-XX"}, "region"),
     ({"sector": "weapons"}, "sector"),
@@ -96,8 +97,8 @@ def test_state_cannot_be_typed_in(api, member, organization):
 
 
 def test_list_sorts_by_urgency_then_needed_by_and_filters(api):
-    soon = date.today() + timedelta(days=2)
-    later = date.today() + timedelta(days=20)
+    soon = today() + timedelta(days=2)
+    later = today() + timedelta(days=20)
     NeedFactory(item="normal soon", urgency=Urgency.NORMAL, needed_by=soon)
     NeedFactory(item="critical later", urgency=Urgency.CRITICAL, needed_by=later)
     NeedFactory(item="critical soon", urgency=Urgency.CRITICAL, needed_by=soon, region="AM-ER", sector=Sector.HEALTH)

@@ -1,9 +1,8 @@
 """Deliveries and retried pledges under real concurrency: 16 processes at the same moment."""
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.pledges import services
 from aidcoord.pledges.models import Delivery, Pledge
@@ -20,7 +19,7 @@ def deliver_one_bed(pledge_id, user_id):
 
     user = db.session.get(User, user_id)
     pledge = services.get_pledge(user, pledge_id)
-    return services.record_delivery(user, pledge, {"delivered_on": date.today(), "quantity": "1"}).id
+    return services.record_delivery(user, pledge, {"delivered_on": today(), "quantity": "1"}).id
 
 
 def pledge_with_key(user_id, need_id, key):

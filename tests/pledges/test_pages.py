@@ -1,10 +1,10 @@
 """The needs and pledges pages carry out what they offer. (Which pages answer whom is in the permission
 table, tests/permissions/.)"""
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from aidcoord.common.types import today
 from aidcoord.pledges import services as pledges
 from aidcoord.pledges.models import PledgeState
 from tests.factories import NeedFactory, OrganizationFactory, UserFactory
@@ -36,12 +36,12 @@ def test_pledge_delivery_and_rates_through_the_pages(world, pages, client):
     pages.login(world["member"].email)
     page = client.get(pledge_url).get_data(as_text=True)
     assert world["donor"].email in page  # the receiving organization sees who to call
-    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "4"})
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": today().isoformat(), "quantity": "4"})
     pledge_id = int(pledge_url.rsplit("/", 1)[1])
     assert pledges.get_pledge(None, pledge_id).delivered == Decimal(4)
-    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "9"})
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": today().isoformat(), "quantity": "9"})
     assert pledges.get_pledge(None, pledge_id).delivered == Decimal(4)
-    pages.post(pledge_url + "/deliveries", data={"delivered_on": date.today().isoformat(), "quantity": "3"})
+    pages.post(pledge_url + "/deliveries", data={"delivered_on": today().isoformat(), "quantity": "3"})
     assert pledges.get_pledge(None, pledge_id).state is PledgeState.DELIVERED
 
     rate = {"currency": "EUR", "rate": "1.1", "valid_on": "2026-01-01"}
@@ -49,5 +49,5 @@ def test_pledge_delivery_and_rates_through_the_pages(world, pages, client):
     pages.post("/logout")
     pages.login(UserFactory(roles=["coordinator"]).email)
     assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1",
-                                               "valid_on": date.today().isoformat()}).status_code == 302
+                                               "valid_on": today().isoformat()}).status_code == 302
     assert "1.1" in client.get("/exchange-rates").get_data(as_text=True)
