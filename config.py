@@ -98,6 +98,11 @@ def load_config(app, overrides=None):
     elif env == "development":
         app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
     app.config.update(overrides)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # Over https the __Host- prefix pins the cookies to this host and path: no subdomain can set them.
+        if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default name, not one set on purpose
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
     if not app.config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set in the environment outside development")
 

@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     import aidcoord.models
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
+    from aidcoord.common.headers import init_headers
     from aidcoord.common.web import init_web
     from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     csrf.init_app(app)
+    init_headers(app)
     babel.init_app(app, locale_selector=_select_locale)
     init_web(app)
     init_auth(app)

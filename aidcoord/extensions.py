@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -47,3 +48,4 @@ babel = Babel()
 api = ApiWithOurErrors()
 # Guessing passwords is slowed per client address; storage from RATELIMIT_STORAGE_URI (memory by default).
 limiter = Limiter(key_func=get_remote_address)
+talisman = Talisman()

@@ -159,7 +159,8 @@ def _session(app, user) -> tuple[str, str]:
 
 class Snapshot:
     """The whole database as the world left it, put back in a few milliseconds: a copy of the SQLite
-    file, or on PostgreSQL every row (TRUNCATE passes the audit trail's no-delete trigger)."""
+    file, or on PostgreSQL every row (deleted and inserted again with the audit trail's no-delete
+    trigger off for that transaction, which is faster than TRUNCATE on small tables)."""
 
     def __init__(self, app):
         self.url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -184,7 +185,10 @@ class Snapshot:
             shutil.copyfile(self.copy, self.path)
             return
         with db.engine.begin() as connection:
-            connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in self.tables) + " CASCADE"))
+            connection.execute(sa.text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
+            for table in reversed(self.tables):
+                connection.execute(table.delete())
             for table in self.tables:
                 if self.rows[table.name]:
                     connection.execute(table.insert(), self.rows[table.name])
+            connection.execute(sa.text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
