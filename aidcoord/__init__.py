@@ -31,10 +31,13 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from aidcoord.common.codes import country_name, subdivision_name
+    from aidcoord.common.validation import is_web_address
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(get_locale=get_locale, country_name=country_name, subdivision_name=subdivision_name)
+    # A stored address becomes a link only if it is http(s): older rows were not all checked on the way in.
+    app.jinja_env.filters["web_link"] = lambda value: value if is_web_address(value) else None
 
 
 def _select_locale():

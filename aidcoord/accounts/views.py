@@ -94,7 +94,9 @@ def change_password():
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
-            login_user(current_user)  # this session continues under the new session version
+            # This session continues under the new session version. The user itself, not the proxy: a proxy
+            # stored as the request's user would resolve to itself for ever.
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed; other sessions were logged out."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(422, password_form=form)

@@ -1,6 +1,7 @@
 """Field-level checks shared by services: each returns the clean value or adds a message to `errors`."""
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
@@ -41,6 +42,28 @@ def required_text(value, field: str = "reason", max_length: int = 2000, message=
     if errors:
         raise ValidationFailed(message or errors[field][0], errors)
     return value
+
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_address(value: str | None) -> bool:
+    """An absolute http(s) address with a host: nothing a browser would run (javascript:, data:, vbscript:)."""
+    if not value or any(ord(c) < 33 or c == "\\" for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def web_address(errors: FieldErrors, field: str, value, max_length: int = 500) -> str | None:
+    """An http:// or https:// address (surrounding spaces dropped), or None when empty."""
+    address = text(errors, field, value, max_length)
+    if not address:
+        return None
+    if not is_web_address(address):
+        errors.add(field, _l("Enter a web address starting with http:// or https://."))
+        return None
+    return address
 
 
 def region(errors: FieldErrors, field: str, value) -> str | None:

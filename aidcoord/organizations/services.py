@@ -1,6 +1,5 @@
 """The organization registry's rules: registration, editing, verification, membership, directory."""
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
@@ -12,6 +11,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common.codes import normalize_country, normalize_subdivision
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.types import utcnow
+from aidcoord.common.validation import is_web_address
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.organizations.models import (
@@ -97,8 +97,8 @@ def _clean(data: dict, *, partial: bool) -> dict:
             if not clean["sectors"]:
                 errors["sectors"] = [_l("Choose at least one sector.")]
     if clean.get("website"):
-        parts = urlsplit(clean["website"])
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        clean["website"] = str(clean["website"]).strip()
+        if not is_web_address(clean["website"]):
             errors["website"] = [_l("Enter a web address starting with http:// or https://.")]
     if clean.get("contact_email"):
         try:

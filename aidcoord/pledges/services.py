@@ -71,9 +71,9 @@ def _clean_pledge(actor: User, data: dict) -> dict:
     errors = check.FieldErrors()
     clean: dict[str, object] = {}
     contribution = check.enum_value(errors, "contribution", data.get("contribution"), Contribution)
-    for field, limit in (("item", 200), ("note", 5000), ("source_url", 500)):
+    for field, limit in (("item", 200), ("note", 5000)):
         clean[field] = check.text(errors, field, data.get(field), limit)
-    clean["source_url"] = clean["source_url"] or None
+    clean["source_url"] = check.web_address(errors, "source_url", data.get("source_url"))
 
     need = organization = donor_org = None
     if data.get("need_id") is not None and data.get("recipient_organization_id") is not None:
