@@ -46,7 +46,10 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address
+    # Failed log-ins per account (the e-mail tried), whatever the address: guessing one password from many
+    # addresses is slowed too. The owner is told by e-mail once per window when it trips.
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
     REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send
     # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
     PROXY_HOPS = 0

@@ -116,15 +116,18 @@ def register_blueprints(app: Flask) -> None:
 def connect_slices() -> None:
     """Give lower slices what upper slices show of themselves there, so that dependencies point one way only:
     pledges sit above needs, organizations and housing above accounts (see [tool.importlinter])."""
+    from aidcoord.accounts import lockout
     from aidcoord.accounts.views import account_sections
     from aidcoord.housing.households import for_user as households_of
     from aidcoord.needs import coverage
     from aidcoord.needs.views import need_sections
+    from aidcoord.notifications import services as notifications
     from aidcoord.organizations.services import organizations_of
     from aidcoord.pledges import coverage as pledge_coverage
     from aidcoord.pledges import views as pledge_views
 
     coverage.use_source(pledge_coverage.SOURCE)
+    lockout.use_notifier(notifications.notify)
     need_sections.add("pledges", "pledges/_need.html", pledge_views.need_section)
     account_sections.add("organizations", "organizations/_account.html",
                          lambda user: {"organizations": organizations_of(user)})

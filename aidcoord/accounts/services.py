@@ -97,14 +97,22 @@ def end_all_sessions(user: User) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password and end all existing sessions (the caller logs the user in again)."""
+    """Set a new password, end all existing sessions (the caller logs the user in again) and revoke every
+    API token: whoever learnt the old password may have made one."""
     if not verify_password(user.password_hash, current_password):
         message = _l("The current password is not correct.")
         raise ValidationFailed(message, {"current_password": [message]})
     _check_password_strength(new_password, "new_password")
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    audit.record(user, AuditAction.UPDATE, "user", user.id, {"password": ["***", "***"]})
+    now = utcnow()
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    revoked = []
+    for token in tokens:
+        token.revoked_at = now
+        revoked.append(token.id)
+    audit.record(user, AuditAction.UPDATE, "user", user.id,
+                 {"password": ["***", "***"], "api_tokens_revoked": revoked})
     db.session.commit()
 
 

@@ -1,9 +1,10 @@
 """Account pages: register, log in, log out, account (password, tokens, and what other slices add to it)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
 
-from aidcoord.accounts import forms, services
+from aidcoord.accounts import forms, lockout, services
 from aidcoord.accounts.models import User
 from aidcoord.common.forms import show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, allow
@@ -38,9 +39,30 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
+def _login_account_key() -> str:
+    return "login-account:" + lockout.attempt_key(request.form.get("email", ""))
+
+
+def _login_failed(response: Response) -> bool:
+    """A refused log-in re-renders the form; a successful one redirects and is not counted against the account."""
+    return response.status_code != 302
+
+
+def _account_locked_out(breach: RequestLimit) -> None:
+    """The account's limit tripped: its owner hears of it once per lockout window, through the same storage
+    that counts (so every worker agrees); the requester's answer is the same 429 whether or not it exists."""
+    item = breach.limit
+    once = type(item)(1, item.multiples)
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    if limiter.limiter.hit(once, *([prefix] if prefix else []), "login-lockout-notice", _login_account_key()):
+        lockout.queue_lockout_notice(request.form.get("email", ""))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(ANYONE)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_login_account_key,
+               deduct_when=_login_failed, on_breach=_account_locked_out)
 def login():
     form = forms.LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -6,7 +6,7 @@ from aidcoord.accounts import services
 from aidcoord.accounts.models import ApiToken
 from aidcoord.extensions import db
 from tests.conftest import csrf_token
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 
 def test_token_created_through_the_api_works_and_is_stored_hashed(client, api):
@@ -67,3 +67,20 @@ def test_api_calls_riding_a_browser_session_need_the_csrf_token(pages, client):
     assert client.post("/api/v1/me/tokens", json={"name": "x"}).status_code == 400
     response = client.post("/api/v1/me/tokens", json={"name": "x"}, headers={"X-CSRFToken": csrf_token(client)})
     assert response.status_code == 201
+
+
+def test_a_password_change_revokes_every_api_token(app, pages, client):
+    user = UserFactory()
+    _laptop, laptop = services.create_api_token(user, "laptop")
+    _phone, phone = services.create_api_token(user, "phone")
+    pages.login(user.email)
+    response = pages.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "a brand new secret", "new_password_again": "a brand new secret",
+    })
+    assert response.status_code == 302
+    for plain in (laptop, phone):
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+    assert all(token.revoked_at is not None for token in services.list_api_tokens(user))
+    # A token made after the change works.
+    _new, fresh = services.create_api_token(user, "new laptop")
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
