@@ -30,12 +30,17 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from aidcoord.common.codes import country_name, subdivision_name
+    from aidcoord.common import codes
+    from aidcoord.common.formats import register_format_filters
     from aidcoord.common.validation import is_web_address
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.globals.update(get_locale=get_locale, country_name=country_name, subdivision_name=subdivision_name)
+    # Pages show names, never codes: regions, countries and languages in the reader's language.
+    app.jinja_env.globals.update(get_locale=get_locale, country_name=codes.country_name,
+                                 subdivision_name=codes.subdivision_name, subdivision_names=codes.subdivision_names,
+                                 language_name=codes.language_name, language_names=codes.language_names)
+    register_format_filters(app)
     # A stored address becomes a link only if it is http(s): older rows were not all checked on the way in.
     app.jinja_env.filters["web_link"] = lambda value: value if is_web_address(value) else None
 

@@ -4,10 +4,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
+from aidcoord.common.formats import format_number, use_unit_counts
+from aidcoord.common.formats import plural_number as _n
 from aidcoord.common.money import Quantity, from_minor_units
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
@@ -34,6 +37,10 @@ class Unit(enum.Enum):
     def label(self):
         return UNIT_LABELS[self]
 
+    def count(self, quantity) -> str:
+        """The quantity with this unit, in the reader's number format and plural form (1 койка, 5 коек)."""
+        return UNIT_COUNTS[self](quantity, count=format_number(quantity))
+
 
 UNIT_LABELS = {
     Unit.KG: _l("kg"), Unit.TONNES: _l("tonnes"), Unit.LITRES: _l("litres"), Unit.PIECES: _l("pieces"),
@@ -41,6 +48,24 @@ UNIT_LABELS = {
     Unit.KITS: _l("kits"), Unit.DOSES: _l("doses"), Unit.PEOPLE: _l("people"), Unit.PERSON_DAYS: _l("person-days"),
     Unit.HOURS: _l("hours"), Unit.TEAMS: _l("teams"),
 }
+# One plural pair per unit: Russian and Armenian inflect the word with the number (ngettext picks the form).
+UNIT_COUNTS = {
+    Unit.KG: lambda n, **kw: ngettext("%(count)s kg", "%(count)s kg", _n(n), **kw),
+    Unit.TONNES: lambda n, **kw: ngettext("%(count)s tonne", "%(count)s tonnes", _n(n), **kw),
+    Unit.LITRES: lambda n, **kw: ngettext("%(count)s litre", "%(count)s litres", _n(n), **kw),
+    Unit.PIECES: lambda n, **kw: ngettext("%(count)s piece", "%(count)s pieces", _n(n), **kw),
+    Unit.PACKAGES: lambda n, **kw: ngettext("%(count)s package", "%(count)s packages", _n(n), **kw),
+    Unit.PARCELS: lambda n, **kw: ngettext("%(count)s parcel", "%(count)s parcels", _n(n), **kw),
+    Unit.MEALS: lambda n, **kw: ngettext("%(count)s meal", "%(count)s meals", _n(n), **kw),
+    Unit.BEDS: lambda n, **kw: ngettext("%(count)s bed", "%(count)s beds", _n(n), **kw),
+    Unit.KITS: lambda n, **kw: ngettext("%(count)s kit", "%(count)s kits", _n(n), **kw),
+    Unit.DOSES: lambda n, **kw: ngettext("%(count)s dose", "%(count)s doses", _n(n), **kw),
+    Unit.PEOPLE: lambda n, **kw: ngettext("%(count)s person", "%(count)s people", _n(n), **kw),
+    Unit.PERSON_DAYS: lambda n, **kw: ngettext("%(count)s person-day", "%(count)s person-days", _n(n), **kw),
+    Unit.HOURS: lambda n, **kw: ngettext("%(count)s hour", "%(count)s hours", _n(n), **kw),
+    Unit.TEAMS: lambda n, **kw: ngettext("%(count)s team", "%(count)s teams", _n(n), **kw),
+}
+use_unit_counts({unit.value: unit.count for unit in Unit})
 
 
 class Urgency(enum.Enum):
