@@ -14,7 +14,9 @@ TRANSLATIONS := aidcoord/translations
 POT := $(TRANSLATIONS)/messages.pot
 CATALOG_LANGUAGES := $(shell $(PYTHON) -c 'from config import Config as C; print(*(l for l in C.LANGUAGES if l != C.BABEL_DEFAULT_LOCALE))' 2>/dev/null)
 CATALOGS := $(foreach lang,$(CATALOG_LANGUAGES),$(TRANSLATIONS)/$(lang)/LC_MESSAGES/messages.po)
-MARKED_SOURCES := babel.cfg $(shell find aidcoord templates -name '*.py' -o -name '*.html')
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
+# The marking functions beside Babel's defaults (_, gettext, ngettext...); tests/test_catalogs.py extracts with the same.
+EXTRACT_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
 # The locks hold PyPI's hashes whatever extra indexes or wheel folders the machine's pip configuration adds.
 LOCK_ARGS ?=
@@ -24,18 +26,17 @@ PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u 
 	--index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint install install-dev browser db seed bench translations lock clean
-.PRECIOUS: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+.PHONY: help run test lint install install-dev browser db seed bench translations catalogs lock clean
 
 help: ## list the targets
 	@echo "make TARGET, where TARGET is one of:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-run: seed ## install, migrate, load the demo data, serve on http://127.0.0.1:5000
+run: seed catalogs ## install, migrate, load the demo data, compile the translations, serve on http://127.0.0.1:5000
 	@echo "aidcoord on http://127.0.0.1:5000 -- log in as coordinator@demo.aidcoord.example / demo-password-2023"
 	$(DEV_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: lint browser ## lint, then the tests on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+test: lint browser catalogs ## lint, then the tests on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; $(BIN)/python -m pytest; \
 	else echo "(TEST_DATABASE_URL not set: PostgreSQL run skipped)"; fi
@@ -85,20 +86,24 @@ seed: db ## load the demo organizations and accounts (a second run adds nothing)
 bench: install ## run every benchmark in bench/ and print its figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-translations: $(CATALOGS:.po=.mo) ## extract the marked strings, create or update each language's catalog, compile them
+# The .po catalogs are committed; translators edit them. This adds the strings marked since (never a fuzzy guess:
+# a changed string comes back untranslated, which tests/test_catalogs.py reports), then compiles.
+translations: | $(RUNTIME_STAMP) ## extract the marked strings, add them to each language's catalog, compile the catalogs
 	@test -n "$(CATALOG_LANGUAGES)" || { echo "no languages found in config.LANGUAGES (is $(PYTHON) there?)"; exit 1; }
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(EXTRACT_KEYWORDS) --project aidcoord -o $(POT) .
+	@for lang in $(CATALOG_LANGUAGES); do \
+	  po=$(TRANSLATIONS)/$$lang/LC_MESSAGES/messages.po; \
+	  if [ -f "$$po" ]; then $(BIN)/pybabel --quiet update --no-fuzzy-matching -i $(POT) -o "$$po" -l $$lang || exit 1; \
+	  else $(BIN)/pybabel --quiet init -i $(POT) -o "$$po" -l $$lang || exit 1; fi; \
+	done
+	@$(MAKE) --no-print-directory catalogs
 
-$(POT): $(MARKED_SOURCES) | $(RUNTIME_STAMP)
-	@mkdir -p $(@D)
-	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l --project aidcoord -o $@ .
+catalogs: $(COMPILED_CATALOGS) ## compile the committed catalogs into the .mo files the app reads (make run and make test do)
 
-# A new language starts from the template; an existing catalog keeps its translations and gains the new strings.
-$(TRANSLATIONS)/%/LC_MESSAGES/messages.po: $(POT)
-	@mkdir -p $(@D)
-	$(BIN)/pybabel --quiet update --init-missing -i $(POT) -o $@ -l $*
-
-%.mo: %.po
-	$(BIN)/pybabel compile --statistics -i $< -o $@
+# A warning fails the build as an error does: a catalog marked fuzzy is skipped by pybabel with only a notice.
+%.mo: %.po | $(RUNTIME_STAMP)
+	@out="$$($(BIN)/pybabel compile --statistics -i $< -o $@ 2>&1)"; status=$$?; echo "$$out"; \
+	if [ $$status -ne 0 ] || printf '%s\n' "$$out" | grep -qiE 'error|warning|skipping'; then rm -f $@; exit 1; fi
 
 clean: ## remove the virtualenv, the development database and generated files (not the translations)
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(POT) $(TRANSLATIONS)/*/LC_MESSAGES/messages.mo

@@ -3,6 +3,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -25,6 +26,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "hy", "ru")
+    # Times are stored in UTC and shown, and "today" is reckoned, in the deployment's zone (AIDCOORD_TIMEZONE).
+    BABEL_DEFAULT_TIMEZONE = "Asia/Yerevan"
 
     API_TITLE = "aidcoord API"
     API_VERSION = "v1"
@@ -88,6 +91,8 @@ def load_config(app, overrides=None):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("PROXY_HOPS"):
         app.config["PROXY_HOPS"] = int(os.environ["PROXY_HOPS"])
+    if os.environ.get("AIDCOORD_TIMEZONE"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["AIDCOORD_TIMEZONE"]
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):
@@ -108,6 +113,11 @@ def load_config(app, overrides=None):
         app.config.setdefault("REMEMBER_COOKIE_NAME", "__Host-remember_token")
     if not app.config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set in the environment outside development")
+    try:
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"AIDCOORD_TIMEZONE must be an IANA time zone such as Asia/Yerevan, "
+                          f"not {app.config['BABEL_DEFAULT_TIMEZONE']!r}") from None
 
 
 def _development_secret_key(instance_path: Path) -> str:

@@ -1,7 +1,7 @@
 """aidcoord: coordinating humanitarian aid for a displaced population."""
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from swagger_ui_bundle import swagger_ui_path
 
 from config import load_config
@@ -45,15 +45,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["web_link"] = lambda value: value if is_web_address(value) else None
 
 
-def _select_locale():
-    """The browser's preferred language among ours; commands and logs run in English."""
-    from flask import current_app, has_request_context
-
-    if not has_request_context():
-        return "en"
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
-
-
 def register_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -64,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
     from aidcoord.common.headers import init_headers
+    from aidcoord.common.locale import init_locale, select_locale
     from aidcoord.common.web import init_web
     from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
@@ -77,7 +69,9 @@ def register_extensions(app: Flask) -> None:
             app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
     csrf.init_app(app)
     init_headers(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    # The person's choice (account, then the picker's cookie) beats Accept-Language; see common/locale.py.
+    babel.init_app(app, locale_selector=select_locale)
+    init_locale(app)
     init_web(app)
     init_auth(app)
     api.init_app(app, spec_kwargs={

@@ -22,6 +22,7 @@ from flask_migrate import upgrade
 
 from aidcoord import create_app
 from aidcoord.extensions import db
+from tests.catalog_tools import compile_catalogs
 
 # Cheap hashes keep the suite fast; a test raises them to check rehashing.
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -103,6 +104,12 @@ def migrate_to_head(url: str) -> None:
     with app.app_context():
         upgrade()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Pages are translated in the tests as in `make run`: the committed catalogs, compiled when they changed."""
+    compile_catalogs()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 from flask_login import current_user
 
 from aidcoord.accounts import services
-from aidcoord.accounts.schemas import NewTokenSchema, TokenInputSchema, TokenSchema, UserSchema
+from aidcoord.accounts.schemas import NewTokenSchema, TokenInputSchema, TokenSchema, UserSchema, UserUpdateSchema
 from aidcoord.common.api import Blueprint
 from aidcoord.common.permissions import SIGNED_IN, allow
 
@@ -13,6 +13,16 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1/me", description="
 @allow(SIGNED_IN)
 @blp.response(200, UserSchema)
 def me():
+    return current_user
+
+
+@blp.route("", methods=["PATCH"])
+@allow(SIGNED_IN)
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, UserSchema)
+def update_me(data):
+    """Change the caller's preferred language (pages, e-mails and notifications to them)."""
+    services.set_preferred_language(current_user, data["preferred_language"])
     return current_user
 
 

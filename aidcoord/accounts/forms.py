@@ -1,7 +1,7 @@
 """Forms for the account pages (CSRF-protected through Flask-WTF)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -55,6 +55,13 @@ class CreateTokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("What the token is for, e.g. 'donations spreadsheet'."))
     submit = SubmitField(_l("Create token"))
+
+
+class LanguageForm(FlaskForm):
+    # Choices are the languages offered (config LANGUAGES), each named in itself; the view fills them in.
+    preferred_language = SelectField(_l("Language of pages and messages"), validators=[DataRequired()],
+                                     description=_l("E-mails and notifications to you are written in it too."))
+    submit = SubmitField(_l("Save language"))
 
 
 class ConfirmForm(FlaskForm):

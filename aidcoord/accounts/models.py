@@ -50,6 +50,9 @@ class User(UserMixin, Model):
     # Bumped on logout, password change and deactivation: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language pages and every message to this person are written in (a code of config LANGUAGES);
+    # None until they choose: pages then follow the browser, messages the default language.
+    preferred_language: Mapped[str | None] = mapped_column(String(16))
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -10,6 +10,13 @@ class UserSchema(ma.Schema):
     name = ma.fields.String()
     roles = ma.fields.Function(lambda user: sorted(role.value for role in user.roles))
     created_at = ma.fields.DateTime()
+    preferred_language = ma.fields.String(allow_none=True, metadata={
+        "description": "The language pages and messages to this person are written in (en, hy, ru); "
+                       "null until chosen. API answers follow Accept-Language."})
+
+
+class UserUpdateSchema(ma.Schema):
+    preferred_language = ma.fields.String(required=True, metadata={"description": "en, hy or ru"})
 
 
 class TokenInputSchema(ma.Schema):

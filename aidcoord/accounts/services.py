@@ -11,6 +11,7 @@ from aidcoord.accounts.models import SELF_SERVICE_ROLES, ApiToken, Role, RoleGra
 from aidcoord.accounts.passwords import hash_password, needs_rehash, verify_password
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
+from aidcoord.common.locale import supported
 from aidcoord.common.types import utcnow
 from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -52,9 +53,11 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def register_user(email: str, name: str, password: str, roles=(), *, self_service=True, granted_by=None) -> User:
+def register_user(email: str, name: str, password: str, roles=(), *, self_service=True, granted_by=None,
+                  language: str | None = None) -> User:
     """Create an account. People registering themselves pick only self-service roles; other roles
-    are given by an admin (`granted_by`) or by the operator's CLI (self_service=False, no granter)."""
+    are given by an admin (`granted_by`) or by the operator's CLI (self_service=False, no granter).
+    `language`: the one they registered in, kept as their preferred language (for pages and messages)."""
     email = normalize_email(email)
     name = name.strip()
     if not name:
@@ -68,7 +71,7 @@ def register_user(email: str, name: str, password: str, roles=(), *, self_servic
     if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
         message = _l("An account with this email already exists.")
         raise ValidationFailed(message, {"email": [message]})
-    user = User(email=email, name=name, password_hash=hash_password(password))
+    user = User(email=email, name=name, password_hash=hash_password(password), preferred_language=supported(language))
     user.role_grants = [RoleGrant(role=role) for role in roles]
     db.session.add(user)
     db.session.flush()
@@ -88,6 +91,16 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
+
+
+def set_preferred_language(user: User, language: str) -> None:
+    """Pages and every message to this person are written in `language` from now on (one of config LANGUAGES)."""
+    code = supported(language)
+    if code is None:
+        message = _l("Choose one of the languages offered.")
+        raise ValidationFailed(message, {"preferred_language": [message]})
+    user.preferred_language = code  # not audited: a person's own reading preference, changed by a click
+    db.session.commit()
 
 
 def end_all_sessions(user: User) -> None:
@@ -209,3 +222,4 @@ def load_session_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+

@@ -1,17 +1,20 @@
 """Account pages: register, log in, log out, account (password, tokens, and what other slices add to it)."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; stubs lag
 
 from aidcoord.accounts import forms, lockout, services
 from aidcoord.accounts.models import User
 from aidcoord.common.forms import show_service_errors
+from aidcoord.common.locale import cookie_name, language_choices, set_language_cookie, supported
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, allow
 from aidcoord.common.sections import PageSections
 from aidcoord.common.web import is_safe_redirect_target
 from aidcoord.errors import ValidationFailed
-from aidcoord.extensions import limiter
+from aidcoord.extensions import csrf, limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -29,7 +32,7 @@ def register():
         try:
             # Required fields: validate_on_submit() has checked that they hold text.
             user = services.register_user(form.email.data or "", form.name.data or "", form.password.data or "",
-                                          form.roles.data)
+                                          form.roles.data, language=str(get_locale()))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -71,6 +74,9 @@ def login():
             form.form_errors.append(_("Wrong email or password, or the account is deactivated."))
         else:
             login_user(user)
+            chosen = supported(request.cookies.get(cookie_name()))
+            if user.preferred_language is None and chosen:  # the picker's choice made before logging in is kept
+                services.set_preferred_language(user, chosen)
             flash(_("You are logged in."), "success")
             target = form.next.data
             return redirect(target if is_safe_redirect_target(target) else url_for("main.home"))
@@ -87,9 +93,17 @@ def logout():
     return redirect(url_for("main.home"))
 
 
-def _account_page(status=200, *, password_form=None, token_form=None, new_token=None):
+def _language_form(form: forms.LanguageForm | None = None) -> forms.LanguageForm:
+    form = form or forms.LanguageForm(preferred_language=current_user.preferred_language or str(get_locale()))
+    form.preferred_language.choices = [SelectChoice(code, name, render_kw={"lang": code})
+                                       for code, name in language_choices()]
+    return form
+
+
+def _account_page(status=200, *, password_form=None, token_form=None, new_token=None, language_form=None):
     page = render_template(
         "accounts/account.html",
+        language_form=_language_form(language_form),
         password_form=password_form or forms.ChangePasswordForm(),
         token_form=token_form or forms.CreateTokenForm(),
         confirm_form=forms.ConfirmForm(),
@@ -104,6 +118,41 @@ def _account_page(status=200, *, password_form=None, token_form=None, new_token=
 @allow(SIGNED_IN)
 def account():
     return _account_page()
+
+
+@bp.route("/account/language", methods=["POST"])
+@allow(SIGNED_IN)
+def save_language():
+    form = _language_form(forms.LanguageForm())
+    if form.validate_on_submit():
+        try:
+            services.set_preferred_language(current_user, form.preferred_language.data or "")
+        except ValidationFailed as error:
+            show_service_errors(form, error)
+        else:
+            with force_locale(current_user.preferred_language):  # confirmed in the language just chosen
+                flash(_("Pages and messages will be in this language."), "success")
+            response = redirect(url_for("accounts.account"))
+            set_language_cookie(response, current_user.preferred_language)
+            return response
+    return _account_page(422, language_form=form)
+
+
+@bp.route("/language", methods=["POST"])
+@allow(ANYONE)
+@csrf.exempt  # anyone may switch the language of the pages they read; an account is changed only with the token
+def choose_language():
+    """The language picker on every page: a cookie for anyone, and the account's preference when signed in."""
+    target = request.form.get("next")
+    response = redirect(target if is_safe_redirect_target(target) else url_for("main.home"))
+    language = supported(request.form.get("language"))
+    if language is None:
+        return response
+    if current_user.is_authenticated:
+        csrf.protect()
+        services.set_preferred_language(current_user, language)
+    set_language_cookie(response, language)
+    return response
 
 
 @bp.route("/account/password", methods=["POST"])

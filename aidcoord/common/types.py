@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 
+from aidcoord.common.locale import deployment_timezone
+
 
 def utcnow() -> datetime:
     """The current moment as an aware UTC datetime."""
@@ -11,12 +13,14 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
-    """Today's date, for every rule about "today" (deadlines, not-in-the-future checks, defaults).
+    """Today's date in the deployment's zone (AIDCOORD_TIMEZONE, Asia/Yerevan by default), for every rule
+    about "today" (deadlines, not-in-the-future checks, defaults).
 
-    The one place that reads the calendar: it is the server's local date, as `date.today()` gives, so that
-    making it the deployment zone's date later is a change here only.
+    Not the server's date: servers run in UTC while people in Yerevan live four hours ahead, so between
+    midnight and 04:00 there the server's date is still yesterday's, and a delivery made at 01:00 would be
+    refused as being in the future. The one place that reads the calendar.
     """
-    return date.today()  # noqa: DTZ011 - deliberately the local date; see the docstring
+    return datetime.now(deployment_timezone()).date()
 
 
 class UTCDateTime(TypeDecorator):

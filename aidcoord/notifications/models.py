@@ -18,6 +18,8 @@ class OutboxMessage(Model):
     # No personal data of refugees in the body: it says what happened and links to the page.
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str] = mapped_column(String(500), default="")
+    # The recipient's language at the time of writing: subject and body are in it.
+    locale: Mapped[str] = mapped_column(String(16), server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)

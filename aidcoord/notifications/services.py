@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from aidcoord.accounts.models import User
+from aidcoord.common.locale import in_language_of
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
@@ -13,9 +14,17 @@ from aidcoord.notifications.models import OutboxMessage
 MAX_ATTEMPTS = 5
 
 
-def notify(recipient: User, topic: str, subject: str, body: str, link: str = "") -> OutboxMessage:
-    """Queue a message; it is committed with the change it announces, or not at all."""
-    message = OutboxMessage(recipient_id=recipient.id, topic=topic, subject=str(subject), body=str(body), link=link)
+def notify(recipient: User, topic: str, subject, body, link: str = "") -> OutboxMessage:
+    """Queue a message, written in the recipient's language (not the language of whoever caused it);
+    it is committed with the change it announces, or not at all.
+
+    `subject` and `body` are lazy strings (`lazy_gettext`, with lazy values such as `LazyString(format_datetime,
+    ...)`): they are translated and formatted here, under the recipient's locale.
+    """
+    with in_language_of(recipient) as language:
+        subject, body = str(subject), str(body)
+    message = OutboxMessage(recipient_id=recipient.id, topic=topic, subject=subject, body=body, link=link,
+                            locale=language)
     db.session.add(message)
     return message
 

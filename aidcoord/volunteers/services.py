@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from flask_babel import LazyString, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -317,9 +318,11 @@ def send_reminders(*, now: datetime | None = None) -> int:
         SignUp.state == SIGNED_UP, SignUp.reminded_at.is_(None), Shift.cancelled.is_(False),
         Shift.starts_at > now, Shift.starts_at <= now + timedelta(hours=REMINDER_HOURS))).all()
     for entry in due:
+        # Lazy: notify() formats the time in the volunteer's language, in the deployment's zone.
+        starts = LazyString(format_datetime, entry.shift.starts_at, "short")
         notify(entry.volunteer, "shift_reminder", _l("Your shift is coming up"),
-               _l("Reminder: %(task)s starts at %(time)s UTC.", task=entry.shift.task,
-                  time=entry.shift.starts_at.strftime("%Y-%m-%d %H:%M")), f"/volunteers/shifts/{entry.shift_id}")
+               _l("Reminder: %(task)s starts at %(time)s.", task=entry.shift.task, time=starts),
+               f"/volunteers/shifts/{entry.shift_id}")
         entry.reminded_at = now
     db.session.commit()
     return len(due)

@@ -24,10 +24,13 @@ ROWS = [
     row("POST", "/account/password", {"current_password": PASSWORD, "new_password": "another long password",
                                       "new_password_again": "another long password"}, others=302),
     row("POST", "/account/tokens", {"name": "phone"}, others=201),
+    row("POST", "/account/language", {"preferred_language": "hy"}, others=302),
+    row("POST", "/language", {"language": "ru", "next": "/needs"}, everyone=302),
     row("POST", "/account/tokens/{token}/revoke", others=404, token_owner=302),
 
     # ---- API
     row("GET", "/api/v1/me", others=200),
+    row("PATCH", "/api/v1/me", {"preferred_language": "ru"}, others=200),
     row("GET", "/api/v1/me/tokens", others=200),
     row("POST", "/api/v1/me/tokens", {"name": "phone"}, others=201),
     row("DELETE", "/api/v1/me/tokens/{token}", others=404, token_owner=204),
