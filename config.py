@@ -6,6 +6,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production", "testing")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(RuntimeError):
@@ -15,7 +16,8 @@ class ConfigError(RuntimeError):
 class Config:
     """Settings shared by every environment."""
 
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (and SQL logged when debugging) never carries the values.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -60,6 +62,8 @@ class Config:
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
+    LOG_LEVEL = "INFO"  # JSON lines on stderr (aidcoord/common/logs.py)
+
 
 class TestConfig(Config):
     """Used by the test suite: CSRF stays on; tests fetch the token like a browser."""
@@ -93,6 +97,8 @@ def load_config(app, overrides=None):
         app.config["PROXY_HOPS"] = int(os.environ["PROXY_HOPS"])
     if os.environ.get("AIDCOORD_TIMEZONE"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["AIDCOORD_TIMEZONE"]
+    if os.environ.get("LOG_LEVEL"):
+        app.config["LOG_LEVEL"] = os.environ["LOG_LEVEL"].upper()
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):
@@ -106,6 +112,10 @@ def load_config(app, overrides=None):
     elif env == "development":
         app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
     app.config.update(overrides)
+    if app.config["LOG_LEVEL"] not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {app.config['LOG_LEVEL']!r}")
+    # Options replaced as a whole (a test, a deployment) still hide SQL parameters unless they say otherwise.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     if app.config["SESSION_COOKIE_SECURE"]:
         # Over https the __Host- prefix pins the cookies to this host and path: no subdomain can set them.
         if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default name, not one set on purpose

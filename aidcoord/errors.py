@@ -3,8 +3,10 @@
 API errors always look like {"error": {"code": str, "message": str, "fields": {name: [messages]}}}.
 """
 import logging
+import re
+import traceback
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -117,9 +119,57 @@ def handle_http_exception(error: HTTPException):
     return _html_error(status, message)
 
 
+# SQLite's constraint messages name the constraint or columns, never a value: only such a message is read.
+_SQLITE_CONSTRAINT = re.compile(r"(?:UNIQUE|CHECK|NOT NULL|FOREIGN KEY|PRIMARY KEY) constraint failed(?:: ([\w., ]+))?")
+
+
+def _class_name(error: BaseException) -> str:
+    return f"{type(error).__module__}.{type(error).__qualname__}"
+
+
+def describe_error(error: BaseException) -> dict[str, str]:
+    """What may be logged of an error: its class and, for a database error, the driver's class, the SQLSTATE
+    and the constraint's name. Never its text: PostgreSQL's DETAIL and SQL parameters hold the row's values,
+    and other messages may be built from what a person typed."""
+    described = {"type": _class_name(error)}
+    original = getattr(error, "orig", None)  # the driver's exception inside SQLAlchemy's DBAPIError
+    if isinstance(original, BaseException):
+        described["driver_error"] = _class_name(original)
+        for field, attribute in (("sqlstate", "sqlstate"), ("sqlite_error", "sqlite_errorname")):  # psycopg, sqlite3
+            if value := getattr(original, attribute, None):
+                described[field] = str(value)
+        diagnostics = getattr(original, "diag", None)  # psycopg's fields, each a name, not a value
+        for field in ("constraint_name", "table_name", "column_name"):
+            if value := getattr(diagnostics, field, None):
+                described[field.removesuffix("_name")] = str(value)
+        sqlite_message = original.args[0] if original.args and getattr(original, "sqlite_errorname", None) else None
+        if isinstance(sqlite_message, str) and (match := _SQLITE_CONSTRAINT.fullmatch(sqlite_message)):
+            described["constraint"] = match.group(1) or sqlite_message.split(" ", 1)[0]
+    return described
+
+
+def safe_traceback(error: BaseException) -> str:
+    """The frames of the error and of what caused it, each exception by its class only, never its text."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "\nwhich led to:\n".join(
+        "".join(traceback.format_tb(exception.__traceback__)) + f"{_class_name(exception)} (text not logged)"
+        for exception in reversed(chain))
+
+
 def handle_unexpected_error(error: Exception):
-    # Log the type and traceback only: request bodies may hold personal data.
-    log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.path, exc_info=error)
+    # By class, SQLSTATE and constraint, with the frames; never str(error): see describe_error.
+    described = describe_error(error)
+    details = ", ".join(f"{key} {value}" for key, value in described.items() if key != "type")
+    log.error("unhandled %s%s on %s %s", described["type"], f" ({details})" if details else "",
+              request.method, request.path, extra={"error": described, "traceback": safe_traceback(error)})
+    # A failed flush leaves the session unusable, and the error page and after-request hooks still read
+    # the signed-in user: roll back first (nothing was saved anyway).
+    if "sqlalchemy" in current_app.extensions:
+        current_app.extensions["sqlalchemy"].session.rollback()
     if is_api_request():
         return error_response(500, "internal_error", HTTP_MESSAGES[500])
     return _html_error(500, HTTP_MESSAGES[500])
