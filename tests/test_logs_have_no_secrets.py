@@ -1,6 +1,7 @@
 """Logs are JSON lines with a request id, and never carry personal data or secrets: not through a double
 submission's IntegrityError (SQL parameters), not through PostgreSQL's DETAIL line (the row's values),
 not through SQL logged when debugging, whatever the write path."""
+import io
 import json
 import logging
 import secrets
@@ -28,7 +29,8 @@ NAME = f"Canaryname Qz{RUN}"
 ADDRESS = f"17 Canaryaddress Street {RUN}"
 NOTE = f"canary medical note {RUN}"
 ORGANIZATION = f"Canary Relief {RUN}"
-CANARIES = [PASSWORD, EMAIL, RACED_EMAIL, PHONE, PHONE.replace(" ", ""), NAME, f"Qz{RUN}", ADDRESS,
+NEW_PASSWORD = f"canary-new-password-{RUN}"
+CANARIES = [PASSWORD, NEW_PASSWORD, EMAIL, RACED_EMAIL, PHONE, PHONE.replace(" ", ""), NAME, f"Qz{RUN}", ADDRESS,
             NOTE, ORGANIZATION.casefold()]
 
 
@@ -159,6 +161,22 @@ def test_no_personal_value_reaches_the_logs_on_any_write_path_or_database_error(
                                          json={**organization, "name": ORGANIZATION + " 2"})
     assert fired and raced_organization.status_code != 201
 
+    # What staff enter for others: a job seeker, a registration list (checked, then written).
+    seeker_for_other = client.post("/api/v1/jobs/seekers", headers=bearer(coordinator), json={
+        "contact_name": NAME, "contact_phone": PHONE, "contact_email": EMAIL, "consent_to_share": True})
+    assert seeker_for_other.status_code == 201, seeker_for_other.get_data(as_text=True)
+    staff = app.test_client()
+    staff.post("/login", data={"email": coordinator.email, "password": "correct horse battery",
+                               "csrf_token": csrf_token(staff)})
+    listing = f"contact_name,contact_phone,adults,medical_note\n{NAME},{PHONE},1,{NOTE}\n{NAME},{EMAIL},x,{NOTE}\n"
+    for rows in (listing, listing.rsplit(NAME, 1)[0]):  # with a bad row, then without
+        checked = staff.post("/housing/import/households", content_type="multipart/form-data", data={
+            "file": (io.BytesIO(rows.encode()), "list.csv"), "csrf_token": csrf_token(staff)})
+        assert checked.status_code == 200
+    imported = staff.post("/housing/import/households/confirm",
+                          data={"csv_text": rows, "csrf_token": csrf_token(staff)})
+    assert imported.status_code == 302, imported.get_data(as_text=True)
+
     # Database errors whose text holds the row's values.
     offer_id = offer.get_json()["id"]
     assert client.get(f"/api/v1/test-check-violation/{offer_id}", headers=headers).status_code == 500
@@ -172,6 +190,13 @@ def test_no_personal_value_reaches_the_logs_on_any_write_path_or_database_error(
     unhandled = [record for record in caplog.records if record.getMessage().startswith("unhandled ")]
     assert any("beds" in record.error.get("constraint", "") for record in unhandled)  # named, not its values
     assert any(record.name.startswith("sqlalchemy.engine") for record in caplog.records)  # SQL was logged
+
+    # A password change, with the wrong current password first.
+    for current in (NEW_PASSWORD, PASSWORD):
+        other.post("/account/password", data={"current_password": current, "new_password": NEW_PASSWORD,
+                                               "new_password_again": NEW_PASSWORD, "csrf_token": csrf_token(other)})
+    assert other.post("/login", data={"email": EMAIL, "password": NEW_PASSWORD,
+                                      "csrf_token": csrf_token(other)}).status_code == 302
 
     stderr = capsys.readouterr().err
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
