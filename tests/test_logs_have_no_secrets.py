@@ -218,6 +218,22 @@ def test_logs_are_json_lines_with_the_request_id_which_is_echoed(app, client, ca
     assert request_line["level"] == "INFO" and request_line["time"].endswith("+00:00")
 
 
+def test_an_unexpected_error_is_logged_by_class_and_frames_never_by_its_text_nor_the_query(app, client, capsys):
+    @app.route("/api/v1/test-boom")
+    def boom():
+        raise RuntimeError(f"could not reach {NAME}")
+
+    response = client.get("/api/v1/test-boom", query_string={"q": NAME})
+    assert response.status_code == 500
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
+    error = next(line for line in lines if line["logger"] == "aidcoord.errors")
+    assert error["error"] == {"type": "builtins.RuntimeError"}
+    assert (error["request_id"], error["method"], error["path"]) == (
+        response.headers["X-Request-ID"], "GET", "/api/v1/test-boom")
+    assert "in boom" in error["traceback"] and "builtins.RuntimeError (text not logged)" in error["traceback"]
+    assert NAME not in json.dumps(lines) and f"Qz{RUN}" not in json.dumps(lines)
+
+
 @pytest.mark.parametrize("incoming", [None, "", "x" * 65, "two words", 'a"}{"forged": 1', "a/b", "ab;cd"])
 def test_a_missing_or_odd_request_id_is_replaced_by_a_new_one(client, incoming):
     headers = {"X-Request-ID": incoming} if incoming is not None else {}
