@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale
-from flask_babel import get_locale
+from flask import has_app_context
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as catalog_gettext
 
 
@@ -59,7 +60,7 @@ def subdivision_name(code: str | None, locale: str | None = None) -> str:
     language = _language(locale)
     translated = _iso_codes("iso3166-2", language).gettext(english)
     if translated == english and code in REGION_NAMES_IN_OUR_CATALOG and language != "en":
-        return catalog_gettext(english)
+        return _from_our_catalog(english, language)
     return translated
 
 
@@ -108,6 +109,16 @@ def collation_key(text: str, locale: str | None = None) -> tuple[str, str]:
             part for part in unicodedata.normalize("NFD", letter) if not unicodedata.combining(part))
         for letter in folded)
     return base, folded
+
+
+def _from_our_catalog(message: str, language: str) -> str:
+    current = get_locale()
+    if current is not None and current.language == language:
+        return catalog_gettext(message)
+    if not has_app_context():
+        return message
+    with force_locale(language):
+        return catalog_gettext(message)
 
 
 def _language(locale: str | None) -> str:

@@ -102,10 +102,11 @@ def use_unit_counts(counts: dict[str, Callable[[object], str]]) -> None:
 
 
 def format_measure(value, measure) -> str:
-    """A quantity in its unit (an object with `count`, or a unit code) or an amount in its currency."""
+    """A quantity in its unit (a unit or its code) or an amount in its currency."""
     if value is None:
         return ""
-    count = getattr(measure, "count", None) or _unit_counts.get(str(getattr(measure, "value", measure)))
+    # A unit comes as a code ("beds") or as a member of a units enum (whose value is the code).
+    count = _unit_counts.get(str(getattr(measure, "value", measure)))
     if count is not None:
         return count(value)
     return format_money(value, measure) if measure else format_number(value)

@@ -1,11 +1,15 @@
 """Forms and helpers shared by the pages of several slices."""
+from typing import Any
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SubmitField
+from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from aidcoord.common.codes import region_choices, subdivision_name
 from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
 
 
@@ -55,3 +59,52 @@ def show_service_errors(form, error: ValidationFailed) -> None:
         target.extend(str(message) for message in messages)
     if not error.fields:
         form.form_errors.append(str(error.message))
+
+CHOOSE_A_REGION = _l("Choose a region")
+ANY_REGION = _l("Any region")
+
+
+def _deployment_regions() -> list[tuple[str, str]]:
+    """The deployment country's regions (DEPLOYMENT_COUNTRY, Armenia by default), by name in the reader's order."""
+    from flask import current_app
+
+    return region_choices(current_app.config.get("DEPLOYMENT_COUNTRY", "AM"))
+
+
+class RegionField(SelectField):
+    """One region chosen by its name in the reader's language; the value is its ISO 3166-2 code (as in the API
+    and the exports). The services check the code, so a stored region of another country stays choosable."""
+
+    def __init__(self, label=None, validators=None, blank=CHOOSE_A_REGION, **kwargs):
+        super().__init__(label, validators, choices=lambda: [("", blank), *_deployment_regions()],
+                         validate_choice=False, **kwargs)
+
+    def iter_choices(self):
+        known = {choice[0] for choice in self.choices or ()}
+        if self.data and self.data not in known:
+            self.choices = [*(self.choices or ()), (self.data, subdivision_name(self.data))]
+        return super().iter_choices()
+
+
+class RegionsField(SelectMultipleField):
+    """Several regions as checkboxes named in the reader's language; the data is a list of ISO 3166-2 codes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=_deployment_regions, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        # A script or an older page may still send "AM-ER AM-SU" in one value: it means the same regions.
+        super().process_formdata([code for value in valuelist for code in value.replace(",", " ").split()])
+
+    def iter_choices(self):
+        data: Any = self.data
+        if isinstance(data, str):  # a script filled it from a stored "AM-ER AM-SU" string
+            self.data = data.replace(",", " ").split()
+        known = {choice[0] for choice in self.choices or ()}
+        extra = [(code, subdivision_name(code)) for code in self.data or () if code not in known]
+        if extra:
+            self.choices = [*(self.choices or ()), *extra]
+        return super().iter_choices()

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from aidcoord.common.forms import RegionField, RegionsField
 from aidcoord.housing import household_fields
 
 
 class OfferForm(FlaskForm):
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=10)],
-                         description=_l("ISO 3166-2 code, e.g. AM-SU for Syunik"))
+    region = RegionField(_l("Region"), validators=[DataRequired()])
     locality = StringField(_l("Town or village"), validators=[Optional(), Length(max=200)])
     address = StringField(_l("Full address"), validators=[DataRequired(), Length(max=500)],
                           description=_l("Shown to a household only after you accept it."))
@@ -61,8 +61,7 @@ class HouseholdForm(FlaskForm):
     medical_note = TextAreaField(_l("Medical note (private)"), validators=[Optional(), Length(max=5000)])
     pets = BooleanField(_l("Has pets"))
     step_free_needed = BooleanField(_l("Needs step-free access"))
-    preferred_regions = StringField(_l("Preferred regions"), validators=[Optional(), Length(max=200)],
-                                    description=_l("ISO 3166-2 codes; empty means anywhere"))
+    preferred_regions = RegionsField(_l("Preferred regions"), description=_l("None ticked means anywhere"))
     region_required = BooleanField(_l("Must stay in these regions"))
     needed_from = DateField(_l("Needed from"), validators=[Optional()])
     stay_days = IntegerField(_l("Expected stay, in days"), validators=[Optional(), NumberRange(min=1, max=3650)])

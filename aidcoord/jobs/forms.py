@@ -4,7 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTORS, ContractType, ReportReason
+from aidcoord.common.codes import collation_key
+from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
+from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason
 
 LANGUAGES_HELP = _l("Codes with levels (%(levels)s), e.g. hy:native ru:B2 en:A2", levels=", ".join(LANGUAGE_LEVELS))
 
@@ -13,13 +15,19 @@ def _contract_choices():
     return [(kind.value, kind.label) for kind in ContractType]
 
 
+def _sector_choices() -> list[tuple[str, str]]:
+    """Sectors by name in the reader's order, "other" last."""
+    named = sorted(((code, str(SECTOR_LABELS[code])) for code in SECTORS if code != "other"),
+                   key=lambda pair: collation_key(pair[1]))
+    return [*named, ("other", str(SECTOR_LABELS["other"]))]
+
+
 class ListingForm(FlaskForm):
     organization_id = SelectField(_l("Post for"), coerce=str, validators=[Optional()])
     title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=200)])
-    sector = SelectField(_l("Sector"), choices=[(s, s.replace("_", " ")) for s in SECTORS])
+    sector = SelectField(_l("Sector"), choices=lambda: _sector_choices())
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
-    region = StringField(_l("Region"), validators=[Optional(), Length(max=10)],
-                         description=_l("ISO 3166-2, e.g. AM-ER"))
+    region = RegionField(_l("Region"), validators=[Optional()])
     locality = StringField(_l("Town or district"), validators=[Optional(), Length(max=200)])
     remote = BooleanField(_l("Remote work"))
     positions = IntegerField(_l("Positions"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
@@ -46,8 +54,8 @@ class BoardFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=200)])
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
-    sector = SelectField(_l("Sector"), choices=[("", _l("Any"))] + [(s, s.replace("_", " ")) for s in SECTORS],
+    region = RegionField(_l("Region"), validators=[Optional()], blank=ANY_REGION)
+    sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any")), *_sector_choices()],
                          validators=[Optional()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=2)], description=_l("e.g. hy"))
     contract_type = SelectField(_l("Contract"), choices=lambda: [("", _l("Any")), *_contract_choices()],
@@ -76,8 +84,7 @@ class SeekerForm(FlaskForm):
     profession = StringField(_l("Profession"), validators=[Optional(), Length(max=200)])
     skills = StringField(_l("Skills"), validators=[Optional(), Length(max=1000)], description=_l("Separated by commas"))
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)], description=LANGUAGES_HELP)
-    regions = StringField(_l("Regions where the person can work"), validators=[Optional(), Length(max=200)],
-                          description=_l("ISO 3166-2 codes; empty means anywhere"))
+    regions = RegionsField(_l("Regions where the person can work"), description=_l("None ticked means anywhere"))
     remote_ok = BooleanField(_l("Remote work is fine"))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     consent_to_share = BooleanField(_l("The person agrees to show this profile (never the contact) to employers"))
@@ -93,5 +100,5 @@ class SeekerForm(FlaskForm):
         for name in self.FIELDS:
             getattr(self, name).data = getattr(seeker, name)
         self.skills.data = ", ".join(seeker.skills)
-        self.regions.data = " ".join(seeker.regions)
+        self.regions.data = list(seeker.regions)
         self.languages.data = " ".join(f"{lang['code']}:{lang['level']}" for lang in seeker.languages)

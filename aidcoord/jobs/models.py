@@ -18,6 +18,13 @@ from aidcoord.organizations.models import Organization
 
 SECTORS = ("agriculture", "construction", "education", "healthcare", "hospitality", "it", "manufacturing",
            "retail", "services", "social_work", "transport", "other")
+# What pages show for each sector code (the code stays in the API, the exports and the imports).
+SECTOR_LABELS = {
+    "agriculture": _l("Agriculture"), "construction": _l("Construction"), "education": _l("Education"),
+    "healthcare": _l("Health care"), "hospitality": _l("Hotels and restaurants"), "it": _l("IT"),
+    "manufacturing": _l("Manufacturing"), "retail": _l("Retail"), "services": _l("Services"),
+    "social_work": _l("Social work"), "transport": _l("Transport"), "other": _l("Other"),
+}
 # CEFR levels, then native speaker: a listing's required level is met by that level or higher.
 LANGUAGE_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
 
@@ -110,6 +117,10 @@ class JobListing(Model):
         if self.salary_max_minor is None or self.salary_currency is None:  # a salary has its currency (a CHECK)
             return None
         return from_minor_units(self.salary_max_minor, self.salary_currency)
+
+    @property
+    def sector_label(self) -> str:
+        return str(SECTOR_LABELS.get(self.sector, self.sector))
 
     @property
     def language_codes(self) -> list[str]:

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from aidcoord.common.forms import ANY_REGION, RegionField
 from aidcoord.needs.models import NeedState, Unit, Urgency
 from aidcoord.organizations.models import Sector
 
@@ -24,8 +25,7 @@ class NeedForm(FlaskForm):
     amount = StringField(_l("Cash amount"), validators=[Optional(), Length(max=30)], render_kw={"inputmode": "decimal"},
                          description=_l("Only for a cash need: the amount and its ISO 4217 currency."))
     currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3)], description=_l("e.g. AMD, EUR, USD"))
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=10)],
-                         description=_l("ISO 3166-2 code, e.g. AM-SU for Syunik"))
+    region = RegionField(_l("Region"), validators=[DataRequired()])
     locality = StringField(_l("Town or village"), validators=[Optional(), Length(max=200)])
     urgency = SelectField(_l("Urgency"), choices=lambda: _choices(Urgency), validators=[DataRequired()])
     needed_by = DateField(_l("Needed by"), validators=[DataRequired()])
@@ -48,7 +48,7 @@ class NeedFilterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=lambda: _choices(Sector, _l("Any sector")), validators=[Optional()])
     urgency = SelectField(_l("Urgency"), choices=lambda: _choices(Urgency, _l("Any urgency")), validators=[Optional()])
     state = SelectField(_l("State"), choices=lambda: _choices(NeedState, _l("Any state")), validators=[Optional()])
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
+    region = RegionField(_l("Region"), validators=[Optional()], blank=ANY_REGION)
 
 
 class EndNeedForm(FlaskForm):

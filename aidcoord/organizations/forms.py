@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from aidcoord.accounts.forms import CheckboxListField
 from aidcoord.common.codes import country_choices
+from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
 from aidcoord.organizations.models import OrganizationKind, Sector
 
 
@@ -21,10 +22,7 @@ class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[DataRequired()])
     country = SelectField(_l("Country of registration"), validators=[DataRequired()])
-    regions = StringField(
-        _l("Regions served"), validators=[Optional(), Length(max=2000)],
-        description=_l("ISO 3166-2 codes separated by spaces or commas, e.g. AM-SU AM-ER"),
-    )
+    regions = RegionsField(_l("Regions served"))
     sectors = CheckboxListField(_l("Sectors"), choices=_sector_choices, validators=[DataRequired()])
     description = TextAreaField(_l("What you do"), validators=[Optional(), Length(max=5000)])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=500)])
@@ -40,7 +38,7 @@ class OrganizationForm(FlaskForm):
         """The fields as the service takes them."""
         data = {name: getattr(self, name).data for name in (
             "name", "kind", "country", "sectors", "description", "website", "contact_email", "contact_phone")}
-        data["regions"] = (self.regions.data or "").replace(",", " ").split()
+        data["regions"] = list(self.regions.data or [])
         return data
 
 
@@ -52,7 +50,7 @@ class DirectoryFilterForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any sector")), *_sector_choices()],
                          validators=[Optional()])
     kind = SelectField(_l("Kind"), choices=lambda: [("", _l("Any kind")), *_kind_choices()], validators=[Optional()])
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
+    region = RegionField(_l("Region"), validators=[Optional()], blank=ANY_REGION)
     verified = SelectField(
         _l("Verification"),
         choices=[("", _l("Verified")), ("false", _l("Awaiting review or rejected"))],

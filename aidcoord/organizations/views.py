@@ -74,7 +74,7 @@ def edit(organization_id):
     if request.method == "GET":
         form.kind.data = organization.kind.value
         form.sectors.data = [sector.value for sector in organization.sectors]
-        form.regions.data = " ".join(organization.regions)
+        form.regions.data = list(organization.regions)
     if form.validate_on_submit():
         try:
             services.update_organization(actor(), organization, form.service_data())

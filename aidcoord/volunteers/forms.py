@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
 from aidcoord.volunteers.models import SKILLS
 
 
@@ -11,8 +12,7 @@ class ProfileForm(FlaskForm):
     skills = StringField(_l("Skills"), validators=[Optional(), Length(max=300)],
                          description=_l("Any of: %(skills)s", skills=", ".join(SKILLS)))
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)], description=_l("e.g. hy ru en"))
-    regions = StringField(_l("Regions where you can help"), validators=[Optional(), Length(max=200)],
-                          description=_l("ISO 3166-2 codes, e.g. AM-SU AM-ER"))
+    regions = RegionsField(_l("Regions where you can help"))
     availability = StringField(_l("When you are available"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save profile"))
 
@@ -20,7 +20,7 @@ class ProfileForm(FlaskForm):
 class ShiftForm(FlaskForm):
     task = StringField(_l("Task"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Details"), validators=[Optional(), Length(max=5000)])
-    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=10)])
+    region = RegionField(_l("Region"), validators=[DataRequired()])
     locality = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Starts (UTC)"), validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends (UTC)"), validators=[DataRequired()])
@@ -41,7 +41,7 @@ class ShiftFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    region = StringField(_l("Region code"), validators=[Optional(), Length(max=10)])
+    region = RegionField(_l("Region"), validators=[Optional()], blank=ANY_REGION)
     day = DateField(_l("Day"), validators=[Optional()])
     skill = StringField(_l("Skill"), validators=[Optional(), Length(max=40)])
 

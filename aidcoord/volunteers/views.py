@@ -89,7 +89,7 @@ def my_page():
     form = forms.ProfileForm(obj=None)
     if request.method == "GET" and profile is not None:
         form.skills.data, form.languages.data = " ".join(profile.skills), " ".join(profile.languages)
-        form.regions.data, form.availability.data = " ".join(profile.regions), profile.availability
+        form.regions.data, form.availability.data = list(profile.regions), profile.availability
     if form.validate_on_submit():
         try:
             services.save_profile(current_user, {name: getattr(form, name).data

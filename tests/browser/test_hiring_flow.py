@@ -27,7 +27,7 @@ def test_employer_hires_a_referred_seeker(page, live_server):
     page.goto(f"{base}/jobs/new")
     page.get_by_label("Job title").fill("Baker")
     page.get_by_label("Sector").select_option("hospitality")
-    page.get_by_label("Region").fill("AM-ER")
+    page.get_by_label("Region").select_option("AM-ER")
     page.get_by_label("Positions").fill("1")
     page.get_by_label("Languages required").fill("hy:B2")
     page.get_by_label("Skills").fill("baking")

@@ -24,7 +24,7 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
     page.get_by_label("Name", exact=True).fill("Goris Welcome Kitchen")
     page.get_by_label("Kind").select_option("community_group")
     page.get_by_label("Country of registration").select_option("AM")
-    page.get_by_label("Regions served").fill("AM-SU")
+    page.locator('input[name="regions"][value="AM-SU"]').check()
     page.get_by_label("Food security").check()
     page.get_by_role("button", name="Save").click()
     shows(page, "A coordinator will verify")

@@ -29,7 +29,7 @@ def test_volunteer_signs_up_for_a_shift(page, live_server):
     shows(page, "Your profile is saved.")
     page.goto(f"{live_server}/volunteers/shifts?region=AM-SU")
     page.get_by_role("link", name="Hot meals at the border").click()
-    shows(page, "3 of 3 free")
+    shows(page, "3 of 3 places free")
     page.get_by_role("button", name="Sign up").click()
     shows(page, "You are signed up. Thank you!")
-    assert page.locator("#places").inner_text() == "2 of 3 free"
+    assert page.locator("#places").inner_text() == "2 of 3 places free"
