@@ -1,12 +1,12 @@
 """Forms for the account pages (CSRF-protected through Flask-WTF)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from aidcoord.accounts.models import SELF_SERVICE_ROLES
 from aidcoord.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from aidcoord.common.forms import FlaskForm
 
 
 class CheckboxListField(SelectMultipleField):

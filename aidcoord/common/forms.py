@@ -1,16 +1,26 @@
 """Forms and helpers shared by the pages of several slices."""
 from typing import Any
 
+import flask_wtf
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from aidcoord.common.codes import region_choices, subdivision_name
+from aidcoord.common.form_messages import FORM_TRANSLATIONS
 from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form, whose WTForms messages are in the reader's language: WTForms' own catalog where it has
+    one (Russian), ours where it has none (Armenian). Every page form derives from this one."""
+
+    class Meta(flask_wtf.FlaskForm.Meta):
+        def get_translations(self, form):
+            return FORM_TRANSLATIONS
 
 
 class ImportForm(FlaskForm):

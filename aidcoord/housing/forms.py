@@ -1,10 +1,9 @@
 """Forms for the housing pages; the housing services check the values."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from aidcoord.common.forms import RegionField, RegionsField
+from aidcoord.common.forms import FlaskForm, RegionField, RegionsField
 from aidcoord.housing import household_fields
 
 

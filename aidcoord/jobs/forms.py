@@ -1,11 +1,10 @@
 """Forms for the job pages; the jobs services check the values."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aidcoord.common.codes import collation_key
-from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
 from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason
 
 LANGUAGES_HELP = _l("Codes with levels (%(levels)s), e.g. hy:native ru:B2 en:A2", levels=", ".join(LANGUAGE_LEVELS))

@@ -1,10 +1,9 @@
 """Forms for the needs pages; values go to the needs service, which checks them."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from aidcoord.common.forms import ANY_REGION, RegionField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField
 from aidcoord.needs.models import NeedState, Unit, Urgency
 from aidcoord.organizations.models import Sector
 

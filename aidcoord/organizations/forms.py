@@ -1,12 +1,11 @@
 """Forms for the organization pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, Optional
 
 from aidcoord.accounts.forms import CheckboxListField
 from aidcoord.common.codes import country_choices
-from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
 from aidcoord.organizations.models import OrganizationKind, Sector
 
 

@@ -1,9 +1,9 @@
 """Forms for pledges, deliveries and exchange rates; the pledges service checks the values."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from aidcoord.common.forms import FlaskForm
 from aidcoord.needs.models import Unit
 from aidcoord.organizations import services as organizations
 from aidcoord.pledges.models import Contribution

@@ -1,10 +1,9 @@
 """Forms for the volunteer pages; the volunteers service checks the values."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from aidcoord.common.forms import ANY_REGION, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
 from aidcoord.volunteers.models import SKILLS
 
 
