@@ -145,3 +145,13 @@ def test_wtforms_messages_are_in_armenian_from_our_catalog(app, pages):
         pytest.xfail("the hy catalog does not translate WTForms' messages yet (issue 13, catalog pass)")
     page = pages.post("/login", {"email": "", "password": ""}, headers={"Accept-Language": "hy"})
     assert armenian in page.get_data(as_text=True)
+
+
+def test_service_messages_with_a_count_have_plural_forms(request_context):
+    from aidcoord.common import validation as check
+
+    errors = check.FieldErrors()
+    check.text(errors, "name", "too long", 1)
+    check.text(errors, "note", "too long", 5)
+    assert [str(m) for m in errors["name"]] == ["Use at most 1 character."]
+    assert [str(m) for m in errors["note"]] == ["Use at most 5 characters."]

@@ -1,5 +1,6 @@
 """Forms for the account pages (CSRF-protected through Flask-WTF)."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -19,7 +20,7 @@ class RegisterForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        description=_l("At least %(min)d characters.", min=MIN_PASSWORD_LENGTH),
+        description=lazy_ngettext("At least %(num)d character.", "At least %(num)d characters.", MIN_PASSWORD_LENGTH),
     )
     password_again = PasswordField(
         _l("Password again"), validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))]

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from aidcoord.accounts.models import SELF_SERVICE_ROLES, ApiToken, Role, RoleGrant, User
@@ -34,7 +35,9 @@ def normalize_email(email: str) -> str:
 
 def _check_password_strength(password: str, field: str = "password") -> None:
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        message = _l("Use between %(min)d and %(max)d characters.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+        message = lazy_ngettext("Use between %(min)d and %(num)d character.",
+                                "Use between %(min)d and %(num)d characters.", MAX_PASSWORD_LENGTH,
+                                min=MIN_PASSWORD_LENGTH)
         raise ValidationFailed(message, {field: [message]})
 
 

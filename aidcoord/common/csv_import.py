@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.extensions import db
@@ -42,7 +43,9 @@ class ImportRejected(DomainError):
         fields: dict[str, object] = {f"row {row.number}": row.errors for row in preview.rows if row.errors}
         if preview.file_errors:
             fields["file"] = preview.file_errors
-        super().__init__(_l("Nothing was imported: %(count)d problems.", count=preview.error_count), fields)
+        message = lazy_ngettext("Nothing was imported: %(num)d problem.",
+                                "Nothing was imported: %(num)d problems.", preview.error_count)
+        super().__init__(message, fields)
         self.preview = preview
 
 
@@ -66,7 +69,8 @@ def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dic
     try:
         for number, raw in enumerate(reader, start=2):
             if number - 1 > MAX_ROWS:
-                file_errors.append(_l("At most %(max)d rows per file.", max=MAX_ROWS))
+                file_errors.append(lazy_ngettext("At most %(num)d row per file.", "At most %(num)d rows per file.",
+                                                 MAX_ROWS))
                 break
             row = RowResult(number=number, values={key.strip(): (value or "").strip()
                                                    for key, value in raw.items() if key is not None})

@@ -4,6 +4,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from aidcoord.common.codes import normalize_subdivision
 from aidcoord.common.money import MoneyError, normalize_currency, to_minor_units, to_thousandths
@@ -29,7 +30,8 @@ def text(errors: FieldErrors, field: str, value, max_length: int, required: bool
     if required and not value:
         errors.add(field, _l("This field is required."))
     elif len(value) > max_length:
-        errors.add(field, _l("Use at most %(max)d characters.", max=max_length))
+        errors.add(field, lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",
+                                        max_length))
     return value
 
 
@@ -112,7 +114,8 @@ def positive_decimal(errors: FieldErrors, field: str, value, max_decimals: int, 
         return None
     exponent = number.as_tuple().exponent  # an int: _positive() only returns finite numbers
     if not isinstance(exponent, int) or -exponent > max_decimals or number >= max_value:
-        errors.add(field, _l("Use at most %(n)d decimal places and a realistic value.", n=max_decimals))
+        errors.add(field, lazy_ngettext("Use at most %(num)d decimal place and a realistic value.",
+                                       "Use at most %(num)d decimal places and a realistic value.", max_decimals))
         return None
     return number
 

@@ -9,9 +9,11 @@ dates, a dwelling already taken, a suspended host.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from aidcoord.common.formats import format_day
 from aidcoord.common.types import today as local_today
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer, VettingState
@@ -105,13 +107,15 @@ def _explain(name: str, household: Household, offer: HousingOffer):
     if name == "beds":
         if offer.whole_dwelling and offer.free_beds != offer.beds:
             return _l("the dwelling is already taken")
-        return _l("%(free)d free beds for %(size)d people", free=offer.free_beds, size=household.size)
+        return lazy_ngettext("%(free)d free beds for %(num)d person", "%(free)d free beds for %(num)d people",
+                             household.size, free=offer.free_beds)
     return {
         "region": _l("outside the regions the household must stay in"),
         "pets": _l("no pets accepted"),
         "step_free": _l("no step-free access"),
         "children": _l("children not accepted"),
-        "stay": _l("stays of at most %(days)d days", days=offer.max_stay_days or 0),
+        "stay": lazy_ngettext("stays of at most %(num)d day", "stays of at most %(num)d days",
+                              offer.max_stay_days or 0),
     }[name]
 
 
@@ -125,9 +129,9 @@ def violations(household: Household, offer: HousingOffer, today: date | None = N
     broken += [_explain(name, household, offer) for name in unmet(need_of(household), space_of(offer))]
     start = max(household.needed_from, today or local_today())
     if offer.available_from > start + START_TOLERANCE:
-        broken.append(_l("available only from %(day)s", day=offer.available_from.isoformat()))
+        broken.append(_l("available only from %(day)s", day=LazyString(format_day, offer.available_from)))
     if offer.available_until is not None and offer.available_until < start + timedelta(days=household.stay_days or 1):
-        broken.append(_l("available only until %(day)s", day=offer.available_until.isoformat()))
+        broken.append(_l("available only until %(day)s", day=LazyString(format_day, offer.available_until)))
     if offer.host_id is not None and db.session.scalar(select(host_is_suspended(offer.host_id))):
         broken.append(_l("the host is suspended"))
     return broken

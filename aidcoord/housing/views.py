@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from aidcoord.accounts.forms import ConfirmForm
@@ -211,7 +212,8 @@ def propose(entry_id, offer_id):
     except DomainError as error:
         flash_error(error)
         return redirect(url_for("housing.entry_page", entry_id=entry_id))
-    flash(_("Proposed. The host has %(hours)d hours to answer.", hours=current_app.config["PROPOSAL_ANSWER_HOURS"]),
+    flash(ngettext("Proposed. The host has %(num)d hour to answer.", "Proposed. The host has %(num)d hours to answer.",
+                   current_app.config["PROPOSAL_ANSWER_HOURS"]),
           "success")
     return redirect(url_for("housing.match_detail", match_id=match.id))
 
@@ -300,7 +302,7 @@ def confirm_import(kind):
     except ImportRejected as error:
         return render_template("import.html", title=title(organization), form=ImportForm(), preview=error.preview,
                                confirm=None, columns=columns, confirm_action=""), 422
-    flash(_("%(count)d rows were imported.", count=len(created)), "success")
+    flash(ngettext("%(num)d row was imported.", "%(num)d rows were imported.", len(created)), "success")
     return redirect(url_for("housing.list_offers" if kind == "offers" else "housing.queue_page"))
 
 

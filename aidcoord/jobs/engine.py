@@ -3,9 +3,11 @@ start date and language strength rank. Every candidate carries its reasons."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from aidcoord.common.formats import format_day
 from aidcoord.common.types import today as local_today
 from aidcoord.extensions import db
 from aidcoord.jobs.models import LANGUAGE_LEVELS, JobListing, JobSeeker, ListingState
@@ -63,7 +65,7 @@ def fit(seeker: JobSeeker, listing: JobListing) -> Candidate:
         score += 5
         reasons.append(_l("available by the start date"))
     else:
-        reasons.append(_l("available only from %(day)s", day=seeker.available_from.isoformat()))
+        reasons.append(_l("available only from %(day)s", day=LazyString(format_day, seeker.available_from)))
     if listing.remote:
         reasons.append(_l("remote"))
     elif listing.region in seeker.regions:

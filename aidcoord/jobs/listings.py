@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, String, cast, func, or_, select, update
 
 from aidcoord.accounts.models import Role, User
@@ -82,7 +83,7 @@ def skill_tags(errors: check.FieldErrors, field: str, value) -> list[str]:
         elif tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_SKILLS:
-        errors.add(field, _l("List at most %(n)d skills.", n=MAX_SKILLS))
+        errors.add(field, lazy_ngettext("List at most %(num)d skill.", "List at most %(num)d skills.", MAX_SKILLS))
     return tags
 
 

@@ -1,6 +1,7 @@
 """Needs pages: list, post, detail with coverage (and what pledges add to it), edit, end, import, export."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from aidcoord.common.csv_export import csv_response
@@ -155,5 +156,5 @@ def confirm_import(organization_id):
         created = imports.import_needs(actor(), organization, form.csv_text.data or "")
     except imports.ImportRejected as error:
         return _import_page(organization, ImportForm(), error.preview, None, 422)
-    flash(_("%(count)d needs were imported.", count=len(created)), "success")
+    flash(ngettext("%(num)d need was imported.", "%(num)d needs were imported.", len(created)), "success")
     return redirect(url_for("needs.list_needs", organization_id=organization.id))

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from flask_babel import LazyString, format_datetime
+from flask_babel import LazyString, format_datetime, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -135,7 +135,8 @@ def post_shift(actor: User, organization: Organization, data: dict, *, now: date
         if clean["ends_at"] <= clean["starts_at"]:
             errors.add("ends_at", _l("The shift must end after it starts."))
         elif clean["ends_at"] - clean["starts_at"] > timedelta(hours=MAX_SHIFT_HOURS):
-            errors.add("ends_at", _l("A shift lasts at most %(n)d hours.", n=MAX_SHIFT_HOURS))
+            errors.add("ends_at", lazy_ngettext("A shift lasts at most %(num)d hour.",
+                                                "A shift lasts at most %(num)d hours.", MAX_SHIFT_HOURS))
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     shift = Shift(organization=organization, created_by_id=actor.id, **clean)
