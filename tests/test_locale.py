@@ -80,6 +80,8 @@ def test_a_signed_in_persons_choice_is_kept_on_their_account_and_beats_the_brows
     other.post("/login", data={"email": user.email, "password": "correct horse battery",
                                "csrf_token": csrf_token(other)})
     assert served_language(other.get("/account", headers={"Accept-Language": "ru"})) == "hy"
+    other.post("/logout", data={"csrf_token": csrf_token(other)})
+    assert served_language(other.get("/login", headers={"Accept-Language": "ru"})) == "hy"  # the cookie follows
 
 
 def test_changing_a_signed_in_persons_language_needs_the_csrf_token(client, pages):
@@ -131,9 +133,9 @@ def test_api_errors_follow_accept_language_not_the_cookie_nor_the_account(client
     response = api("GET", "/api/v1/needs/987654", user, headers={"Accept-Language": "ru"})
     assert response.status_code == 404
     message = response.get_json()["error"]["message"]
-    assert message == needs_translation("ru", "Not found.") and CYRILLIC.search(message)
+    assert message == needs_translation("ru", "No such need.") and CYRILLIC.search(message)
     english = api("GET", "/api/v1/needs/987654", user, headers={"Accept-Language": "en"})
-    assert english.get_json()["error"]["message"] == "Not found."
+    assert english.get_json()["error"]["message"] == "No such need."
 
 
 def test_answers_vary_with_the_language(client):

@@ -79,7 +79,10 @@ def login():
                 services.set_preferred_language(user, chosen)
             flash(_("You are logged in."), "success")
             target = form.next.data
-            return redirect(target if is_safe_redirect_target(target) else url_for("main.home"))
+            response = redirect(target if is_safe_redirect_target(target) else url_for("main.home"))
+            if user.preferred_language:  # after logging out, the pages stay in the account's language
+                set_language_cookie(response, user.preferred_language)
+            return response
     return render_template("accounts/login.html", form=form)
 
 
