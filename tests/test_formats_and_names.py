@@ -155,3 +155,14 @@ def test_service_messages_with_a_count_have_plural_forms(request_context):
     check.text(errors, "note", "too long", 5)
     assert [str(m) for m in errors["name"]] == ["Use at most 1 character."]
     assert [str(m) for m in errors["note"]] == ["Use at most 5 characters."]
+
+
+def test_languages_are_ticked_by_name_not_typed_as_codes(app, pages):
+    volunteer = UserFactory(roles=["volunteer"])
+    pages.login(volunteer.email)
+    page = pages.client.get("/volunteers/me", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert re.search(r'<input[^>]*type="checkbox"[^>]*value="hy"', page)
+    assert "армянский" in page and "e.g. hy ru en" not in page
+    pages.post("/volunteers/me", {"languages": ["hy", "ru"], "regions": ["AM-SU"]})
+    page = pages.client.get("/volunteers/me", headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert re.search(r'value="hy"[^>]*checked|checked[^>]*value="hy"', page)

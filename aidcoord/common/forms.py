@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from aidcoord.common.codes import region_choices, subdivision_name
+from aidcoord.common.codes import collation_key, language_name, region_choices, subdivision_name
 from aidcoord.common.form_messages import FORM_TRANSLATIONS
 from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -70,6 +70,7 @@ def show_service_errors(form, error: ValidationFailed) -> None:
     if not error.fields:
         form.form_errors.append(str(error.message))
 
+
 CHOOSE_A_REGION = _l("Choose a region")
 ANY_REGION = _l("Any region")
 
@@ -96,25 +97,66 @@ class RegionField(SelectField):
         return super().iter_choices()
 
 
-class RegionsField(SelectMultipleField):
-    """Several regions as checkboxes named in the reader's language; the data is a list of ISO 3166-2 codes."""
+class CodesChecklist(SelectMultipleField):
+    """Checkboxes named in the reader's language whose data is a list of codes; codes stored earlier that are
+    no longer offered stay ticked, and "AM-ER AM-SU" sent in one value (by a script or an older page) counts
+    as the codes it lists."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, choices=_deployment_regions, validate_choice=False, **kwargs)
+    @staticmethod
+    def name_of(code: str) -> str:
+        return code
 
     def process_formdata(self, valuelist):
-        # A script or an older page may still send "AM-ER AM-SU" in one value: it means the same regions.
         super().process_formdata([code for value in valuelist for code in value.replace(",", " ").split()])
 
     def iter_choices(self):
         data: Any = self.data
-        if isinstance(data, str):  # a script filled it from a stored "AM-ER AM-SU" string
+        if isinstance(data, str):  # a view filled it from a stored "AM-ER AM-SU" string
             self.data = data.replace(",", " ").split()
         known = {choice[0] for choice in self.choices or ()}
-        extra = [(code, subdivision_name(code)) for code in self.data or () if code not in known]
+        extra = [(code, self.name_of(code)) for code in self.data or () if code not in known]
         if extra:
             self.choices = [*(self.choices or ()), *extra]
         return super().iter_choices()
+
+
+class RegionsField(CodesChecklist):
+    """Several regions of the deployment country; the data is a list of ISO 3166-2 codes."""
+
+    name_of = staticmethod(subdivision_name)
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=_deployment_regions, validate_choice=False, **kwargs)
+
+
+# Languages offered as checkboxes (config SPOKEN_LANGUAGES): those of the region and of people who arrive.
+SPOKEN_LANGUAGES = ("hy", "ru", "en", "fa", "ar", "uk", "az", "ka", "tr", "ku", "fr", "de", "es")
+ANY_LANGUAGE = _l("Any language")
+
+
+def _spoken_languages() -> list[tuple[str, str]]:
+    """(ISO 639-1 code, name in the reader's language), sorted for the reader."""
+    from flask import current_app
+
+    codes = current_app.config.get("SPOKEN_LANGUAGES", SPOKEN_LANGUAGES)
+    return sorted(((code, language_name(code)) for code in codes), key=lambda pair: collation_key(pair[1]))
+
+
+class LanguageField(SelectField):
+    """One language chosen by its name in the reader's language; the value is its ISO 639-1 code."""
+
+    def __init__(self, label=None, validators=None, blank=ANY_LANGUAGE, **kwargs):
+        super().__init__(label, validators, choices=lambda: [("", blank), *_spoken_languages()],
+                         validate_choice=False, **kwargs)
+
+
+class LanguagesField(CodesChecklist):
+    """Several languages; the data is a list of ISO 639-1 codes."""
+
+    name_of = staticmethod(language_name)
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, choices=_spoken_languages, validate_choice=False, **kwargs)

@@ -90,7 +90,10 @@ def get_offer(offer_id):
 @allow(SIGNED_IN)
 @blp.arguments(OfferUpdateSchema)
 @blp.response(200, OfferSchema)
+@blp.alt_response(409, description="`capacity_in_use`: fewer beds than are taken or promised (the numbers are in "
+                  "the message and on `beds`); nothing is changed.")
 def update_offer(data, offer_id):
+    """Edit an offer; its beds cannot go below those proposed or placed."""
     return offers.update_offer(actor(), offers.get_offer(actor(), offer_id), data)
 
 
@@ -231,6 +234,9 @@ def match_body(match):
 @allow(STAFF)
 @blp.arguments(ProposeSchema)
 @blp.response(201, MatchSchema)
+@blp.alt_response(409, description="`capacity_taken`: the offer's beds were taken meanwhile (by another "
+                  "proposal, or the host lowered them); `conflict`: you no longer hold the request (the lease ran "
+                  "out), or a match with this offer is under way. Nothing is written.")
 def propose(data):
     """Propose an offer for the entry you hold; its beds are taken at once."""
     return match_body(housing_matching.propose_offer(actor(), housing_matching.get_entry(data["entry_id"]),

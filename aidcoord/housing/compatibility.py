@@ -103,7 +103,10 @@ def space_of(offer: HousingOffer) -> OfferSpace:
         max_stay=offer.max_stay_days)
 
 
-def _explain(name: str, household: Household, offer: HousingOffer):
+def _explain(name: str, household: Household, offer: HousingOffer, capacity: bool = True):
+    if name == "beds" and not capacity:
+        return lazy_ngettext("%(beds)d beds for %(num)d person", "%(beds)d beds for %(num)d people", household.size,
+                             beds=offer.beds)
     if name == "beds":
         if offer.whole_dwelling and offer.free_beds != offer.beds:
             return _l("the dwelling is already taken")
@@ -119,14 +122,19 @@ def _explain(name: str, household: Household, offer: HousingOffer):
     }[name]
 
 
-def violations(household: Household, offer: HousingOffer, today: date | None = None) -> list:
-    """Every hard constraint the offer breaks for the household, in words (empty: it fits)."""
+def violations(household: Household, offer: HousingOffer, today: date | None = None, *,
+               capacity: bool = True) -> list:
+    """Every hard constraint the offer breaks for the household, in words (empty: it fits).
+    `capacity=False`: whether the place is big enough, not whether its beds are free now (the
+    conditional UPDATE taking them decides that)."""
     broken = []
     if not household.consent_to_share:
         broken.append(_l("the household has not consented to share its details with a host"))
     if offer.vetting_state is not VettingState.VERIFIED:
         broken.append(_l("the offer is not verified"))
-    broken += [_explain(name, household, offer) for name in unmet(need_of(household), space_of(offer))]
+    beds = None if capacity else offer.beds
+    broken += [_explain(name, household, offer, capacity)
+               for name in unmet(need_of(household), space_of(offer), beds)]
     start = max(household.needed_from, today or local_today())
     if offer.available_from > start + START_TOLERANCE:
         broken.append(_l("available only from %(day)s", day=LazyString(format_day, offer.available_from)))

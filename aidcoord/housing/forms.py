@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from aidcoord.common.forms import FlaskForm, RegionField, RegionsField
+from aidcoord.common.forms import FlaskForm, LanguagesField, RegionField, RegionsField
 from aidcoord.housing import household_fields
 
 
@@ -25,8 +25,7 @@ class OfferForm(FlaskForm):
     step_free = BooleanField(_l("Step-free access"))
     pets_accepted = BooleanField(_l("Pets welcome"))
     children_welcome = BooleanField(_l("Children welcome"), default=True)
-    languages = StringField(_l("Languages spoken"), validators=[Optional(), Length(max=100)],
-                            description=_l("ISO 639-1 codes, e.g. hy ru en"))
+    languages = LanguagesField(_l("Languages spoken"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     external_ref = StringField(_l("Your reference"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save offer"))
@@ -64,7 +63,7 @@ class HouseholdForm(FlaskForm):
     region_required = BooleanField(_l("Must stay in these regions"))
     needed_from = DateField(_l("Needed from"), validators=[Optional()])
     stay_days = IntegerField(_l("Expected stay, in days"), validators=[Optional(), NumberRange(min=1, max=3650)])
-    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)], description=_l("e.g. hy ru"))
+    languages = LanguagesField(_l("Languages"))
     consent_to_share = BooleanField(
         _l("The household agrees to share these details (not name or phone) with a proposed host"))
     external_ref = StringField(_l("Reference in your registration list"), validators=[Optional(), Length(max=100)])

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import case, not_, select, update
 
 from aidcoord.accounts.models import User
@@ -34,12 +35,20 @@ class HousingKind(kinds.MatchKind):
     labels: ClassVar[dict] = {MatchState.PLACED: _l("Moved in"), MatchState.ENDED: _l("Stay ended")}
     not_found_message = _l("No such match.")
     path = "/housing/matches"
+    capacity_field, free_field = "beds", "free_beds"
 
     def people(self, household: Household) -> int:
         return household.size
 
-    def violations(self, household: Household, offer: HousingOffer) -> list:
-        return compatibility.violations(household, offer)
+    def violations(self, household: Household, offer: HousingOffer, *, capacity: bool = True) -> list:
+        return compatibility.violations(household, offer, capacity=capacity)
+
+    def capacity_in_use_message(self, held: int):
+        return ngettext("%(num)d bed is taken or promised; the offer cannot have fewer than %(num)d.",
+                        "%(num)d beds are taken or promised; the offer cannot have fewer than %(num)d.", held)
+
+    def capacity_taken_message(self):
+        return _l("Not enough free beds are left in this offer: they are taken or promised to others.")
 
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE: enough free beds (all of them for a whole dwelling), verified,

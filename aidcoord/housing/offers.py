@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select
+from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select, update
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -12,11 +12,15 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing.models import HostSuspension, HousingOffer, VettingState
+from aidcoord.matching import kinds
+from aidcoord.matching import services as matches
+from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for, manages
 
@@ -115,23 +119,23 @@ def create_offer(actor: User, data: dict, *, organization_id: int | None = None,
 
 
 def update_offer(actor: User, offer: HousingOffer, data: dict, *, today: date | None = None) -> HousingOffer:
-    """Edit an offer; the number of beds can only change while nobody is proposed or placed in it."""
+    """Edit an offer. The beds never go below those taken or promised (409, nothing written), even
+    against proposals made at the same moment; the free beds follow the beds."""
     if not can_manage(actor, offer):
         raise PermissionDenied()
     clean = clean_offer(data, today=today or local_today(), partial=True)
-    if "beds" in clean and clean["beds"] != offer.beds:
-        if offer.free_beds != offer.beds:
-            message = _l("People are proposed or placed here; change the beds after they leave.")
-            raise ValidationFailed(message, {"beds": [message]})
-        clean["free_beds"] = clean["beds"]
     before = {field: getattr(offer, field) for field in AUDITED}
+    if "beds" in clean:  # first, and from the row itself: the offer loaded here may be stale
+        matches.resize_capacity(kinds.of(QueueKind.HOUSING), offer.id, clean.pop("beds"))
+        db.session.refresh(offer, ["beds", "free_beds"])
     for field, value in clean.items():
         setattr(offer, field, value)
     changes = audit.diff(before, {field: getattr(offer, field) for field in AUDITED})
     if changes:
         audit.record(actor, AuditAction.UPDATE, ENTITY, offer.id, changes)
-    if offer.vetting_state is VettingState.VERIFIED and {"beds", "address"} & set(changes):
-        offer.vetting_state = VettingState.UNVERIFIED  # a different place needs checking again
+    # A different or bigger place needs checking again; fewer beds in the same place do not.
+    if offer.vetting_state is VettingState.VERIFIED and ("address" in changes or offer.beds > before["beds"]):
+        offer.vetting_state = VettingState.UNVERIFIED
     db.session.commit()
     return offer
 
@@ -157,10 +161,13 @@ def withdraw_offer(actor: User, offer: HousingOffer, reason: str = "") -> Housin
     """The host takes the offer back; refused while anyone is proposed or placed in it."""
     if not can_manage(actor, offer):
         raise PermissionDenied()
-    if offer.free_beds != offer.beds:
-        raise Conflict(_l("People are proposed or placed in this offer; it cannot be withdrawn until they leave."))
     before = offer.vetting_state
-    offer.vetting_state = VettingState.WITHDRAWN
+    # One conditional UPDATE, as the proposals' own: never withdrawn under a proposal made meanwhile.
+    if rows_changed(update(HousingOffer).where(HousingOffer.id == offer.id, HousingOffer.free_beds == HousingOffer.beds)
+                    .values(vetting_state=VettingState.WITHDRAWN)) != 1:
+        db.session.rollback()
+        raise Conflict(_l("People are proposed or placed in this offer; it cannot be withdrawn until they leave."))
+    db.session.refresh(offer, ["vetting_state", "free_beds"])
     audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, offer.id, {"vetting_state": [before, offer.vetting_state]},
                  reason or None)
     db.session.commit()

@@ -68,7 +68,7 @@ def edit_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.OfferForm(obj=offer)
     if request.method == "GET":
-        form.languages.data = " ".join(offer.languages)
+        form.languages.data = list(offer.languages)
         form.rent_amount.data = offer.rent
     if form.validate_on_submit():
         try:

@@ -23,6 +23,7 @@ from aidcoord.jobs.schemas import (
     ListingInputSchema,
     ListingPageSchema,
     ListingSchema,
+    PositionsSchema,
     ReferSchema,
     ReportSchema,
     SeekerForOtherInputSchema,
@@ -82,6 +83,17 @@ def get_listing(listing_id):
     return listings.get_listing(actor(), listing_id)
 
 
+@blp.route("/listings/<id:listing_id>", methods=["PATCH"])
+@allow(SIGNED_IN)
+@blp.arguments(PositionsSchema)
+@blp.response(200, ListingSchema)
+@blp.alt_response(409, description="`capacity_in_use`: fewer positions than people hired (the numbers are in the "
+                  "message and on `positions`), or the listing is closed; nothing is changed.")
+def change_positions(data, listing_id):
+    """The employer's side, or a coordinator, changes how many people the listing hires."""
+    return listings.change_positions(actor(), listings.get_listing(actor(), listing_id), data["positions"])
+
+
 @blp.route("/listings/<id:listing_id>/publish", methods=["POST"])
 @allow(STAFF)
 @blp.response(200, ListingSchema)
@@ -128,6 +140,9 @@ def listing_applications(listing_id):
 @allow(SIGNED_IN)
 @blp.arguments(ApplySchema)
 @blp.response(201, ApplicationItemSchema)
+@blp.alt_response(409, description="`capacity_taken`: every position is filled (the listing takes no more "
+                  "applications until positions are added); `conflict`: an application is already under way. "
+                  "Nothing is written.")
 def apply(data, listing_id):
     """Apply with your own seeker profile (or, as a caseworker, with a seeker you registered)."""
     seeker = (seekers.get_seeker(actor(), data["seeker_id"]) if data["seeker_id"]
@@ -239,6 +254,8 @@ add_queue_api(blp, QueueApi(kind=QueueKind.JOBS, args_schema=JobQueueArgsSchema,
 @allow(STAFF)
 @blp.arguments(ReferSchema)
 @blp.response(201, ApplicationItemSchema)
+@blp.alt_response(409, description="`capacity_taken`: every position is filled; `conflict`: you no longer hold "
+                  "the seeker's queue entry, or a referral to this listing is under way. Nothing is written.")
 def refer(data):
     """Refer the seeker whose entry you hold to a listing."""
     return applications.refer(actor(), applications.get_entry(data["entry_id"]), data["listing_id"])
@@ -271,6 +288,8 @@ def interview(match_id):
 @blp.route("/applications/<id:match_id>/hire", methods=["POST"])
 @allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
+@blp.alt_response(409, description="`capacity_taken`: no open position is left (another hire took it, or the "
+                  "positions were lowered); `conflict`: the candidate was not interviewed. Nothing is written.")
 def hire(match_id):
     """Takes one open position; 409 when none is left."""
     return applications.hire(actor(), applications.get_application(match_id))

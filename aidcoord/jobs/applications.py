@@ -8,6 +8,7 @@ view is recorded."""
 from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from aidcoord.accounts.models import User
@@ -35,8 +36,17 @@ class JobKind(kinds.MatchKind):
     offer_field = "listing_id"
     path = "/jobs/applications"
 
-    def violations(self, seeker: JobSeeker, listing: JobListing) -> list:
-        return engine.violations(seeker, listing)
+    capacity_field, free_field = "positions", "open_positions"
+
+    def violations(self, seeker: JobSeeker, listing: JobListing, *, capacity: bool = True) -> list:
+        return engine.violations(seeker, listing, capacity=capacity)
+
+    def capacity_in_use_message(self, held: int):
+        return ngettext("%(num)d position is filled; the listing cannot have fewer than %(num)d.",
+                        "%(num)d positions are filled; the listing cannot have fewer than %(num)d.", held)
+
+    def capacity_taken_message(self):
+        return _l("No open positions are left in this listing.")
 
     def reserve(self, offer_id: int, people: int) -> int | None:
         return 1 if listings.take_position(offer_id) else None
@@ -83,8 +93,12 @@ def is_seeker_side(user: User | None, match: Match) -> bool:
 
 
 def _listing_open(listing: JobListing) -> list:
-    if listing.state is not ListingState.PUBLISHED or listing.open_positions < 1:
+    """Why the listing takes no applications; a published one with every position filled is a conflict
+    (409), as a hire that finds none left."""
+    if listing.state is not ListingState.PUBLISHED:
         return [_l("the listing is not open")]
+    if listing.open_positions < 1:
+        raise matches.CapacityExceeded(KIND.capacity_taken_message())
     return []
 
 
@@ -113,7 +127,7 @@ def refer(coordinator: User, entry: QueueEntry, listing_id: int) -> Match:
     if not queue.holds_lease(coordinator, entry):  # before the fit: the lease is what gives the right
         raise Conflict(_l("Take this seeker from the queue first (or your lease ran out)."))
     seeker, listing = KIND.subject(entry.subject_id), KIND.offer(listing_id)
-    broken = engine.violations(seeker, listing) + _listing_open(listing)
+    broken = engine.violations(seeker, listing, capacity=False) + _listing_open(listing)
     match = matches.open_match(coordinator, KIND, seeker, listing, entry=entry, broken=list(dict.fromkeys(broken)),
                                **_fit(seeker, listing))
     matches.tell(KIND.answerers(listing), "referral", _l("A coordinator referred a candidate"),
@@ -165,10 +179,7 @@ def hire(actor: User, match: Match) -> Match:
     _require_employer_side(actor, match)
     if match.state is not MatchState.ACCEPTED:
         raise Conflict(_l("Interview the candidate before hiring."))
-    try:
-        matches.move(actor, match, MatchState.PLACED)
-    except matches.CapacityExceeded:
-        raise matches.CapacityExceeded(_l("No open positions are left in this listing.")) from None
+    matches.move(actor, match, MatchState.PLACED)  # none left: CapacityExceeded (409), in the kind's words
     listing = KIND.offer(match.offer_id)
     db.session.refresh(listing)
     if listing.open_positions == 0:

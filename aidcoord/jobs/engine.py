@@ -26,14 +26,16 @@ def _level_rank(level: str | None) -> int:
     return LANGUAGE_LEVELS.index(level) if level in LANGUAGE_LEVELS else -1
 
 
-def violations(seeker: JobSeeker, listing: JobListing, today: date | None = None) -> list:
-    """Every hard constraint the listing breaks for the seeker (empty: compatible)."""
+def violations(seeker: JobSeeker, listing: JobListing, today: date | None = None, *,
+               capacity: bool = True) -> list:
+    """Every hard constraint the listing breaks for the seeker (empty: compatible). `capacity=False`
+    leaves out whether positions are open (a full listing is a conflict, not a misfit)."""
     broken = []
     if not seeker.consent_to_share:
         broken.append(_l("the seeker has not consented to share the profile with employers"))
     if listing.state is not ListingState.PUBLISHED or listing.closing_date < (today or local_today()):
         broken.append(_l("the listing is not open"))
-    elif listing.open_positions < 1:
+    elif capacity and listing.open_positions < 1:
         broken.append(_l("no open positions"))
     if listing.remote:
         if not seeker.remote_ok:

@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aidcoord.common.codes import collation_key
-from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, LanguageField, RegionField, RegionsField
 from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason
 
 LANGUAGES_HELP = _l("Codes with levels (%(levels)s), e.g. hy:native ru:B2 en:A2", levels=", ".join(LANGUAGE_LEVELS))
@@ -56,7 +56,7 @@ class BoardFilterForm(FlaskForm):
     region = RegionField(_l("Region"), validators=[Optional()], blank=ANY_REGION)
     sector = SelectField(_l("Sector"), choices=lambda: [("", _l("Any")), *_sector_choices()],
                          validators=[Optional()])
-    language = StringField(_l("Language"), validators=[Optional(), Length(max=2)], description=_l("e.g. hy"))
+    language = LanguageField(_l("Language"), validators=[Optional()])
     contract_type = SelectField(_l("Contract"), choices=lambda: [("", _l("Any")), *_contract_choices()],
                                 validators=[Optional()])
     remote = SelectField(_l("Remote"), choices=[("", _l("Either")), ("yes", _l("Remote only")),

@@ -27,6 +27,7 @@ from aidcoord.jobs.models import (
     ListingState,
     ReportReason,
 )
+from aidcoord.matching import kinds
 from aidcoord.matching import services as matches
 from aidcoord.matching.lifecycle import MatchState
 from aidcoord.matching.models import QueueKind
@@ -285,6 +286,27 @@ def give_back_positions(listing_id: int, count: int) -> None:
     db.session.execute(
         update(JobListing).where(JobListing.id == listing_id, JobListing.open_positions + count <= JobListing.positions)
         .values(open_positions=JobListing.open_positions + count), execution_options={"synchronize_session": False})
+
+
+def change_positions(actor: User, listing: JobListing, positions) -> JobListing:
+    """The employer's side (or a coordinator) changes how many people the listing hires: never fewer
+    than those hired (409 with the numbers, nothing written), even against hires at the same moment;
+    the open positions follow. Leaving none open keeps the listing off the board until raised again."""
+    if not (actor.is_staff or is_employer_side(actor, listing)):
+        raise PermissionDenied()
+    if listing.state not in (ListingState.PENDING, ListingState.PUBLISHED):
+        raise Conflict(_l("This listing is closed."))
+    errors = check.FieldErrors()
+    total = check.whole_number(errors, "positions", positions, minimum=1, maximum=MAX_POSITIONS, required=True)
+    if errors or total is None:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    before = listing.positions
+    matches.resize_capacity(kinds.of(QueueKind.JOBS), listing.id, total)
+    db.session.refresh(listing, ["positions", "open_positions"])
+    if listing.positions != before:
+        audit.record(actor, AuditAction.UPDATE, ENTITY, listing.id, {"positions": [before, listing.positions]})
+    db.session.commit()
+    return listing
 
 
 def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:

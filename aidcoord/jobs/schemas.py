@@ -35,6 +35,11 @@ class ListingInputSchema(ma.Schema):
     closing_date = ma.fields.Date(required=True)
 
 
+class PositionsSchema(ma.Schema):
+    positions = ma.fields.Integer(required=True, strict=True,
+                                  metadata={"description": "never fewer than the people already hired"})
+
+
 class ListingSchema(ma.Schema):
     id = ma.fields.Integer()
     title = ma.fields.String()

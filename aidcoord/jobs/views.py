@@ -11,6 +11,7 @@ from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.jobs import applications, engine, forms, listings, seekers
 from aidcoord.jobs.models import ContractType
+from aidcoord.matching import services as matches
 from aidcoord.matching.endpoints import QueuePages, add_queue_pages
 from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
@@ -51,7 +52,10 @@ def board():
 @bp.route("/<id:listing_id>")
 @allow(ANYONE)
 def listing_detail(listing_id):
-    listing = listings.get_listing(actor(), listing_id)
+    return _listing_page(listings.get_listing(actor(), listing_id))
+
+
+def _listing_page(listing, positions_form=None, status: int = 200):
     employer_side = listings.is_employer_side(actor(), listing)
     staff = current_user.is_authenticated and current_user.is_staff
     return render_template(
@@ -59,7 +63,25 @@ def listing_detail(listing_id):
         applications=applications.for_listing(actor(), listing) if employer_side or staff else [],
         reports=listings.reports_on(actor(), listing) if staff else [],
         seeker=seekers.profile_of(current_user) if current_user.is_authenticated else None,
-        confirm_form=ConfirmForm(), report_form=forms.ReportForm(), reason_form=forms.ReasonForm())
+        confirm_form=ConfirmForm(), report_form=forms.ReportForm(), reason_form=forms.ReasonForm(),
+        positions_form=positions_form or forms.PositionsForm(positions=listing.positions)), status
+
+
+@bp.route("/<id:listing_id>/positions", methods=["POST"])
+@allow(SIGNED_IN)
+def change_positions(listing_id):
+    """Fewer positions than people hired: the listing page again, the numbers on the field, with 409."""
+    listing = listings.get_listing(actor(), listing_id)
+    form = forms.PositionsForm()
+    if not form.validate_on_submit():
+        return _listing_page(listing, form, 422)
+    try:
+        listings.change_positions(actor(), listing, form.positions.data)
+    except (ValidationFailed, matches.CapacityInUse) as error:
+        show_service_errors(form, error)
+        return _listing_page(listings.get_listing(actor(), listing_id), form, error.status)
+    flash(_("The number of positions is changed."), "success")
+    return redirect(url_for("jobs.listing_detail", listing_id=listing.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

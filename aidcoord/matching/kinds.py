@@ -7,7 +7,9 @@ instance; matching's services, queue and endpoints work from this declaration on
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
+from aidcoord.common.sql import rows_changed
 from aidcoord.errors import NotFound
 from aidcoord.extensions import db
 from aidcoord.matching.lifecycle import MATCH_LABELS, MatchState
@@ -51,6 +53,46 @@ class MatchKind:
         return 1
 
     # ---- capacity ----
+    # The offer's capacity as columns: its total (beds, positions, slots) and either the units still
+    # free (`free_field`) or the units in use (`used_field`). Changing the total is written once, from
+    # these, in `resize`.
+    capacity_field: ClassVar[str]
+    free_field: ClassVar[str | None] = None
+    used_field: ClassVar[str | None] = None
+
+    def _held_units(self) -> Any:
+        """SQL expression: the units taken or promised (held by matches) in an offer."""
+        model = self.offer_model
+        if self.free_field is not None:
+            return getattr(model, self.capacity_field) - getattr(model, self.free_field)
+        return getattr(model, str(self.used_field))
+
+    def resize(self, offer_id: int, total: int) -> bool:
+        """Set the offer's capacity to `total` in one conditional UPDATE that refuses (False) a total
+        below the units held; the free units follow the total (raising it frees the extra units). The
+        condition and the new free count are read from the row being written, so it holds against
+        matches taking capacity at the same moment by their own conditional UPDATE."""
+        model = self.offer_model
+        capacity = getattr(model, self.capacity_field)
+        values: dict[str, Any] = {self.capacity_field: total}
+        if self.free_field is not None:  # SET reads the row's old values: free + (new total - old total)
+            values[self.free_field] = getattr(model, self.free_field) + (total - capacity)
+        statement = update(model).where(model.id == offer_id, self._held_units() <= total).values(**values)
+        return rows_changed(statement) == 1
+
+    def held_units(self, offer_id: int) -> int:
+        """The units taken or promised in the offer now (for messages; 0 for an unknown offer)."""
+        held = db.session.scalar(select(self._held_units()).where(self.offer_model.id == offer_id))
+        return int(held or 0)
+
+    def capacity_in_use_message(self, held: int) -> Any:
+        """Why the capacity cannot go below `held`, in the kind's words."""
+        raise NotImplementedError
+
+    def capacity_taken_message(self) -> Any:
+        """Why a match found no free unit (another took it), in the kind's words."""
+        return _l("Not enough free places are left in this offer.")
+
     def reserve(self, offer_id: int, people: int) -> int | None:
         """Take capacity in one conditional UPDATE; the units held, or None if there is not enough."""
         raise NotImplementedError
@@ -60,8 +102,10 @@ class MatchKind:
         raise NotImplementedError
 
     # ---- rules and people ----
-    def violations(self, subject: Any, offer: Any) -> list:
-        """Hard constraints the offer breaks for this subject (empty: compatible)."""
+    def violations(self, subject: Any, offer: Any, *, capacity: bool = True) -> list:
+        """Hard constraints the offer breaks for this subject (empty: compatible). `capacity=False`
+        leaves out whether free units are left: a read that another request may have overtaken, so
+        the conditional UPDATE that takes them decides (409 when another request took them)."""
         return []
 
     def answerers(self, offer: Any) -> list:

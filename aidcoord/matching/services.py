@@ -28,7 +28,15 @@ ENTITY = "match"
 
 
 class CapacityExceeded(Conflict):
-    code = "capacity_exceeded"
+    """No free unit was left: another request took it (a lost race, or an offer already full)."""
+
+    code = "capacity_taken"
+
+
+class CapacityInUse(Conflict):
+    """An offer's capacity cannot go below the units its matches hold."""
+
+    code = "capacity_in_use"
 
 
 def get_match(kind: QueueKind, match_id: int) -> Match:
@@ -56,11 +64,22 @@ def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int
         taken = kind.reserve(offer_id, people)
         if taken is None:
             db.session.rollback()
-            raise CapacityExceeded(_l("Not enough free places left in this offer."))
+            raise CapacityExceeded(kind.capacity_taken_message())
         return taken
     if was_holding and not will_hold:
         kind.release(offer_id, held)
     return held
+
+
+def resize_capacity(kind: kinds.MatchKind, offer_id: int, total: int) -> None:
+    """Set an offer's capacity to `total` in one conditional UPDATE, in the caller's transaction (the
+    free units follow); below the units taken or promised it is refused with 409, the numbers in the
+    message and on the capacity field, and the transaction is rolled back: nothing is half-written."""
+    if not kind.resize(offer_id, total):
+        held = kind.held_units(offer_id)
+        db.session.rollback()
+        message = kind.capacity_in_use_message(held)
+        raise CapacityInUse(message, {kind.capacity_field: [message]})
 
 
 def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, entry: QueueEntry | None = None,
@@ -70,7 +89,7 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     violations by default): any refuses it with 422 before anything is written."""
     if entry is not None and not queue.holds_lease(actor, entry):
         raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
-    broken = kind.violations(subject, offer) if broken is None else broken
+    broken = kind.violations(subject, offer, capacity=False) if broken is None else broken
     if broken:
         raise ValidationFailed(_l("This offer does not fit: %(why)s", why="; ".join(map(str, broken))),
                                {kind.offer_field: [str(reason) for reason in broken]})

@@ -23,6 +23,7 @@ from aidcoord.volunteers.schemas import (
     ShiftInputSchema,
     ShiftSchema,
     SignUpSchema,
+    SlotsSchema,
     VolunteerHoursSchema,
 )
 
@@ -92,9 +93,22 @@ def get_shift(shift_id):
     return services.get_shift(shift_id)
 
 
+@blp.route("/shifts/<id:shift_id>", methods=["PATCH"])
+@allow(SIGNED_IN)
+@blp.arguments(SlotsSchema)
+@blp.response(200, ShiftSchema)
+@blp.alt_response(409, description="`capacity_in_use`: fewer slots than volunteers signed up (the numbers are in "
+                  "the message and on `slots`), or the shift is cancelled; nothing is changed.")
+def change_slots(data, shift_id):
+    """Members of the shift's organization change how many volunteers it takes."""
+    return services.change_slots(actor(), services.get_shift(shift_id), data["slots"])
+
+
 @blp.route("/shifts/<id:shift_id>/sign-ups", methods=["POST"])
 @allow(has_role(Role.VOLUNTEER))
 @blp.response(201, SignUpSchema)
+@blp.alt_response(409, description="`capacity_taken`: every slot is taken (another volunteer took the last one); "
+                  "or you are already signed up, or the shift is no longer open.")
 def sign_up(shift_id):
     """Take a slot; a full shift answers 409."""
     return services.sign_up(current_user, services.get_shift(shift_id))

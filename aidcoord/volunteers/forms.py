@@ -3,14 +3,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, DateTimeLocalField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, LanguagesField, RegionField, RegionsField
 from aidcoord.volunteers.models import SKILLS
 
 
 class ProfileForm(FlaskForm):
     skills = StringField(_l("Skills"), validators=[Optional(), Length(max=300)],
                          description=_l("Any of: %(skills)s", skills=", ".join(SKILLS)))
-    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=100)], description=_l("e.g. hy ru en"))
+    languages = LanguagesField(_l("Languages"))
     regions = RegionsField(_l("Regions where you can help"))
     availability = StringField(_l("When you are available"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Save profile"))
@@ -25,7 +25,7 @@ class ShiftForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends (UTC)"), validators=[DataRequired()])
     slots = IntegerField(_l("Volunteers needed"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
     required_skills = StringField(_l("Required skills"), validators=[Optional(), Length(max=300)])
-    required_languages = StringField(_l("One of these languages"), validators=[Optional(), Length(max=100)])
+    required_languages = LanguagesField(_l("One of these languages"))
     requires_background_check = BooleanField(_l("Needs a cleared background check (e.g. childcare)"))
     submit = SubmitField(_l("Post shift"))
 

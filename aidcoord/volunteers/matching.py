@@ -8,6 +8,8 @@ the same table. The organization sees the volunteer's name and e-mail from the s
 """
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from aidcoord.accounts.models import User
@@ -29,6 +31,14 @@ class ShiftKind(kinds.MatchKind):
     contact_shown_from = frozenset({MatchState.ACCEPTED, MatchState.PLACED})
     labels: ClassVar[dict] = SIGN_UP_LABELS
     path = "/volunteers/sign-ups"
+    capacity_field, used_field = "slots", "filled"
+
+    def capacity_in_use_message(self, held: int):
+        return ngettext("%(num)d slot is taken; the shift cannot have fewer than %(num)d.",
+                        "%(num)d slots are taken; the shift cannot have fewer than %(num)d.", held)
+
+    def capacity_taken_message(self):
+        return _l("This shift is full.")
 
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE (filled < slots): a full shift refuses however many press at once;

@@ -27,6 +27,11 @@ class ShiftInputSchema(ma.Schema):
     cancel_cutoff_hours = ma.fields.Integer(strict=True, load_default=24)
 
 
+class SlotsSchema(ma.Schema):
+    slots = ma.fields.Integer(required=True, strict=True,
+                              metadata={"description": "never fewer than the volunteers signed up"})
+
+
 class ShiftSchema(ma.Schema):
     id = ma.fields.Integer()
     organization_id = ma.fields.Integer()

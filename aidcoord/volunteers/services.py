@@ -14,7 +14,9 @@ from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
-from aidcoord.matching.services import CapacityExceeded
+from aidcoord.matching import kinds
+from aidcoord.matching.models import QueueKind
+from aidcoord.matching.services import CapacityExceeded, resize_capacity
 from aidcoord.notifications.services import notify
 from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import acts_for
@@ -35,8 +37,8 @@ MAX_SHIFT_HOURS = 24
 REMINDER_HOURS = 24
 
 
-class ShiftFull(Conflict):
-    code = "shift_full"
+class ShiftFull(CapacityExceeded):
+    """Every slot is taken (code `capacity_taken`, as a full offer of any kind)."""
 
 
 @dataclass
@@ -143,6 +145,26 @@ def post_shift(actor: User, organization: Organization, data: dict, *, now: date
     db.session.add(shift)
     db.session.flush()
     audit.record(actor, AuditAction.CREATE, "shift", shift.id, {"task": shift.task, "slots": shift.slots})
+    db.session.commit()
+    return shift
+
+
+def change_slots(actor: User, shift: Shift, slots) -> Shift:
+    """Members of the organization change how many volunteers a shift takes: never fewer than those
+    signed up (409 with the numbers, nothing written), even against sign-ups at the same moment."""
+    if not acts_for(actor, shift.organization_id):
+        raise PermissionDenied()
+    if shift.cancelled:
+        raise Conflict(_l("This shift is no longer open."))
+    errors = check.FieldErrors()
+    total = check.whole_number(errors, "slots", slots, minimum=1, maximum=1000, required=True)
+    if errors or total is None:
+        raise ValidationFailed(_l("Some fields are invalid."), errors)
+    before = shift.slots
+    resize_capacity(kinds.of(QueueKind.SHIFTS), shift.id, total)
+    db.session.refresh(shift, ["slots", "filled"])
+    if shift.slots != before:
+        audit.record(actor, AuditAction.UPDATE, "shift", shift.id, {"slots": [before, shift.slots]})
     db.session.commit()
     return shift
 

@@ -88,7 +88,7 @@ def my_page():
     profile = services.profile_of(current_user)
     form = forms.ProfileForm(obj=None)
     if request.method == "GET" and profile is not None:
-        form.skills.data, form.languages.data = " ".join(profile.skills), " ".join(profile.languages)
+        form.skills.data, form.languages.data = " ".join(profile.skills), list(profile.languages)
         form.regions.data, form.availability.data = list(profile.regions), profile.availability
     if form.validate_on_submit():
         try:

@@ -21,7 +21,8 @@ def test_offer_verify_take_propose_accept_move_in(page, live_server):
     page.get_by_label("Full address").fill("7 Syuniki St, Goris")
     page.get_by_label("Beds").fill("5")
     page.get_by_label("Available from").fill(today().isoformat())
-    page.get_by_label("Languages spoken").fill("hy ru")
+    page.locator('input[name="languages"][value="hy"]').check()
+    page.locator('input[name="languages"][value="ru"]').check()
     page.get_by_role("button", name="Save offer").click()
     shows(page, "A coordinator will check the offer")
     offer_url = page.url

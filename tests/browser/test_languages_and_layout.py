@@ -171,11 +171,7 @@ def test_no_page_is_wider_than_the_screen(walks, language, screen):
     assert overflowing == {}
 
 
-# The Russian catalog is being written (issue 13): until it is complete its pages are partly English.
-RU_CATALOG_PENDING = pytest.mark.xfail(strict=False, reason="the ru catalog is not complete yet (issue 13)")
-
-
-@pytest.mark.parametrize("language", [pytest.param("ru", marks=RU_CATALOG_PENDING), "hy", "en"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_reads_in_the_chosen_language(walks, language):
     shares = {name: script_share(text, language) for name, (text, _found) in walks(language, "phone").items()}
     too_little = {name: (round(share, 2), words) for name, (share, words) in shares.items() if share < SCRIPT_SHARE}

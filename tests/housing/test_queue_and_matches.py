@@ -12,6 +12,7 @@ from aidcoord.housing.models import HousingOffer
 from aidcoord.matching import queue
 from aidcoord.matching import services as matches
 from aidcoord.matching.models import EntryState, Match, MatchState, QueueKind
+from aidcoord.matching.services import CapacityExceeded
 from aidcoord.notifications.models import OutboxMessage
 from tests.factories import HousingOfferFactory, UserFactory
 
@@ -107,8 +108,9 @@ def test_a_bed_is_never_given_twice(coordinator, register):
     first = queue.take_next(coordinator, QueueKind.HOUSING)
     second = queue.take_next(UserFactory(roles=["coordinator"]), QueueKind.HOUSING)
     housing_matching.propose_offer(coordinator, first, offer.id)
-    with pytest.raises(ValidationFailed, match="1 free beds for 4 people"):
+    with pytest.raises(CapacityExceeded, match="Not enough free beds") as refused:
         housing_matching.propose_offer(db.session.get(type(coordinator), second.leased_by_id), second, offer.id)
+    assert (refused.value.status, refused.value.code) == (409, "capacity_taken")  # a conflict, not bad input
     assert db.session.get(HousingOffer, offer.id).free_beds == 1
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from aidcoord.extensions import db
 from aidcoord.housing import households
+from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import HousingOffer
 from aidcoord.matching.models import Match, MatchState
 from tests.conftest import POSTGRES_URL
@@ -59,3 +60,68 @@ def test_no_bed_is_given_twice_under_parallel_coordinators(app, database_url):
             Match.offer_id == offer.id, Match.state == MatchState.PROPOSED))
         assert 0 <= current.free_beds == current.beds - held
         assert held <= current.beds
+
+
+def run_call(function, args):
+    return function(*args)
+
+
+def lower_beds(host_id, offer_id, beds):
+    """One host's edit: the offer's beds down to `beds`."""
+    from aidcoord.accounts.models import User
+    from aidcoord.housing import offers
+
+    host = db.session.get(User, host_id)
+    return ("beds", offers.update_offer(host, offers.get_offer(host, offer_id), {"beds": beds}).beds)
+
+
+def propose_to(coordinator_id, offer_id):
+    """One coordinator's proposal of the next household to the offer."""
+    from aidcoord.accounts.models import User
+    from aidcoord.housing import matching as housing_matching
+    from aidcoord.matching import queue
+    from aidcoord.matching.models import QueueKind
+
+    coordinator = db.session.get(User, coordinator_id)
+    entry = queue.take_next(coordinator, QueueKind.HOUSING)
+    return ("match", housing_matching.propose_offer(coordinator, entry, offer_id).id)
+
+
+def test_lowering_beds_while_proposing_never_puts_more_people_than_beds(app, database_url):
+    """8 edits lowering the beds of one offer from 16 to 10 and 8 proposals of pairs to it, in 16
+    processes at once: each is done whole or refused with 409 (beds in use / taken); afterwards the people
+    proposed never exceed the beds, the free beds are the beds minus those held, and declining every
+    proposal gives all the beds back (no 500 from a free count above the beds). The edits all lower to
+    the same number: a raise (one edit after a lower one) would send the offer back to vetting."""
+    for n in range(8):
+        households.register_household(UserFactory(roles=["coordinator"]), {
+            **FAMILY, "contact_name": f"Pair {n}", "contact_phone": f"+3749200{n:04d}", "adults": 2, "children": 0,
+            "children_under_5": 0})
+    offer = HousingOfferFactory(beds=16)
+    coordinators = [UserFactory(roles=["coordinator"]) for _ in range(8)]
+    edits = [(lower_beds, (offer.host_id, offer.id, 10)) for _ in range(8)]
+    proposals = [(propose_to, (c.id, offer.id)) for c in coordinators]
+    calls = [call for pair in zip(edits, proposals, strict=True) for call in pair]  # interleaved
+    outcomes = run_at_once(database_url, run_call, calls)
+    refused = [value for status, value in outcomes if status == "error"]
+    assert all(value.startswith(("CapacityInUse:", "CapacityExceeded:")) for value in refused), refused
+    db.session.expire_all()
+    current = db.session.get(HousingOffer, offer.id)
+    held = db.session.scalar(select(func.coalesce(func.sum(Match.held), 0)).where(
+        Match.offer_id == offer.id, Match.state == MatchState.PROPOSED))
+    assert held <= current.beds and 0 <= current.free_beds == current.beds - held, (current.beds, held, outcomes)
+    proposed = db.session.scalars(select(Match).where(Match.offer_id == offer.id,
+                                                      Match.state == MatchState.PROPOSED)).all()
+    made = {value[1] for status, value in outcomes if status == "ok" and value[0] == "match"}
+    assert {match.id for match in proposed} == made and held == 2 * len(made)
+    edited = any(status == "ok" and value[0] == "beds" for status, value in outcomes)
+    if edited:  # the beds went down to 10 while at most 5 pairs were in: no more than 5 pairs after
+        assert current.beds == 10 and len(made) <= 5
+    else:  # 6 pairs or more came first: no edit could go below them
+        assert current.beds == 16 and len(made) >= 6
+    beds_after_edits = current.beds
+    for match in proposed:
+        housing_matching.decline(current.host, match, "changed plans")
+    db.session.expire_all()
+    final = db.session.get(HousingOffer, offer.id)
+    assert (final.beds, final.free_beds) == (beds_after_edits, beds_after_edits)

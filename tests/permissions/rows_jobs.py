@@ -27,6 +27,7 @@ ROWS = [
     row("POST", "/api/v1/jobs/listings/{pending_listing}/reject", {"reason": "misleading pay"}, others=403, staff=200,
         listing_employer=403),
     row("POST", "/api/v1/jobs/listings/{listing}/close", {}, others=403, staff=200, listing_employer=200),
+    row("PATCH", "/api/v1/jobs/listings/{listing}", {"positions": 6}, others=403, staff=200, listing_employer=200),
     row("POST", "/api/v1/jobs/listings/{listing}/reports", {"reason": "scam"}, everyone=201, listing_employer=201),
     row("GET", "/api/v1/jobs/listings/{listing}/applications", others=403, staff=200, listing_employer=200),
     # Applying takes one's own seeker profile; those without one are told to create it (404).
@@ -81,6 +82,7 @@ ROWS = [
     row("POST", "/jobs/{pending_listing}/publish", others=404, staff=302, listing_employer=403),
     row("POST", "/jobs/{listing}/reject", {"reason": "misleading pay"}, others=403, staff=302, listing_employer=403),
     row("POST", "/jobs/{listing}/close", others=403, staff=302, listing_employer=302),
+    row("POST", "/jobs/{listing}/positions", {"positions": "6"}, others=403, staff=302, listing_employer=302),
     row("POST", "/jobs/{listing}/report", {"reason": "scam"}, everyone=302),
     row("POST", "/jobs/{listing}/apply", others=302, self_seeker=302),
 
