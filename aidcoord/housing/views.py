@@ -70,15 +70,17 @@ def edit_offer(offer_id):
     if request.method == "GET":
         form.languages.data = list(offer.languages)
         form.rent_amount.data = offer.rent
+    status = 200
     if form.validate_on_submit():
         try:
             offers.update_offer(actor(), offer, form.service_data())
-        except ValidationFailed as error:
+        except (ValidationFailed, matches.CapacityInUse) as error:  # fewer beds than taken: 409, on the field
             show_service_errors(form, error)
+            status = error.status
         else:
             flash(_("The changes were saved."), "success")
             return redirect(url_for("housing.offer_detail", offer_id=offer.id))
-    return render_template("housing/offer_form.html", form=form, offer=offer)
+    return render_template("housing/offer_form.html", form=form, offer=offer), status
 
 
 @bp.route("/offers/<id:offer_id>/vet", methods=["POST"])

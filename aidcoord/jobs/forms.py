@@ -21,6 +21,11 @@ def _sector_choices() -> list[tuple[str, str]]:
     return [*named, ("other", str(SECTOR_LABELS["other"]))]
 
 
+class PositionsForm(FlaskForm):
+    positions = IntegerField(_l("Positions"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    submit = SubmitField(_l("Change positions"))
+
+
 class ListingForm(FlaskForm):
     organization_id = SelectField(_l("Post for"), coerce=str, validators=[Optional()])
     title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=200)])

@@ -36,6 +36,11 @@ class ShiftForm(FlaskForm):
         return {name: getattr(self, name).data for name in self.FIELDS}
 
 
+class SlotsForm(FlaskForm):
+    slots = IntegerField(_l("Volunteers needed"), validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    submit = SubmitField(_l("Change places"))
+
+
 class ShiftFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -10,6 +10,7 @@ from aidcoord.accounts.models import Role
 from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import DomainError, ValidationFailed
+from aidcoord.matching.services import CapacityInUse
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for
 from aidcoord.volunteers import forms, services
@@ -31,13 +32,34 @@ def open_shifts():
 @bp.route("/shifts/<id:shift_id>")
 @allow(ANYONE)
 def shift_detail(shift_id):
-    shift = services.get_shift(shift_id)
+    return _shift_page(services.get_shift(shift_id))
+
+
+def _shift_page(shift, slots_form=None, status: int = 200):
     can_manage = acts_for(actor(), shift.organization_id)
     mine = next((e for e in services.my_shifts(current_user) if e.shift_id == shift.id), None) \
         if current_user.is_authenticated else None
     return render_template("volunteers/shift.html", shift=shift, mine=mine, confirm_form=ConfirmForm(),
-                           roster=services.roster(actor(), shift) if can_manage else [],
-                           attendance_form=forms.AttendanceForm())
+                           roster=services.roster(actor(), shift) if can_manage else [], can_manage=can_manage,
+                           attendance_form=forms.AttendanceForm(),
+                           slots_form=slots_form or forms.SlotsForm(slots=shift.slots)), status
+
+
+@bp.route("/shifts/<id:shift_id>/slots", methods=["POST"])
+@allow(SIGNED_IN)
+def change_slots(shift_id):
+    """Fewer places than volunteers signed up: the shift page again, the numbers on the field, with 409."""
+    shift = services.get_shift(shift_id)
+    form = forms.SlotsForm()
+    if not form.validate_on_submit():
+        return _shift_page(shift, form, 422)
+    try:
+        services.change_slots(actor(), shift, form.slots.data)
+    except (ValidationFailed, CapacityInUse) as error:
+        show_service_errors(form, error)
+        return _shift_page(services.get_shift(shift_id), form, error.status)
+    flash(_("The number of places is changed."), "success")
+    return redirect(url_for("volunteers.shift_detail", shift_id=shift_id))
 
 
 @bp.route("/shifts/<id:shift_id>/sign-up", methods=["POST"])
