@@ -26,7 +26,7 @@ PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u 
 	--index-url https://pypi.org/simple --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint install install-dev browser db seed bench translations catalogs lock clean
+.PHONY: help run test lint install install-dev browser db seed bench fuzz translations catalogs lock clean
 
 help: ## list the targets
 	@echo "make TARGET, where TARGET is one of:"
@@ -82,6 +82,11 @@ db: install ## apply the migrations (development database unless AIDCOORD_ENV an
 
 seed: db ## load the demo organizations and accounts (a second run adds nothing)
 	$(DEV_ENV) $(BIN)/flask seed-demo
+
+# The fuzz test also runs in `make test`, with FUZZ_EXAMPLES=50; here ten times as many examples per operation.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(DEV_STAMP) ## fuzz the API from its OpenAPI document (schemathesis, every check; FUZZ_EXAMPLES=500 per operation)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider tests/test_fuzz_api.py
 
 bench: install ## run every benchmark in bench/ and print its figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -4,6 +4,7 @@ from flask_login import current_user
 from aidcoord.accounts import services
 from aidcoord.accounts.schemas import NewTokenSchema, TokenInputSchema, TokenSchema, UserSchema, UserUpdateSchema
 from aidcoord.common.api import Blueprint
+from aidcoord.common.pagination import ListPager
 from aidcoord.common.permissions import SIGNED_IN, allow
 
 blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1/me", description="The caller's account and API tokens.")
@@ -13,6 +14,9 @@ blp = Blueprint("accounts_api", __name__, url_prefix="/api/v1/me", description="
 @allow(SIGNED_IN)
 @blp.response(200, UserSchema)
 def me():
+    """The caller's own account.
+
+    Name, e-mail address, roles and preferred language of whoever the token (or session) belongs to."""
     return current_user
 
 
@@ -29,7 +33,11 @@ def update_me(data):
 @blp.route("/tokens")
 @allow(SIGNED_IN)
 @blp.response(200, TokenSchema(many=True))
+@blp.paginate(ListPager)
 def list_tokens():
+    """The caller's API tokens.
+
+    Name, creation and last use of each; the tokens themselves are never shown again."""
     return services.list_api_tokens(current_user)
 
 
@@ -47,4 +55,7 @@ def create_token(data):
 @allow(SIGNED_IN)
 @blp.response(204)
 def revoke_token(token_id):
+    """Revoke one of the caller's API tokens.
+
+    It stops working at once; another person's token is not found (404)."""
     services.revoke_api_token(current_user, token_id)

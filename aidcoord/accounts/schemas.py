@@ -1,4 +1,6 @@
 """API shapes for accounts and tokens."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.schemas import text
@@ -16,10 +18,16 @@ class UserSchema(ma.Schema):
 
 
 class UserUpdateSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"preferred_language": "hy"}
+
     preferred_language = ma.fields.String(required=True, metadata={"description": "en, hy or ru"})
 
 
 class TokenInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"name": "warehouse laptop"}
+
     name = text(100, required=True, min_length=1)
 
 

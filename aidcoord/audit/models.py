@@ -3,6 +3,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +17,12 @@ class AuditAction(enum.Enum):
     STATE_CHANGE = "state_change"
     DELETE = "delete"
     VIEW_PERSONAL_DATA = "view_personal_data"
+
+    @property
+    def label(self):
+        """What a history on a page calls the action."""
+        return {"create": _l("created"), "update": _l("changed"), "state_change": _l("state changed"),
+                "delete": _l("deleted"), "view_personal_data": _l("personal data viewed")}[self.value]
 
 
 class AuditEvent(Model):

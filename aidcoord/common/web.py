@@ -11,10 +11,19 @@ MAX_DATABASE_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<id:x>`: a positive id that fits an INTEGER column, so huge numbers give 404, not a database error."""
+    """`<id:x>`: a positive id that fits an INTEGER column, so huge numbers give 404, not a database error.
+
+    Any digits match the route, and an id out of range becomes 0, which no record has: the view answers 404
+    (after the permission rule). A converter that refused them would make Werkzeug answer 405 to every
+    method but GET, naming methods that would not work either."""
 
     def __init__(self, url_map):
-        super().__init__(url_map, min=1, max=MAX_DATABASE_ID)
+        super().__init__(url_map)
+        self.min, self.max = 1, MAX_DATABASE_ID  # what the OpenAPI document says of the id; to_python below
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if 1 <= number <= MAX_DATABASE_ID else 0
 
 
 def is_safe_redirect_target(target: str | None) -> TypeGuard[str]:

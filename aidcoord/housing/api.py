@@ -6,7 +6,7 @@ from sqlalchemy import String, cast
 from aidcoord.accounts import services as accounts
 from aidcoord.common.api import Blueprint
 from aidcoord.common.csv_export import csv_response
-from aidcoord.common.pagination import envelope
+from aidcoord.common.pagination import ListPager, envelope
 from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.housing import engine, households, offers, privacy, safeguarding
@@ -76,6 +76,9 @@ def export_offers(args):
 @blp.arguments(OfferInputSchema)
 @blp.response(201, OfferSchema)
 def create_offer(data):
+    """Offer housing: beds, dates, languages, what is included.
+
+    Hosts and organization members; the offer waits for a coordinator's vetting before it can be matched."""
     return offers.create_offer(actor(), data, organization_id=data.pop("organization_id", None))
 
 
@@ -83,6 +86,9 @@ def create_offer(data):
 @allow(SIGNED_IN)
 @blp.response(200, OfferSchema)
 def get_offer(offer_id):
+    """One housing offer.
+
+    Its host, members of its organization and coordinators; the address is never shown to others."""
     return offers.get_offer(actor(), offer_id)
 
 
@@ -112,6 +118,9 @@ def vet_offer(data, offer_id):
 @blp.arguments(ReasonSchema)
 @blp.response(200, OfferSchema)
 def withdraw_offer(data, offer_id):
+    """Withdraw an offer, optionally saying why.
+
+    Not while people are proposed or placed in it (409)."""
     return offers.withdraw_offer(actor(), offers.get_offer(actor(), offer_id), data.get("reason", ""))
 
 
@@ -158,6 +167,9 @@ def get_household(household_id):
 @blp.arguments(PrioritySchema)
 @blp.response(200, HouseholdSchema)
 def raise_priority(data, household_id):
+    """Raise a household's priority in the queue, with the written reason.
+
+    Coordinators and admins; the points and reason are recorded."""
     household = households.get_household(actor(), household_id)
     return household_detail(households.raise_priority(actor(), household, data["points"], data["reason"]))
 
@@ -215,6 +227,7 @@ def export_queue(args):
 @blp.route("/queue/<id:entry_id>/candidates")
 @allow(STAFF)
 @blp.response(200, CandidateSchema(many=True))
+@blp.paginate(ListPager)
 def candidates(entry_id):
     """Compatible verified offers, best first, each with its reasons."""
     return engine.candidates(housing_matching.household_of(housing_matching.get_entry(entry_id)))
@@ -246,6 +259,7 @@ def propose(data):
 @blp.route("/matches")
 @allow(SIGNED_IN)
 @blp.response(200, MatchListItemSchema(many=True))
+@blp.paginate(ListPager)
 def my_matches():
     """Proposals and placements in the offers you answer for."""
     return matches.matches_for_answerer(actor(), QueueKind.HOUSING)
@@ -255,6 +269,9 @@ def my_matches():
 @allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def get_match(match_id):
+    """One housing match (proposal or placement).
+
+    Contacts and address are shown only to those with a part in it."""
     return match_body(housing_matching.get_match(match_id))
 
 
@@ -262,6 +279,9 @@ def get_match(match_id):
 @allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def accept(match_id):
+    """Accept a proposal for your offer.
+
+    The host (or the offer's organization) takes the proposed household."""
     return match_body(housing_matching.accept(actor(), _visible_match(match_id)))
 
 
@@ -270,6 +290,9 @@ def accept(match_id):
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, MatchSchema)
 def decline(data, match_id):
+    """Decline a proposal for your offer, with the reason.
+
+    Only a proposed match can be declined (409 otherwise)."""
     return match_body(housing_matching.decline(actor(), _visible_match(match_id), data["reason"]))
 
 
@@ -277,6 +300,9 @@ def decline(data, match_id):
 @allow(SIGNED_IN)
 @blp.response(200, MatchSchema)
 def move_in(match_id):
+    """Record that the household moved in.
+
+    Only an accepted match can move in (409 otherwise); welfare check-ins are scheduled."""
     return match_body(housing_matching.move_in(actor(), _visible_match(match_id)))
 
 
@@ -285,6 +311,9 @@ def move_in(match_id):
 @blp.arguments(ReasonSchema)
 @blp.response(200, MatchSchema)
 def end(data, match_id):
+    """End a placement, optionally saying why.
+
+    The beds are given back to the offer."""
     return match_body(housing_matching.end(actor(), _visible_match(match_id), data.get("reason", "")))
 
 
@@ -301,6 +330,9 @@ def _visible_match(match_id):
 @blp.arguments(RequiredReasonSchema)
 @blp.response(204)
 def suspend_host(data, user_id):
+    """Suspend a host across all organizations, with the reason.
+
+    Coordinators and admins; their offers are no longer matched."""
     offers.suspend_host(actor(), accounts.get_user(user_id), data["reason"])
 
 
@@ -309,6 +341,9 @@ def suspend_host(data, user_id):
 @blp.arguments(RequiredReasonSchema)
 @blp.response(204)
 def lift_suspension(data, user_id):
+    """Lift a host's suspension, with the reason.
+
+    Coordinators and admins."""
     offers.lift_suspension(actor(), accounts.get_user(user_id), data["reason"])
 
 
@@ -317,6 +352,7 @@ def lift_suspension(data, user_id):
 @blp.route("/welfare-checks")
 @allow(STAFF)
 @blp.response(200, WelfareCheckSchema(many=True))
+@blp.paginate(ListPager)
 def due_welfare_checks():
     """Check-ins due today or missed (past due, no outcome)."""
     return safeguarding.due_checks(actor())
@@ -327,6 +363,9 @@ def due_welfare_checks():
 @blp.arguments(WelfareInputSchema)
 @blp.response(200, WelfareCheckSchema)
 def record_welfare_check(data, check_id):
+    """Record the outcome of a welfare check-in.
+
+    Coordinators and admins; a check-in is recorded once (409 after)."""
     return safeguarding.record_check(actor(), safeguarding.get_check(check_id), data["outcome"], data["note"])
 
 
@@ -342,7 +381,11 @@ def report_incident(data, match_id):
 @blp.route("/incidents")
 @allow(STAFF)
 @blp.response(200, IncidentSchema(many=True))
+@blp.paginate(ListPager)
 def open_incidents():
+    """Incidents waiting for review.
+
+    Coordinators and admins; oldest first."""
     return safeguarding.open_incidents(actor())
 
 

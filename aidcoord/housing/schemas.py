@@ -1,5 +1,7 @@
 """API shapes for housing offers, households, the queue and matches. Household contact details never
 appear in a list; the detail shows them only to those who may see them."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
@@ -11,6 +13,12 @@ LANGS = {"description": "ISO 639-1 codes, e.g. [\"hy\", \"ru\"]"}
 
 
 class OfferInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"region": "AM-SU", "locality": "Goris", "address": "12 Mesrop Mashtots St, Goris",
+        "beds": 4, "rooms": 2, "available_from": "2027-01-05", "available_until": "2027-04-05",
+        "languages": ["hy", "ru"], "pets_accepted": True, "children_welcome": True, "meals_included": False,
+        "step_free": False}
+
     organization_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1),
                                         metadata={"description": "Offer on behalf of this verified organization"})
     region = text(10, required=True)
@@ -81,11 +89,19 @@ class OfferArgsSchema(PageArgsSchema):
 
 
 class VetSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"decision": "verified", "note": "Visited on 4 January; heating and water work."}
+
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["verified", "rejected"]))
     note = text(2000, required=True, min_length=1, metadata={"description": "How it was checked, or why not"})
 
 
 class HouseholdInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"organization_id": 1, "contact_name": "Narine Hakobyan",
+        "contact_phone": "+374 91 123456", "adults": 2, "children": 2, "children_under_5": 1, "languages": ["hy", "ru"],
+        "preferred_regions": ["AM-SU"], "needed_from": "2027-01-05", "consent_to_share": True}
+
     organization_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     for_self = ma.fields.Boolean(load_default=False, metadata={"description": "The household registers itself"})
     contact_name = text(200, required=True)
@@ -144,6 +160,9 @@ class HouseholdSchema(HouseholdSummarySchema):
 
 
 class DuplicateSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"merge": True}
+
     merge = ma.fields.Boolean(required=True)
 
 
@@ -181,6 +200,9 @@ class CandidateSchema(ma.Schema):
 
 
 class ProposeSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"entry_id": 1, "offer_id": 1}
+
     entry_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     offer_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
 
@@ -218,15 +240,25 @@ class WelfareCheckSchema(ma.Schema):
 
 
 class WelfareInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"outcome": "well", "note": "Spoke with the family by phone; all fine."}
+
     outcome = ma.fields.String(required=True, validate=ma.validate.OneOf(["well", "concern", "unreachable"]))
     note = text(5000, load_default="")
 
 
 class IncidentInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"description": "The heating failed for two days."}
+
     description = text(10000, required=True, min_length=1)
 
 
 class IncidentReviewSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"note": "Host repaired the boiler; family stays.", "end_placement": False,
+        "suspend_host": False}
+
     note = text(2000, required=True, min_length=1)
     end_placement = ma.fields.Boolean(load_default=False)
     suspend_host = ma.fields.Boolean(load_default=False)

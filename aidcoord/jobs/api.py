@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from aidcoord.common.api import Blueprint
-from aidcoord.common.pagination import envelope
+from aidcoord.common.pagination import ListPager, envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.errors import NotFound
@@ -25,6 +25,7 @@ from aidcoord.jobs.schemas import (
     ListingSchema,
     PositionsSchema,
     ReferSchema,
+    ReportReceivedSchema,
     ReportSchema,
     SeekerForOtherInputSchema,
     SeekerInputSchema,
@@ -64,13 +65,18 @@ def post_listing(data):
 @blp.route("/listings/mine")
 @allow(SIGNED_IN)
 @blp.response(200, ListingSchema(many=True))
+@blp.paginate(ListPager)
 def my_listings():
+    """The listings you posted (or your organizations posted).
+
+    In every state, newest first."""
     return listings.listings_of(current_user)
 
 
 @blp.route("/listings/review")
 @allow(STAFF)
 @blp.response(200, ListingSchema(many=True))
+@blp.paginate(ListPager)
 def review_queue():
     """Listings waiting for review (new or reported), oldest first."""
     return [listing for listing, _reports in listings.review_queue(actor())]
@@ -80,6 +86,9 @@ def review_queue():
 @allow(ANYONE)
 @blp.response(200, ListingSchema)
 def get_listing(listing_id):
+    """One job listing.
+
+    Published listings are public; others are shown to their employer and staff."""
     return listings.get_listing(actor(), listing_id)
 
 
@@ -98,6 +107,9 @@ def change_positions(data, listing_id):
 @allow(STAFF)
 @blp.response(200, ListingSchema)
 def publish(listing_id):
+    """Publish a listing waiting for review.
+
+    Coordinators and admins; a listing whose closing date passed cannot be published (409)."""
     return listings.publish(actor(), listings.get_listing(actor(), listing_id))
 
 
@@ -106,6 +118,9 @@ def publish(listing_id):
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, ListingSchema)
 def reject(data, listing_id):
+    """Reject a listing, with the reason.
+
+    Coordinators and admins; the reason is kept with the listing."""
     return listings.reject(actor(), listings.get_listing(actor(), listing_id), data["reason"])
 
 
@@ -114,6 +129,9 @@ def reject(data, listing_id):
 @blp.arguments(ReasonSchema)
 @blp.response(200, ListingSchema)
 def close(data, listing_id):
+    """Close a listing, optionally saying why.
+
+    Its employer or staff; it leaves the board."""
     return listings.close_listing(actor(), listings.get_listing(actor(), listing_id), data["reason"])
 
 
@@ -121,7 +139,7 @@ def close(data, listing_id):
 @allow(ANYONE)
 @limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
 @blp.arguments(ReportSchema)
-@blp.response(201)
+@blp.response(201, ReportReceivedSchema)
 def report(data, listing_id):
     """Anyone may report a listing as exploitative or a scam; it goes back to review."""
     listings.report(actor(), listings.get_listing(actor(), listing_id), data["reason"], data["details"])
@@ -131,6 +149,7 @@ def report(data, listing_id):
 @blp.route("/listings/<id:listing_id>/applications")
 @allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema(many=True))
+@blp.paginate(ListPager)
 def listing_applications(listing_id):
     """For the employer: applications and referrals (no contact details here)."""
     return applications.for_listing(actor(), listings.get_listing(actor(), listing_id))
@@ -167,7 +186,11 @@ def seeker_body(viewer, seeker) -> dict:
 @blp.route("/seekers/me")
 @allow(SIGNED_IN)
 @blp.response(200, SeekerSchema)
+@blp.alt_response(404, description="You have no job-seeker profile yet (PUT one first).")
 def my_profile():
+    """Your job-seeker profile.
+
+    With your contact, your priority and its reasons, and your place in the jobs queue if you asked for help."""
     seeker = seekers.profile_of(current_user)
     if seeker is None:
         raise NotFound()
@@ -179,6 +202,9 @@ def my_profile():
 @blp.arguments(SeekerInputSchema)
 @blp.response(200, SeekerSchema)
 def save_my_profile(data):
+    """Create or replace your job-seeker profile.
+
+    Profession, skills, languages, regions and a way to reach you."""
     return seeker_body(current_user, seekers.save_own_profile(current_user, data))
 
 
@@ -204,6 +230,9 @@ def get_seeker(seeker_id):
 @blp.arguments(SeekerForOtherInputSchema)
 @blp.response(200, SeekerSchema)
 def update_seeker(data, seeker_id):
+    """Edit a job seeker you registered.
+
+    Their caseworker and coordinators."""
     data.pop("household_id", None)
     return seeker_body(actor(), seekers.update_seeker(actor(), seekers.get_seeker(actor(), seeker_id), data))
 
@@ -220,6 +249,9 @@ def ask_for_help(seeker_id):
 @allow(SIGNED_IN)
 @blp.response(204)
 def leave_queue(seeker_id):
+    """Leave the jobs queue.
+
+    The seeker, their caseworker or staff; 409 when not waiting in it."""
     seekers.leave_queue(actor(), seekers.get_seeker(actor(), seeker_id))
 
 
@@ -228,6 +260,9 @@ def leave_queue(seeker_id):
 @blp.arguments(PrioritySchema)
 @blp.response(200, SeekerSchema)
 def raise_priority(data, seeker_id):
+    """Raise a job seeker's priority in the queue, with the written reason.
+
+    Coordinators and admins."""
     seeker = seekers.raise_priority(actor(), seekers.get_seeker(actor(), seeker_id), data["points"], data["reason"])
     return seeker_body(actor(), seeker)
 
@@ -235,7 +270,11 @@ def raise_priority(data, seeker_id):
 @blp.route("/seekers/<id:seeker_id>/applications")
 @allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema(many=True))
+@blp.paginate(ListPager)
 def seeker_applications(seeker_id):
+    """A seeker's applications and referrals.
+
+    The seeker, their caseworker and coordinators."""
     return applications.for_seeker(actor(), seekers.get_seeker(actor(), seeker_id))
 
 
@@ -275,6 +314,9 @@ def get_application(match_id):
 @allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
 def consent(match_id):
+    """Consent to share your contact with the employer.
+
+    The employer then sees it."""
     return applications.consent(actor(), applications.get_application(match_id))
 
 
@@ -282,6 +324,9 @@ def consent(match_id):
 @allow(SIGNED_IN)
 @blp.response(200, ApplicationItemSchema)
 def interview(match_id):
+    """Invite the applicant to an interview.
+
+    The employer's side; the application moves to the interview stage."""
     return applications.invite_to_interview(actor(), applications.get_application(match_id))
 
 
@@ -300,6 +345,9 @@ def hire(match_id):
 @blp.arguments(RequiredReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def reject_application(data, match_id):
+    """Reject an application, with the reason.
+
+    The employer's side; the application is closed."""
     return applications.reject(actor(), applications.get_application(match_id), data["reason"])
 
 
@@ -308,4 +356,7 @@ def reject_application(data, match_id):
 @blp.arguments(ReasonSchema)
 @blp.response(200, ApplicationItemSchema)
 def withdraw(data, match_id):
+    """Withdraw an application, optionally saying why.
+
+    The seeker or their caseworker."""
     return applications.withdraw(actor(), applications.get_application(match_id), data["reason"])

@@ -1,5 +1,7 @@
 """API shapes for jobs. A seeker's contact appears only in the application and seeker views that
 record who saw it; list endpoints never carry it."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
@@ -16,6 +18,12 @@ class LanguageLevelSchema(ma.Schema):
 
 
 class ListingInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"organization_id": 1, "title": "Warehouse assistant", "sector": "transport",
+        "description": "Sorting and packing parcels.", "region": "AM-ER", "locality": "Yerevan", "positions": 5,
+        "languages": [{"code": "hy", "level": "B1"}], "skills": ["forklift", "packing"], "contract_type": "full_time",
+        "salary_min": "250000", "salary_max": "300000", "salary_currency": "AMD", "closing_date": "2027-02-01"}
+
     organization_id = ma.fields.Integer(validate=ID, load_default=None,
                                         metadata={"description": "post for this verified organization"})
     title = text(200, required=True)
@@ -36,6 +44,9 @@ class ListingInputSchema(ma.Schema):
 
 
 class PositionsSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"positions": 3}
+
     positions = ma.fields.Integer(required=True, strict=True,
                                   metadata={"description": "never fewer than the people already hired"})
 
@@ -78,11 +89,20 @@ class BoardArgsSchema(PageArgsSchema):
 
 
 class ReportSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"reason": "scam", "details": "They asked for a fee to apply."}
+
     reason = ma.fields.String(required=True, validate=enum_values(ReportReason))
     details = text(2000, load_default="")
 
 
 class SeekerInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456",
+        "profession": "warehouse worker", "skills": ["packing", "forklift"],
+        "languages": [{"code": "hy", "level": "native"}], "regions": ["AM-ER"], "remote_ok": False,
+        "consent_to_share": True}
+
     contact_name = text(200, required=True)
     contact_phone = text(40, load_default="")
     contact_email = text(254, load_default="")
@@ -96,6 +116,11 @@ class SeekerInputSchema(ma.Schema):
 
 
 class SeekerForOtherInputSchema(SeekerInputSchema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"contact_name": "Armen Grigoryan", "contact_phone": "+374 93 654321",
+        "profession": "cook", "skills": ["catering"], "languages": [{"code": "hy", "level": "native"}],
+        "regions": ["AM-SU"], "consent_to_share": True}
+
     household_id = ma.fields.Integer(validate=ID, allow_none=True, load_default=None)
 
 
@@ -142,11 +167,17 @@ class ApplicationSchema(ma.Schema):
 
 
 class ApplySchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"seeker_id": None}
+
     seeker_id = ma.fields.Integer(validate=ID, load_default=None,
                                   metadata={"description": "for caseworkers; default: your own profile"})
 
 
 class ReferSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"entry_id": 1, "listing_id": 1}
+
     entry_id = ma.fields.Integer(required=True, validate=ID)
     listing_id = ma.fields.Integer(required=True, validate=ID)
 
@@ -179,3 +210,9 @@ class LeasedEntrySchema(ma.Schema):
     candidates = ma.fields.List(ma.fields.Nested(JobCandidateSchema))
 
 
+
+
+class ReportReceivedSchema(ma.Schema):
+    """The answer to a report on a listing: it was received (whether it hides the listing is not said)."""
+
+    status = ma.fields.Constant("received", metadata={"description": "Always `received`.", "enum": ["received"]})

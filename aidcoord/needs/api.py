@@ -55,6 +55,9 @@ def list_needs(args):
 @blp.arguments(NeedInputSchema)
 @blp.response(201, NeedDetailSchema)
 def post_need(data):
+    """Post a need of an organization you belong to.
+
+    The organization must be verified; decimals (quantity, amount) are sent as strings."""
     organization = organizations.get_organization(actor(), data.pop("organization_id"))
     return with_coverage(services.post_need(actor(), organization, data))
 
@@ -63,6 +66,9 @@ def post_need(data):
 @allow(ANYONE)
 @blp.response(200, NeedDetailSchema)
 def get_need(need_id):
+    """One need, with how far pledges and deliveries cover it.
+
+    Needs of verified organizations are public."""
     return with_coverage(services.get_need(actor(), need_id))
 
 
@@ -71,6 +77,9 @@ def get_need(need_id):
 @blp.arguments(NeedUpdateSchema)
 @blp.response(200, NeedDetailSchema)
 def update_need(data, need_id):
+    """Edit an open need.
+
+    Members of its organization and staff; a closed or cancelled need can no longer be changed (409)."""
     return with_coverage(services.update_need(actor(), services.get_need(actor(), need_id), data))
 
 
@@ -107,6 +116,11 @@ def export_needs(args):
 @allow(SIGNED_IN)
 @blp.arguments(ImportArgsSchema, location="query")
 @blp.response(200, ImportResultSchema)
+@blp.doc(requestBody={"required": True, "content": {"text/csv": {
+    "schema": {"type": "string", "description": "UTF-8 CSV: a header row naming the columns, then one need per row "
+                                                "(the columns of GET /api/v1/needs/export.csv)."},
+    "example": "sector,item,quantity,unit,region,locality,urgency,needed_by\n"
+               "shelter,beds,100,beds,AM-SU,Goris,high,2027-01-15\n"}}})
 def import_needs(args):
     """Send a CSV file as the body (text/csv). With dry_run=true only the check is returned; otherwise every
     row is created in one transaction, or nothing when any row is invalid (422, errors by row and column)."""

@@ -1,4 +1,6 @@
 """API shapes for needs."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
@@ -10,6 +12,11 @@ EXACT = {"description": "An exact decimal; sent and returned as a string (a JSON
 
 
 class NeedInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"organization_id": 1, "sector": "shelter", "item": "beds", "quantity": "100",
+        "unit": "beds", "region": "AM-SU", "locality": "Goris", "urgency": "high", "needed_by": "2027-01-15",
+        "description": "Single beds with mattresses for the collective centre."}
+
     organization_id = ma.fields.Integer(required=True, strict=True)
     sector = ma.fields.String(required=True, validate=enum_values(Sector))
     item = text(200, required=True, min_length=1)
@@ -27,6 +34,9 @@ class NeedInputSchema(ma.Schema):
 
 class NeedUpdateSchema(NeedInputSchema):
     """The same fields, each optional (PATCH); the organization cannot change."""
+
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"quantity": "120", "urgency": "critical", "needed_by": "2027-01-10"}
 
     class Meta:
         exclude = ("organization_id",)
@@ -92,6 +102,9 @@ class NeedArgsSchema(PageArgsSchema):
 
 
 class EndNeedSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"reason": "The municipality supplied the beds."}
+
     reason = text(2000, required=True, min_length=1)
 
 

@@ -2,7 +2,7 @@
 from aidcoord.audit import services as audit
 from aidcoord.audit.schemas import AuditEventSchema
 from aidcoord.common.api import Blueprint
-from aidcoord.common.pagination import envelope
+from aidcoord.common.pagination import ListPager, envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.organizations import services
 from aidcoord.organizations.models import OrganizationKind, Sector
@@ -51,6 +51,9 @@ def register_organization(data):
 @allow(ANYONE)
 @blp.response(200, OrganizationSchema)
 def get_organization(organization_id):
+    """One organization of the registry.
+
+    Verified organizations are public; a pending or rejected one is shown to its members and to staff only."""
     return services.get_organization(actor(), organization_id)
 
 
@@ -59,6 +62,9 @@ def get_organization(organization_id):
 @blp.arguments(OrganizationUpdateSchema)
 @blp.response(200, OrganizationSchema)
 def update_organization(data, organization_id):
+    """Edit an organization's details.
+
+    Its members and staff; send only the fields to change."""
     organization = services.get_organization(actor(), organization_id)
     return services.update_organization(actor(), organization, data)
 
@@ -68,6 +74,9 @@ def update_organization(data, organization_id):
 @blp.arguments(VerifySchema)
 @blp.response(200, OrganizationSchema)
 def verify_organization(data, organization_id):
+    """Verify a pending organization.
+
+    Coordinators and admins; the note says how it was checked. Its needs, shifts and listings then become public."""
     organization = services.get_organization(actor(), organization_id)
     return services.verify_organization(actor(), organization, data.get("note"))
 
@@ -77,6 +86,9 @@ def verify_organization(data, organization_id):
 @blp.arguments(RejectSchema)
 @blp.response(200, OrganizationSchema)
 def reject_organization(data, organization_id):
+    """Reject a pending organization, with the reason.
+
+    Coordinators and admins; the reason is kept with the organization."""
     organization = services.get_organization(actor(), organization_id)
     return services.reject_organization(actor(), organization, data["reason"])
 
@@ -84,6 +96,7 @@ def reject_organization(data, organization_id):
 @blp.route("/<id:organization_id>/members")
 @allow(SIGNED_IN)
 @blp.response(200, MemberSchema(many=True))
+@blp.paginate(ListPager)
 def list_members(organization_id):
     """Members of the organization (visible to its members and to staff)."""
     return services.members(services.get_editable_organization(actor(), organization_id))
@@ -102,6 +115,9 @@ def add_member(data, organization_id):
 @allow(SIGNED_IN)
 @blp.response(204)
 def remove_member(organization_id, user_id):
+    """Remove a member from the organization.
+
+    Its members and staff; the person no longer acts for the organization."""
     organization = services.get_organization(actor(), organization_id)
     services.remove_member(actor(), organization, user_id)
 
@@ -109,6 +125,7 @@ def remove_member(organization_id, user_id):
 @blp.route("/<id:organization_id>/history")
 @allow(SIGNED_IN)
 @blp.response(200, AuditEventSchema(many=True))
+@blp.paginate(ListPager)
 def organization_history(organization_id):
     """Who changed what, for members of the organization and staff."""
     return audit.history(services.ENTITY, services.get_editable_organization(actor(), organization_id).id)

@@ -1,4 +1,6 @@
 """API shapes for the organization registry."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
@@ -7,6 +9,13 @@ from aidcoord.organizations.models import OrganizationKind, Sector
 
 
 class OrganizationInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"name": "Syunik Relief Network", "kind": "community_group", "country": "AM",
+        "regions": ["AM-SU"], "sectors": ["shelter", "food_security"],
+        "description": "Volunteers who house and feed families arriving in Goris.",
+        "website": "https://relief.example.org", "contact_email": "info@relief.example.org",
+        "contact_phone": "+374 91 123456"}
+
     name = text(200, required=True, min_length=1)
     kind = ma.fields.String(required=True, validate=enum_values(OrganizationKind))
     country = text(2, required=True, min_length=2, metadata={"description": "ISO 3166-1 alpha-2, e.g. AM"})
@@ -56,14 +65,23 @@ class DirectoryArgsSchema(PageArgsSchema):
 
 
 class VerifySchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"note": "Registration certificate checked by phone with the regional office."}
+
     note = text(2000, load_default=None, allow_none=True)
 
 
 class RejectSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"reason": "No registration could be found; please send your certificate."}
+
     reason = text(2000, required=True, min_length=1)
 
 
 class AddMemberSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"email": "anahit@relief.example.org"}
+
     email = text(254, required=True, min_length=3)
 
 

@@ -1,10 +1,12 @@
 """JSON API for pledges, deliveries, exchange rates and totals."""
+import re
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 
 from aidcoord.common.api import Blueprint
 from aidcoord.common.csv_export import csv_response
-from aidcoord.common.pagination import envelope
+from aidcoord.common.pagination import ListPager, envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import ValidationFailed
 from aidcoord.pledges import rates, services
@@ -30,6 +32,7 @@ rates_blp = Blueprint("exchange_rates_api", __name__, url_prefix="/api/v1/exchan
                       description="Exchange rates kept by coordinators for converted totals.")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_PATTERN = r"^[ -~]*[!-~][ -~]*$"  # printable ASCII, not only spaces
 
 
 def filters_from(args) -> services.PledgeFilters:
@@ -46,11 +49,11 @@ def detailed(pledge):
 
 
 def _idempotency_key() -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None:
+    raw = request.headers.get(IDEMPOTENCY_HEADER)
+    if raw is None:
         return None
-    key = key.strip()
-    if not key or len(key) > 100 or not key.isprintable():
+    key = raw.strip()
+    if not re.fullmatch(IDEMPOTENCY_PATTERN, raw) or len(raw) > 100:  # what the OpenAPI document says
         message = _l("Send 1 to 100 printable characters.")
         raise ValidationFailed(message, {IDEMPOTENCY_HEADER: [message]})
     return key
@@ -69,6 +72,12 @@ def list_pledges(args):
 @allow(SIGNED_IN)
 @blp.arguments(PledgeInputSchema)
 @blp.response(201, PledgeDetailSchema)
+@blp.doc(parameters=[{
+    "in": "header", "name": IDEMPOTENCY_HEADER, "required": False,
+    "description": "Any 1 to 100 printable ASCII characters chosen by the client (e.g. a UUID); a retry with the "
+                   "same key answers the pledge recorded the first time instead of recording another.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": IDEMPOTENCY_PATTERN},
+    "example": "3f2b9c1e-7a4d-4e8b-9c0a-5d6e7f8a9b0c"}])
 def make_pledge(data):
     """Pledge money, goods or a service. Send an Idempotency-Key header to make retries safe:
     the same key returns the pledge recorded the first time."""
@@ -80,6 +89,9 @@ def make_pledge(data):
 @allow(ANYONE)
 @blp.response(200, PledgeDetailSchema)
 def get_pledge(pledge_id):
+    """One pledge, with its deliveries.
+
+    The donor's contact is shown only to the receiving organization, the donor and staff."""
     return detailed(services.get_pledge(actor(), pledge_id))
 
 
@@ -87,6 +99,9 @@ def get_pledge(pledge_id):
 @allow(SIGNED_IN)
 @blp.response(200, PledgeDetailSchema)
 def commit_pledge(pledge_id):
+    """Commit a pledge: the donor confirms it will be delivered.
+
+    Only a pledge in the 'pledged' state can be committed (409 otherwise)."""
     return detailed(services.commit_pledge(actor(), services.get_pledge(actor(), pledge_id)))
 
 
@@ -95,6 +110,9 @@ def commit_pledge(pledge_id):
 @blp.arguments(CancelSchema)
 @blp.response(200, PledgeDetailSchema)
 def cancel_pledge(data, pledge_id):
+    """Cancel a pledge, with the reason.
+
+    A delivered or cancelled pledge cannot be cancelled (409)."""
     return detailed(services.cancel_pledge(actor(), services.get_pledge(actor(), pledge_id), data["reason"]))
 
 
@@ -127,7 +145,11 @@ def totals():
 @rates_blp.route("")
 @allow(ANYONE)
 @rates_blp.response(200, ExchangeRateSchema(many=True))
+@rates_blp.paginate(ListPager)
 def list_rates():
+    """Exchange rates kept by coordinators.
+
+    The rate of each currency to the reporting currency, with its source and date; used for converted totals."""
     return rates.list_rates()
 
 
@@ -136,4 +158,8 @@ def list_rates():
 @rates_blp.arguments(ExchangeRateInputSchema)
 @rates_blp.response(201, ExchangeRateSchema)
 def set_rate(data):
+    """Record an exchange rate.
+
+    Coordinators and admins; the rate (a decimal string) converts one unit of the currency into the
+    reporting currency."""
     return rates.set_rate(actor(), data)

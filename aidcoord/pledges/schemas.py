@@ -1,4 +1,6 @@
 """API shapes for pledges, deliveries, exchange rates and totals."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
@@ -15,6 +17,10 @@ def optional_id(description: str) -> ma.fields.Integer:
 
 
 class PledgeInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"contribution": "in_kind", "quantity": "10", "unit": "beds", "need_id": 1,
+        "note": "Delivered by our van on Friday."}
+
     contribution = ma.fields.String(required=True, validate=enum_values(Contribution))
     amount = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
     currency = text(3, allow_none=True, metadata={"description": "ISO 4217, e.g. EUR"})
@@ -86,10 +92,17 @@ class PledgeArgsSchema(PageArgsSchema):
 
 
 class CancelSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"reason": "The van broke down; we cannot deliver."}
+
     reason = text(2000, required=True, min_length=1)
 
 
 class DeliveryInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"delivered_on": "2027-01-10", "quantity": "6", "note": "First six beds arrived.",
+        "final": False}
+
     delivered_on = ma.fields.Date(required=True)
     amount = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
     quantity = ma.fields.Decimal(allow_none=True, allow_nan=False, metadata=EXACT)
@@ -99,6 +112,10 @@ class DeliveryInputSchema(ma.Schema):
 
 
 class ExchangeRateInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"currency": "EUR", "rate": "430.25", "valid_on": "2027-01-02",
+        "source": "Central Bank of Armenia"}
+
     currency = text(3, required=True, min_length=3)
     rate = ma.fields.Decimal(required=True, allow_nan=False, metadata={
         "description": "Units of the reporting currency for one unit of `currency`"})

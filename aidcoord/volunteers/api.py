@@ -9,6 +9,7 @@ from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
 from aidcoord.common.csv_export import csv_response
+from aidcoord.common.pagination import ListPager
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import NotFound
 from aidcoord.organizations import services as organizations
@@ -34,7 +35,12 @@ blp = Blueprint("volunteers_api", __name__, url_prefix="/api/v1/volunteers",
 @blp.route("/me/profile")
 @allow(SIGNED_IN)
 @blp.response(200, ProfileSchema)
+@blp.alt_response(404, description="You have no volunteer profile yet (PUT one first).")
 def get_profile():
+    """Your volunteer profile.
+
+    Skills, languages, regions and availability as you saved them, and whether a coordinator confirmed
+    your background check."""
     profile = services.profile_of(current_user)
     if profile is None:
         raise NotFound()
@@ -46,13 +52,20 @@ def get_profile():
 @blp.arguments(ProfileSchema)
 @blp.response(200, ProfileSchema)
 def save_profile(data):
+    """Create or replace your volunteer profile.
+
+    Volunteers: skills, languages, regions and availability."""
     return services.save_profile(current_user, data)
 
 
 @blp.route("/me/shifts")
 @allow(SIGNED_IN)
 @blp.response(200, SignUpSchema(many=True))
+@blp.paginate(ListPager)
 def my_shifts():
+    """Your sign-ups, soonest shift first.
+
+    With each sign-up's state and hours."""
     return services.my_shifts(current_user)
 
 
@@ -61,6 +74,9 @@ def my_shifts():
 @blp.arguments(BackgroundCheckSchema)
 @blp.response(200, ProfileSchema)
 def set_background_check(data, user_id):
+    """Record a volunteer's background check.
+
+    Coordinators and admins; shifts that require one accept only checked volunteers."""
     profile = services.profile_of(accounts.get_user(user_id))
     if profile is None:
         raise NotFound()
@@ -71,6 +87,7 @@ def set_background_check(data, user_id):
 @allow(ANYONE)
 @blp.arguments(ShiftArgsSchema, location="query")
 @blp.response(200, ShiftSchema(many=True))
+@blp.paginate(ListPager)
 def open_shifts(args):
     """Upcoming shifts with free slots, soonest first; filter by region, day and skill."""
     day = datetime.combine(args["day"], datetime.min.time(), tzinfo=UTC) if args.get("day") else None
@@ -82,6 +99,9 @@ def open_shifts(args):
 @blp.arguments(ShiftInputSchema)
 @blp.response(201, ShiftSchema)
 def post_shift(data):
+    """Post a shift of an organization you belong to.
+
+    Task, region, start and end, slots and what it requires; the organization must be verified."""
     organization = organizations.get_organization(actor(), data.pop("organization_id"))
     return services.post_shift(actor(), organization, data)
 
@@ -90,6 +110,9 @@ def post_shift(data):
 @allow(ANYONE)
 @blp.response(200, ShiftSchema)
 def get_shift(shift_id):
+    """One shift, with its free slots.
+
+    Public: no volunteer is named here."""
     return services.get_shift(shift_id)
 
 
@@ -118,6 +141,9 @@ def sign_up(shift_id):
 @allow(SIGNED_IN)
 @blp.response(200, SignUpSchema)
 def cancel_sign_up(sign_up_id):
+    """Cancel your sign-up.
+
+    Until the shift's cancellation cutoff; the slot is freed."""
     return services.cancel_sign_up(current_user, services.get_sign_up(sign_up_id))
 
 
@@ -126,12 +152,16 @@ def cancel_sign_up(sign_up_id):
 @blp.arguments(AttendanceSchema)
 @blp.response(200, RosterEntrySchema)
 def mark_attendance(data, sign_up_id):
+    """Mark whether the volunteer came, and the hours given.
+
+    Members of the shift's organization and staff."""
     return services.mark_attendance(actor(), services.get_sign_up(sign_up_id), data["attended"], data.get("hours"))
 
 
 @blp.route("/shifts/<id:shift_id>/roster")
 @allow(SIGNED_IN)
 @blp.response(200, RosterEntrySchema(many=True))
+@blp.paginate(ListPager)
 def roster(shift_id):
     """Who signed up: for the organization and staff."""
     return services.roster(actor(), services.get_shift(shift_id))
@@ -140,6 +170,7 @@ def roster(shift_id):
 @blp.route("/organizations/<id:organization_id>/hours")
 @allow(SIGNED_IN)
 @blp.response(200, VolunteerHoursSchema(many=True))
+@blp.paginate(ListPager)
 def organization_hours(organization_id):
     """Hours each volunteer gave this organization (its members and coordinators)."""
     organization = organizations.get_organization(actor(), organization_id)
@@ -150,6 +181,7 @@ def organization_hours(organization_id):
 @blp.route("/hours")
 @allow(STAFF)
 @blp.response(200, OrganizationHoursSchema(many=True))
+@blp.paginate(ListPager)
 def hours_by_organization():
     """Volunteers and hours per organization, over attended shifts."""
     return [{"organization_id": org.id, "organization_name": org.name, "volunteers": people, "hours": hours}
@@ -160,6 +192,9 @@ def hours_by_organization():
 @allow(SIGNED_IN)
 @blp.response(200, content_type="text/csv")
 def roster_csv(shift_id):
+    """The shift's roster as CSV.
+
+    For the organization and staff: names, e-mail addresses, states and hours."""
     shift = services.get_shift(shift_id)
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -1,10 +1,16 @@
 """API shapes for volunteers and shifts. Volunteer names and emails appear only in rosters."""
+from typing import ClassVar
+
 import marshmallow as ma
 
 from aidcoord.common.schemas import text
 
 
 class ProfileSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"skills": ["driver", "first aid"], "languages": ["hy", "en"], "regions": ["AM-SU"],
+        "availability": "Weekends"}
+
     skills = ma.fields.List(ma.fields.String(), load_default=list)
     languages = ma.fields.List(text(2), load_default=list)
     regions = ma.fields.List(text(10), load_default=list)
@@ -13,6 +19,12 @@ class ProfileSchema(ma.Schema):
 
 
 class ShiftInputSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"organization_id": 1, "task": "Driving parcels to villages", "region": "AM-SU",
+        "locality": "Goris", "starts_at": "2027-01-10T09:00:00+04:00", "ends_at": "2027-01-10T13:00:00+04:00",
+        "slots": 4, "required_skills": ["driver"], "required_languages": ["hy"], "requires_background_check": False,
+        "cancel_cutoff_hours": 24}
+
     organization_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     task = text(200, required=True)
     description = text(5000, allow_none=True)
@@ -28,6 +40,9 @@ class ShiftInputSchema(ma.Schema):
 
 
 class SlotsSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"slots": 6}
+
     slots = ma.fields.Integer(required=True, strict=True,
                               metadata={"description": "never fewer than the volunteers signed up"})
 
@@ -70,11 +85,17 @@ class RosterEntrySchema(SignUpSchema):
 
 
 class AttendanceSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"attended": True, "hours": "4"}
+
     attended = ma.fields.Boolean(required=True)
     hours = ma.fields.Decimal(allow_none=True, allow_nan=False)
 
 
 class BackgroundCheckSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"background_check": "cleared"}
+
     background_check = ma.fields.String(required=True,
                                         validate=ma.validate.OneOf(["none", "pending", "cleared", "failed"]))
 
