@@ -107,6 +107,9 @@ def list_members(organization_id):
 @blp.arguments(AddMemberSchema)
 @blp.response(201, MemberSchema)
 def add_member(data, organization_id):
+    """Add a member to the organization by the e-mail address of their account.
+
+    Its members and staff."""
     organization = services.get_organization(actor(), organization_id)
     return services.add_member(actor(), organization, data["email"])
 
