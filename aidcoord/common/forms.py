@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from aidcoord.common.codes import collation_key, language_name, region_choices, subdivision_name
 from aidcoord.common.form_messages import FORM_TRANSLATIONS
-from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
+from aidcoord.errors import DomainError, NotFound, PermissionDenied
 
 
 class FlaskForm(flask_wtf.FlaskForm):
@@ -56,7 +56,7 @@ def flash_error(error) -> None:
     flash(details or str(error.message), "error")
 
 
-def show_service_errors(form, error: ValidationFailed) -> None:
+def show_service_errors(form, error: DomainError) -> None:
     """Put a service's per-field messages on the form's fields (or the form itself)."""
     for field_name, messages in error.fields.items():
         field = getattr(form, field_name, None)
