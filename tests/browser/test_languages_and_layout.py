@@ -66,8 +66,9 @@ FIND_OVERFLOW = """() => {
     if (box.width < 2 || box.height < 2) continue;  // hidden, or visually hidden for screen readers
     if (box.right > width + 1 && !scrolls(el)) found.push(name(el) + ' ends at ' + Math.round(box.right) + 'px');
     const style = getComputedStyle(el);
-    if (['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim())
-      found.push(name(el) + ' cuts its text off');
+    const spills = el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1 && el.innerText.trim();
+    if (spills && ['hidden', 'clip'].includes(style.overflowX)) found.push(name(el) + ' cuts its text off');
+    else if (spills && style.overflowX === 'visible' && !scrolls(el)) found.push(name(el) + ' spills out of its box');
   }
   return found.slice(0, 12);
 }"""
@@ -191,3 +192,15 @@ def test_the_armenian_font_is_served_from_the_app(world, browser):
     context.close()
     assert fonts and all(url.startswith(world["base"] + "/static/fonts/") for url in fonts)
     assert loaded
+
+
+def test_the_overflow_check_finds_text_wider_than_a_phone(world, browser):
+    """The check above would see a page pushed sideways (here a line that cannot wrap)."""
+    context = browser.new_context(locale="en", viewport=SCREENS["phone"])
+    page = context.new_page()
+    page.goto(world["base"] + "/login")
+    page.evaluate("() => { const line = document.createElement('pre'); line.textContent = 'Ա'.repeat(200);"
+                  " document.querySelector('main').append(line); }")
+    found = page.evaluate(FIND_OVERFLOW)
+    context.close()
+    assert "page is" in found[0] and any(finding.startswith("pre") for finding in found), found
