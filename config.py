@@ -18,6 +18,8 @@ class Config:
 
     # hide_parameters: a database error's text (and SQL logged when debugging) never carries the values.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True, "hide_parameters": True}
+    # SQLite only: how long a connection waits for another writer before "database is locked" (then a 503).
+    SQLITE_BUSY_TIMEOUT_SECONDS = 15
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -43,7 +45,7 @@ class Config:
     REPORTING_CURRENCY = "USD"
 
     # Housing: how long a coordinator holds a queue entry, and how long a host has to answer.
-    QUEUE_LEASE_MINUTES = 15
+    QUEUE_LEASE_MINUTES = 15  # QUEUE_LEASE_MINUTES in the environment
     PROPOSAL_ANSWER_HOURS = 48
     WELFARE_CHECK_DAYS = (3, 30)  # check-ins after move-in
 
@@ -58,6 +60,8 @@ class Config:
     REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send
     # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
     PROXY_HOPS = 0
+
+    IMPORT_MAX_ROWS = 5000  # rows per CSV import file (IMPORT_MAX_ROWS in the environment)
 
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
@@ -99,6 +103,9 @@ def load_config(app, overrides=None):
         app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["AIDCOORD_TIMEZONE"]
     if os.environ.get("LOG_LEVEL"):
         app.config["LOG_LEVEL"] = os.environ["LOG_LEVEL"].upper()
+    for name in ("QUEUE_LEASE_MINUTES", "IMPORT_MAX_ROWS", "SQLITE_BUSY_TIMEOUT_SECONDS"):
+        if os.environ.get(name):
+            app.config[name] = _positive_int(name, os.environ[name])
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):
@@ -128,6 +135,12 @@ def load_config(app, overrides=None):
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"AIDCOORD_TIMEZONE must be an IANA time zone such as Asia/Yerevan, "
                           f"not {app.config['BABEL_DEFAULT_TIMEZONE']!r}") from None
+
+
+def _positive_int(name: str, value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _development_secret_key(instance_path: Path) -> str:

@@ -59,9 +59,12 @@ def register_extensions(app: Flask) -> None:
     from aidcoord.common.headers import init_headers
     from aidcoord.common.locale import init_locale, select_locale
     from aidcoord.common.web import init_web
-    from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+    from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate, use_sqlite_pragmas
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            use_sqlite_pragmas(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -10,6 +10,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ HTTP_MESSAGES = {
     422: _l("Some fields are invalid."),
     429: _l("Too many requests; please wait a moment."),
     500: _l("Something went wrong on our side. Nothing was saved."),
+    # Not "nothing was saved": the database may fail after a commit, while the answer is being written.
+    503: _l("The service is briefly unavailable; please try again in a moment."),
 }
 
 
@@ -175,7 +178,56 @@ def handle_unexpected_error(error: Exception):
     return _html_error(500, HTTP_MESSAGES[500])
 
 
+# ---- the database is unavailable: 503 with Retry-After, and the next request finds it again --------------
+
+# Errors that say the database could not be reached or used right now (down, restarting, a dropped connection,
+# SQLite locked past its busy timeout, no connection free in the pool), not that the request was wrong.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.TimeoutError)
+RETRY_AFTER_SECONDS = 10
+
+
+def is_database_unavailable(error: BaseException) -> bool:
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+
+
+def handle_database_error(error: Exception):
+    """503 for an unreachable database (SQLAlchemy has invalidated its connections: pool_pre_ping and a fresh
+    connection find it again once it is back); any other database error is unexpected."""
+    if not is_database_unavailable(error):
+        return handle_unexpected_error(error)
+    described = describe_error(error)
+    log.warning("database unavailable (%s) on %s %s", described.get("driver_error", described["type"]),
+                request.method, request.path, extra={"error": described})
+    _forget_database_state()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    message = HTTP_MESSAGES[503]
+    if is_api_request():
+        return error_response(503, "database_unavailable", message, headers=headers)
+    page, status = _html_error(503, message)
+    return page, status, headers
+
+
+def _forget_database_state() -> None:
+    """Nothing may read the database while answering: not the error page, not the language of the signed-in
+    person, not the after-request hooks. The session is rolled back (what was loaded is expired, and
+    reloading it would fail again) and the request goes on as anonymous."""
+    try:
+        if "sqlalchemy" in current_app.extensions:
+            current_app.extensions["sqlalchemy"].session.rollback()
+    except sa_exc.SQLAlchemyError:  # a dead connection may refuse even the rollback; it is discarded anyway
+        log.warning("rollback failed while the database is unavailable")
+    login_manager = getattr(current_app, "login_manager", None)
+    if login_manager is not None:
+        login_manager._update_request_context_with_user()  # Flask-Login's own way to set the anonymous user
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sa_exc.DBAPIError, handle_database_error)
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -10,7 +10,7 @@ from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic migrations can address them on both databases.
@@ -21,6 +21,22 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def use_sqlite_pragmas(engine: Engine, busy_timeout_seconds: float) -> None:
+    """On SQLite, every connection waits up to the busy timeout for a writer to finish (instead of failing at
+    once with "database is locked"), and the file is in WAL mode, so that readers never block the writer nor
+    the writer the readers. PostgreSQL needs neither."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    def set_pragmas(dbapi_connection, _connection_record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file; an in-memory database stays "memory"
+        cursor.close()
+
+    event.listen(engine, "connect", set_pragmas)
 
 
 class Base(DeclarativeBase):

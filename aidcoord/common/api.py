@@ -2,7 +2,6 @@
 derived, in one place, from what each endpoint declares (see `Blueprint` below)."""
 import json
 from collections.abc import Callable
-from decimal import Decimal
 from http import HTTPStatus
 from typing import ClassVar
 
@@ -16,13 +15,18 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from aidcoord.common.permissions import SIGNED_IN, rule_of
 from aidcoord.common.schemas import ErrorSchema
+from aidcoord.common.strict_input import bound_fields, load_json
 from aidcoord.errors import ValidationFailed
 from aidcoord.extensions import limiter
 
 
 class DecimalJSONParser(FlaskParser):
-    """Parse request bodies with parse_float=Decimal: 0.1 stays exactly 0.1.
+    """Parse request bodies with parse_float=Decimal: 0.1 stays exactly 0.1, within common.strict_input's
+    limits (depth, NaN, number and date ranges) for every schema it loads.
     (webargs turns a JSONDecodeError raised here into its 400 'Invalid JSON body'.)"""
+
+    def _get_schema(self, argmap, req):
+        return bound_fields(super()._get_schema(argmap, req))
 
     def parse(self, argmap, req=None, *, location=None, **kwargs):
         if location == "json" and isinstance(argmap, type) and issubclass(argmap, ma.Schema):
@@ -39,7 +43,7 @@ class DecimalJSONParser(FlaskParser):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise json.JSONDecodeError(f"not UTF-8: {error.reason}", doc="", pos=error.start) from error
-        return json.loads(text, parse_float=Decimal)
+        return load_json(text)
 
 
 def json_types_only(schema: ma.Schema) -> None:

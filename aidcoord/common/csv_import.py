@@ -6,13 +6,12 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.extensions import db
-
-MAX_ROWS = 5000
 
 
 @dataclass
@@ -66,11 +65,12 @@ def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dic
     if file_errors:
         return ImportPreview(rows=[], file_errors=file_errors)
     rows = []
+    max_rows = current_app.config["IMPORT_MAX_ROWS"]
     try:
         for number, raw in enumerate(reader, start=2):
-            if number - 1 > MAX_ROWS:
+            if number - 1 > max_rows:
                 file_errors.append(lazy_ngettext("At most %(num)d row per file.", "At most %(num)d rows per file.",
-                                                 MAX_ROWS))
+                                                 max_rows))
                 break
             row = RowResult(number=number, values={key.strip(): (value or "").strip()
                                                    for key, value in raw.items() if key is not None})

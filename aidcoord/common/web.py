@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from aidcoord.common.strict_input import BoundedIntConverter
+
 MAX_DATABASE_ID = 2**31 - 1
 
 
@@ -22,6 +24,8 @@ class IdConverter(IntegerConverter):
         self.min, self.max = 1, MAX_DATABASE_ID  # what the OpenAPI document says of the id; to_python below
 
     def to_python(self, value: str) -> int:
+        if len(value) > len(str(MAX_DATABASE_ID)):  # int() refuses thousands of digits with a ValueError
+            return 0
         number = int(value)
         return number if 1 <= number <= MAX_DATABASE_ID else 0
 
@@ -44,4 +48,5 @@ def _refuse_nul_bytes():
 
 def init_web(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["int"] = BoundedIntConverter  # a bare <int:x> is bounded too (strict_input)
     app.before_request(_refuse_nul_bytes)

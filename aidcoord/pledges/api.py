@@ -80,7 +80,8 @@ def list_pledges(args):
     "example": "3f2b9c1e-7a4d-4e8b-9c0a-5d6e7f8a9b0c"}])
 def make_pledge(data):
     """Pledge money, goods or a service. Send an Idempotency-Key header to make retries safe:
-    the same key returns the pledge recorded the first time."""
+    the same key with the same values answers as the first time (201, the pledge recorded then); the same
+    key with other values is refused (422, `idempotency_key_reused`). A key is yours alone."""
     pledge, _created = services.make_pledge(actor(), data, _idempotency_key())
     return detailed(pledge)
 

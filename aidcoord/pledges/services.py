@@ -1,6 +1,7 @@
 """Pledges: making them, following them from pledged to delivered, and what they cover."""
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
@@ -141,7 +142,7 @@ def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *,
     if idempotency_key is not None:
         existing = _pledge_by_key(actor, idempotency_key)
         if existing is not None:
-            return existing, False
+            return _retried(existing, data), False
     clean = _clean_pledge(actor, data)
     pledge = Pledge(pledged_by=actor, idempotency_key=idempotency_key, state=PledgeState.PLEDGED, **clean)
     db.session.add(pledge)
@@ -153,7 +154,7 @@ def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *,
         existing = _pledge_by_key(actor, idempotency_key) if idempotency_key else None
         if existing is None:
             raise
-        return existing, False
+        return _retried(existing, data), False
     _record_transition(actor, pledge, None, PledgeState.PLEDGED)
     audit.record(actor, AuditAction.CREATE, ENTITY, pledge.id, {
         "contribution": pledge.contribution, "amount_minor": pledge.amount_minor, "currency": pledge.currency,
@@ -166,6 +167,41 @@ def make_pledge(actor: User, data: dict, idempotency_key: str | None = None, *,
     if commit:
         db.session.commit()
     return pledge, True
+
+
+class IdempotencyKeyReused(ValidationFailed):
+    """The key names a pledge made with other values: a new pledge needs a new key."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self):
+        message = _l("This Idempotency-Key was already used for a different pledge; send a new key for a new "
+                     "pledge, or the same values to repeat the first one.")
+        super().__init__(message, {"Idempotency-Key": [message]})
+
+
+def _retried(pledge: Pledge, data: dict) -> Pledge:
+    """The pledge recorded under the key, if `data` asks for the same pledge (compared by meaning: "10" and 10.00
+    agree, an empty text and none agree); otherwise the key is refused."""
+    def text(value) -> str:
+        return "" if value is None else str(value).strip()
+
+    def number(value):
+        try:
+            return None if value in (None, "") else Decimal(str(value))
+        except InvalidOperation:
+            return text(value)
+
+    asked = (text(data.get("contribution")), number(data.get("amount")), text(data.get("currency")).upper(),
+             number(data.get("quantity")), text(data.get("unit")), text(data.get("item")), text(data.get("note")),
+             text(data.get("source_url")), data.get("need_id"), data.get("recipient_organization_id"),
+             data.get("donor_organization_id"))
+    recorded = (pledge.contribution.value, pledge.amount, pledge.currency or "", pledge.quantity,
+                pledge.unit.value if pledge.unit else "", pledge.item or "", pledge.note or "", pledge.source_url or "",
+                pledge.need_id, pledge.recipient_organization_id, pledge.donor_organization_id)
+    if asked != recorded:
+        raise IdempotencyKeyReused()
+    return pledge
 
 
 def _pledge_by_key(actor: User, key: str) -> Pledge | None:
