@@ -257,3 +257,11 @@ def test_limits_are_set_from_the_environment(monkeypatch, name):
     assert make_app("sqlite://").config[name] == 7
 
 
+
+
+def test_an_import_longer_than_the_cap_is_refused_naming_the_cap():
+    from aidcoord.common.csv_import import preview
+
+    with make_app("sqlite://", IMPORT_MAX_ROWS=2).test_request_context():
+        result = preview("item\nbeds\nblankets\nstoves\n", ("item",), ("item",), lambda row: None)
+        assert not result.is_valid and [str(error) for error in result.file_errors] == ["At most 2 rows per file."]
