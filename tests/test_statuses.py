@@ -39,7 +39,10 @@ def _serving_app(url, **overrides):
 
 @needs_sqlite
 def test_a_missing_sqlite_database_answers_503_and_the_same_app_recovers(app, database_url, tmp_path):
+    from aidcoord.accounts.services import create_api_token
+
     OrganizationFactory(name="Hayordi")
+    signed_in = {"Authorization": f"Bearer {create_api_token(UserFactory(), 'phone')[1]}"}
     folder = tmp_path / "db"
     folder.mkdir()
     db.session.remove()
@@ -53,11 +56,14 @@ def test_a_missing_sqlite_database_answers_503_and_the_same_app_recovers(app, da
     with served.app_context():
         db.engine.dispose()  # pooled connections keep the old file open; a new connection finds no file
     assert_unavailable(client.get("/api/v1/organizations"))
+    assert_unavailable(client.get("/api/v1/me", headers=signed_in))
+    assert_unavailable(client.post("/api/v1/me/tokens", json={"name": "laptop"}, headers=signed_in))
     assert_unavailable(client.get("/organizations"), api=False)
 
     (tmp_path / "moved").rename(folder)
     response = client.get("/api/v1/organizations")
     assert response.status_code == 200 and response.get_json()["items"][0]["name"] == "Hayordi"
+    assert client.post("/api/v1/me/tokens", json={"name": "laptop"}, headers=signed_in).status_code == 201
 
 
 @needs_sqlite
@@ -211,7 +217,10 @@ class CuttableProxy:
 
 @needs_postgres
 def test_postgresql_going_away_answers_503_and_the_same_app_recovers(app, database_url):
+    from aidcoord.accounts.services import create_api_token
+
     OrganizationFactory(name="Hayordi")
+    signed_in = {"Authorization": f"Bearer {create_api_token(UserFactory(), 'phone')[1]}"}
     url = sa.engine.make_url(database_url)
     proxy = CuttableProxy(url.port or 5432)
     proxy.start()
@@ -221,10 +230,13 @@ def test_postgresql_going_away_answers_503_and_the_same_app_recovers(app, databa
         assert client.get("/api/v1/organizations").status_code == 200
         proxy.stop()  # the pooled connection is cut, and nothing listens any more
         assert_unavailable(client.get("/api/v1/organizations"))
+        assert_unavailable(client.get("/api/v1/me", headers=signed_in))
+        assert_unavailable(client.post("/api/v1/me/tokens", json={"name": "laptop"}, headers=signed_in))
         assert_unavailable(client.get("/organizations"), api=False)
         proxy.start()
         response = client.get("/api/v1/organizations")
         assert response.status_code == 200 and response.get_json()["items"][0]["name"] == "Hayordi"
+        assert client.post("/api/v1/me/tokens", json={"name": "laptop"}, headers=signed_in).status_code == 201
     finally:
         proxy.stop()
         with served.app_context():
