@@ -48,6 +48,8 @@ class Config:
     QUEUE_LEASE_MINUTES = 15  # QUEUE_LEASE_MINUTES in the environment
     PROPOSAL_ANSWER_HOURS = 48
     WELFARE_CHECK_DAYS = (3, 30)  # check-ins after move-in
+    # Households an account that is not a caseworker (nor staff) may register in 24 hours.
+    HOUSEHOLDS_PER_ACCOUNT_PER_DAY = 3
 
     MAIL_SENDER = "aidcoord <no-reply@localhost>"
 
@@ -57,7 +59,10 @@ class Config:
     # Failed log-ins per account (the e-mail tried), whatever the address: guessing one password from many
     # addresses is slowed too. The owner is told by e-mail once per window when it trips.
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
-    REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send
+    REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send (per address)
+    # A published listing leaves the board once this many distinct people (accounts, or addresses when not signed
+    # in) reported it since its last review; a coordinator may take it down at once.
+    LISTING_REPORTS_TO_HIDE = 3
     # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
     PROXY_HOPS = 0
 

@@ -108,8 +108,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
                       housing_views.bp, volunteers_views.bp, jobs_views.bp):
         app.register_blueprint(blueprint)
-    for api_blueprint in (accounts_api.blp, organizations_api.blp, needs_api.blp, pledges_api.blp,
-                          pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):
+    for api_blueprint in (accounts_api.blp, organizations_api.blp, organizations_api.invitations_blp, needs_api.blp,
+                          pledges_api.blp, pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
@@ -126,15 +126,14 @@ def connect_slices() -> None:
     from aidcoord.needs import coverage
     from aidcoord.needs.views import need_sections
     from aidcoord.notifications import services as notifications
-    from aidcoord.organizations.services import organizations_of
+    from aidcoord.organizations import views as organization_views
     from aidcoord.pledges import coverage as pledge_coverage
     from aidcoord.pledges import views as pledge_views
 
     coverage.use_source(pledge_coverage.SOURCE)
     lockout.use_notifier(notifications.notify)
     need_sections.add("pledges", "pledges/_need.html", pledge_views.need_section)
-    account_sections.add("organizations", "organizations/_account.html",
-                         lambda user: {"organizations": organizations_of(user)})
+    account_sections.add("organizations", "organizations/_account.html", organization_views.account_section)
     account_sections.add("housing", "housing/_account.html", lambda user: {"housing_requests": households_of(user)})
 
 

@@ -174,6 +174,16 @@ def raise_priority(data, household_id):
     return household_detail(households.raise_priority(actor(), household, data["points"], data["reason"]))
 
 
+@blp.route("/households/<id:household_id>/confirm-vulnerability", methods=["POST"])
+@allow(SIGNED_IN)
+@blp.response(200, HouseholdSchema)
+def confirm_vulnerability(household_id):
+    """A caseworker of the household's organization or a coordinator confirms what a household registered by
+    itself declared: its factors then count towards its priority (recorded in the audit trail)."""
+    household = households.get_household(actor(), household_id)
+    return household_detail(households.confirm_vulnerability(actor(), household))
+
+
 @blp.route("/households/<id:household_id>/duplicate", methods=["POST"])
 @allow(STAFF)
 @blp.arguments(DuplicateSchema)

@@ -1,25 +1,28 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
-from datetime import date
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
+from aidcoord.common.permissions import is_staff, owns
 from aidcoord.common.types import today as local_today
-from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing.household_fields import COUNTS, FLAGS, PERSONAL_FIELDS
 from aidcoord.housing.models import Household
-from aidcoord.housing.priority import vulnerability
+from aidcoord.housing.priority import awaits_confirmation, vulnerability
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
 from aidcoord.organizations import services as organizations
-from aidcoord.organizations.permissions import acts_for, is_caseworker, manages
+from aidcoord.organizations.permissions import acts_for, is_caseworker, is_member_of, manages
 
 ENTITY = "household"
 NAME_SIMILARITY = 0.85
@@ -75,6 +78,27 @@ def clean_household(data: dict, *, today: date) -> dict:
 can_register_for_others = is_caseworker
 
 
+class TooManyRegistrations(DomainError):
+    """An account that is not a caseworker registered its day's share of households already."""
+
+    status, code = 429, "too_many_registrations"
+
+
+def _check_daily_limit(actor: User) -> None:
+    """Accounts that are not staff or caseworkers of a verified organization register at most
+    HOUSEHOLDS_PER_ACCOUNT_PER_DAY households in any 24 hours (a person registers their own household,
+    perhaps a relative's; dozens are abuse)."""
+    if can_register_for_others(actor):
+        return
+    limit = current_app.config["HOUSEHOLDS_PER_ACCOUNT_PER_DAY"]
+    recent = db.session.scalar(select(func.count()).select_from(Household).where(
+        Household.registered_by_id == actor.id, Household.created_at >= utcnow() - timedelta(days=1)))
+    if recent >= limit:
+        raise TooManyRegistrations(_l(
+            "This account has registered %(n)d households in the last 24 hours, the most it may. Ask a caseworker "
+            "or a coordinator to register more, or try again tomorrow.", n=limit))
+
+
 def find_possible_duplicate(clean: dict) -> Household | None:
     """An open request with the same phone, or a closely similar head's name and the same size."""
     open_entries = select(QueueEntry.subject_id).where(
@@ -103,10 +127,12 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
         if not acts_for(actor, organization.id):
             raise PermissionDenied()
     clean = clean_household(data, today=today or local_today())
+    _check_daily_limit(actor)
     duplicate = find_possible_duplicate(clean)
+    # Registered by the person themselves: what they declare counts once a caseworker or coordinator confirms it.
     household = Household(registered_by_id=actor.id, user_id=actor.id if for_self else None,
                           organization=organization, possible_duplicate_of_id=duplicate.id if duplicate else None,
-                          **clean)
+                          vulnerability_self_declared=for_self, **clean)
     household.priority, household.priority_reasons = vulnerability(household)
     db.session.add(household)
     db.session.flush()
@@ -160,6 +186,30 @@ def raise_priority(actor: User, household: Household, points: int, reason: str) 
     household.priority, household.priority_reasons = vulnerability(household)
     queue.set_priority(QueueKind.HOUSING, household.id, household.priority)
     audit.record(actor, AuditAction.UPDATE, ENTITY, household.id, {"priority": [before, household.priority]}, reason)
+    db.session.commit()
+    return household
+
+
+def may_confirm_vulnerability(user: User | None, household: Household) -> bool:
+    """Coordinators, and caseworkers of the organization the household registered with; never the household."""
+    if owns(user, household.user_id):
+        return False
+    return is_staff(user) or (is_caseworker(user) and is_member_of(user, household.organization_id))
+
+
+def confirm_vulnerability(actor: User, household: Household) -> Household:
+    """A caseworker or coordinator confirms what the household declared about itself; its declared factors now
+    count and its queue place follows. Recorded in the audit trail."""
+    if not may_confirm_vulnerability(actor, household):
+        raise PermissionDenied(_l("A caseworker or a coordinator confirms what a household declared."))
+    if not awaits_confirmation(household):
+        raise Conflict(_l("Nothing here waits for confirmation."))
+    before = household.priority
+    household.vulnerability_confirmed_at, household.vulnerability_confirmed_by_id = utcnow(), actor.id
+    household.priority, household.priority_reasons = vulnerability(household)
+    queue.set_priority(QueueKind.HOUSING, household.id, household.priority)
+    audit.record(actor, AuditAction.UPDATE, ENTITY, household.id,
+                 {"vulnerability_confirmed": [False, True], "priority": [before, household.priority]})
     db.session.commit()
     return household
 

@@ -126,6 +126,11 @@ class Household(Model):
     # A possible duplicate, flagged at registration for a coordinator to merge or keep apart.
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # self-registered
+    # Registered by the person themselves: the vulnerability they declare does not raise their place in the queue
+    # until a caseworker or coordinator confirms it (confirmed_at set); see housing.priority.
+    vulnerability_self_declared: Mapped[bool] = mapped_column(default=False)
+    vulnerability_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    vulnerability_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)  # caseworker's
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

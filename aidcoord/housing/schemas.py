@@ -151,6 +151,9 @@ class HouseholdSchema(HouseholdSummarySchema):
     consent_to_share = ma.fields.Boolean()
     priority = ma.fields.Integer()
     priority_reasons = ma.fields.List(ma.fields.List(ma.fields.Raw()))
+    vulnerability_self_declared = ma.fields.Boolean(metadata={
+        "description": "Registered by the person themselves: the declared factors add no points until confirmed"})
+    vulnerability_confirmed_at = ma.fields.DateTime(allow_none=True)
     possible_duplicate_of_id = ma.fields.Integer(allow_none=True)
     merged_into_id = ma.fields.Integer(allow_none=True)
     external_ref = ma.fields.String(allow_none=True)

@@ -121,6 +121,9 @@ def register_household():
             household = households.register_household(actor(), form.service_data(), for_self=for_self)
         except ValidationFailed as error:
             show_service_errors(form, error)
+        except households.TooManyRegistrations as error:
+            form.form_errors.append(str(error.message))
+            return render_template("housing/household_form.html", form=form, for_self=for_self), error.status
         else:
             if household.possible_duplicate_of_id:
                 flash(_("Registered. A similar open request exists; a coordinator will check whether they are "
@@ -140,7 +143,23 @@ def household_detail(household_id):
                            contact=households.contact_details(actor(), household),
                            entry=queue.entry_for(QueueKind.HOUSING, household.id),
                            matches=matches.matches_for_subject(QueueKind.HOUSING, household.id),
-                           priority_form=forms.PriorityForm(), confirm_form=ConfirmForm())
+                           priority_form=forms.PriorityForm(), confirm_form=ConfirmForm(),
+                           awaits_confirmation=households.awaits_confirmation(household),
+                           may_confirm=households.may_confirm_vulnerability(actor(), household))
+
+
+@bp.route("/households/<id:household_id>/confirm-vulnerability", methods=["POST"])
+@allow(SIGNED_IN)
+def confirm_vulnerability(household_id):
+    household = households.get_household(actor(), household_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            households.confirm_vulnerability(actor(), household)
+        except DomainError as error:
+            flash_error(error)
+        else:
+            flash(_("Confirmed: what the household declared now counts towards its priority."), "success")
+    return redirect(url_for("housing.household_detail", household_id=household.id))
 
 
 @bp.route("/households/<id:household_id>/priority", methods=["POST"])

@@ -1,5 +1,5 @@
 """JSON API for jobs: the board, listings and their moderation, seekers, the jobs queue, applications."""
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -137,13 +137,16 @@ def close(data, listing_id):
 
 @blp.route("/listings/<id:listing_id>/reports", methods=["POST"])
 @allow(ANYONE)
-@limiter.limit(lambda: current_app.config["REPORT_RATE_LIMIT"])
+# One count per address for the API and the page (the same scope in jobs.views).
+@limiter.shared_limit(lambda: current_app.config["REPORT_RATE_LIMIT"], scope="listing-report")
 @blp.arguments(ReportSchema)
 @blp.response(201, ReportReceivedSchema)
 def report(data, listing_id):
-    """Anyone may report a listing as exploitative or a scam; it goes back to review."""
-    listings.report(actor(), listings.get_listing(actor(), listing_id), data["reason"], data["details"])
-    return {"status": "in review"}
+    """Anyone may report a listing as exploitative or a scam. It leaves the board once several distinct people
+    reported it (LISTING_REPORTS_TO_HIDE) or a coordinator rejects it; a repeated report counts once."""
+    listings.report(actor(), listings.get_listing(actor(), listing_id), data["reason"], data["details"],
+                    address=request.remote_addr)
+    return {"status": "received"}
 
 
 @blp.route("/listings/<id:listing_id>/applications")

@@ -1,7 +1,10 @@
 """Job listings: posting, moderation (publish, reject, reports back to review), closing, the board."""
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import Select, String, cast, func, or_, select, update
@@ -12,7 +15,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
-from aidcoord.common.permissions import is_staff, owns
+from aidcoord.common.permissions import is_staff, owns, signed_in
 from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
@@ -219,8 +222,28 @@ def reject(actor: User, listing: JobListing, reason: str) -> JobListing:
     return listing
 
 
-def report(reporter: User | None, listing: JobListing, reason: str, details: str = "") -> ListingReport:
-    """Anyone may report a published listing; it leaves the board until a coordinator reviews it."""
+def reporter_key(reporter: User | None, address: str | None) -> str:
+    """Who reports, for counting distinct reporters: the account when signed in, else a keyed digest of the
+    client address (the address itself is used here and never stored)."""
+    if signed_in(reporter):
+        return f"user:{reporter.id}"
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return "ip:" + hmac.new(secret, b"report:" + (address or "unknown").encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _reports_since_review(listing: JobListing):
+    """Reports that count: those since the last moderator's decision (publishing again starts the count anew)."""
+    query = select(ListingReport).where(ListingReport.listing_id == listing.id)
+    if listing.reviewed_at is not None:
+        query = query.where(ListingReport.created_at > listing.reviewed_at)
+    return query
+
+
+def report(reporter: User | None, listing: JobListing, reason: str, details: str = "", *,
+           address: str | None = None) -> ListingReport:
+    """Anyone may report a published listing (`address`: the client's, when not signed in). It leaves the board
+    once LISTING_REPORTS_TO_HIDE distinct reporters reported it since the last review, or when a coordinator
+    rejects it; a reporter who reports again is counted once."""
     if listing.state not in (ListingState.PUBLISHED, ListingState.PENDING):
         raise Conflict(_l("This listing is not on the board."))
     errors = check.FieldErrors()
@@ -228,11 +251,19 @@ def report(reporter: User | None, listing: JobListing, reason: str, details: str
     details = check.text(errors, "details", details, 2000) or ""  # check.text never returns None
     if errors:
         raise ValidationFailed(_l("Some fields are invalid."), errors)
+    key = reporter_key(reporter, address)
+    since_review = _reports_since_review(listing)
+    earlier = db.session.scalar(since_review.where(ListingReport.reporter_key == key).limit(1))
+    if earlier is not None:
+        return earlier
     entry = ListingReport(listing_id=listing.id, reason=why, details=details,
-                          reporter_id=getattr(reporter, "id", None))
+                          reporter_id=getattr(reporter, "id", None), reporter_key=key)
     db.session.add(entry)
-    if listing.state is ListingState.PUBLISHED:
-        _change_state(reporter, listing, ListingState.PENDING, f"reported: {why.value}")
+    db.session.flush()
+    counted = since_review.subquery()
+    reporters = db.session.scalar(select(func.count(func.distinct(counted.c.reporter_key))))
+    if listing.state is ListingState.PUBLISHED and reporters >= current_app.config["LISTING_REPORTS_TO_HIDE"]:
+        _change_state(reporter, listing, ListingState.PENDING, f"reported by {reporters} people, last: {why.value}")
     db.session.commit()
     return entry
 
@@ -347,14 +378,19 @@ def listings_of(user: User) -> list[JobListing]:
 
 
 def review_queue(actor: User) -> list[tuple[JobListing, int]]:
-    """Pending listings, oldest first, with how many reports each has (coordinators only)."""
+    """Pending listings, and published ones reported since their last review, oldest first, with how many
+    distinct people reported each (coordinators only)."""
     if not actor.is_staff:
         raise PermissionDenied()
-    reports = (select(ListingReport.listing_id, func.count().label("n")).group_by(ListingReport.listing_id)
-               .subquery())
+    reports = (select(ListingReport.listing_id, func.count(func.distinct(ListingReport.reporter_key)).label("n"))
+               .join(JobListing, JobListing.id == ListingReport.listing_id)
+               .where(or_(JobListing.reviewed_at.is_(None), ListingReport.created_at > JobListing.reviewed_at))
+               .group_by(ListingReport.listing_id).subquery())
     query = (select(JobListing, func.coalesce(reports.c.n, 0))
              .outerjoin(reports, reports.c.listing_id == JobListing.id)
-             .where(JobListing.state == ListingState.PENDING).order_by(JobListing.created_at, JobListing.id))
+             .where(or_(JobListing.state == ListingState.PENDING,
+                        (JobListing.state == ListingState.PUBLISHED) & (reports.c.n > 0)))
+             .order_by(JobListing.created_at, JobListing.id))
     return [(listing, count) for listing, count in db.session.execute(query)]
 
 

@@ -139,7 +139,7 @@ class ReportReason(enum.Enum):
 
 
 class ListingReport(Model):
-    """Anyone's report on a published listing; it sends the listing back to review."""
+    """Anyone's report on a published listing; reports from enough distinct reporters send it back to review."""
 
     __tablename__ = "listing_reports"
 
@@ -148,6 +148,9 @@ class ListingReport(Model):
     reason: Mapped[ReportReason] = mapped_column(enum_column_type(ReportReason))
     details: Mapped[str] = mapped_column(String(2000), default="")
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # none: reported anonymously
+    # Who reported, to count distinct reporters: "user:<id>" when signed in, else "ip:" and a keyed digest of the
+    # address (the address itself is never stored). None on reports from before reporters were counted.
+    reporter_key: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -1,6 +1,6 @@
 """Job pages: the public board, posting and moderating listings, seeker profiles, the jobs queue,
 applications and hires. Every rule lives in the jobs services."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,6 +9,7 @@ from aidcoord.accounts.models import Role
 from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.errors import DomainError, ValidationFailed
+from aidcoord.extensions import limiter
 from aidcoord.jobs import applications, engine, forms, listings, seekers
 from aidcoord.jobs.models import ContractType
 from aidcoord.matching import services as matches
@@ -129,16 +130,18 @@ def listing_step(listing_id, step):
 
 @bp.route("/<id:listing_id>/report", methods=["POST"])
 @allow(ANYONE)
+# One count per address for the page and the API (the same scope in jobs.api).
+@limiter.shared_limit(lambda: current_app.config["REPORT_RATE_LIMIT"], scope="listing-report")
 def report(listing_id):
     listing = listings.get_listing(actor(), listing_id)
     form = forms.ReportForm()
     if form.validate_on_submit():
         try:
-            listings.report(actor(), listing, form.reason.data, form.details.data or "")
+            listings.report(actor(), listing, form.reason.data, form.details.data or "", address=request.remote_addr)
         except DomainError as error:
             flash_error(error)
         else:
-            flash(_("Thank you. The listing is off the board until a coordinator has checked it."), "success")
+            flash(_("Thank you. A coordinator will check the listing."), "success")
             return redirect(url_for("jobs.board"))
     return redirect(url_for("jobs.listing_detail", listing_id=listing.id))
 

@@ -12,7 +12,9 @@ class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # An account, or (an invitation to someone who may have none) only an address: exactly one of the two.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
     topic: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))
     # No personal data of refugees in the body: it says what happened and links to the page.

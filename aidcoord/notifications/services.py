@@ -29,6 +29,15 @@ def notify(recipient: User, topic: str, subject, body, link: str = "") -> Outbox
     return message
 
 
+def notify_address(email: str, topic: str, subject, body, link: str = "") -> OutboxMessage:
+    """Queue a message to an address that may have no account (an invitation), written in the current locale:
+    there is no account whose language to use. Committed with the change it announces, or not at all."""
+    message = OutboxMessage(recipient_id=None, email=email, topic=topic, subject=str(subject), body=str(body),
+                            link=link)
+    db.session.add(message)
+    return message
+
+
 def pending(limit: int = 100) -> list[OutboxMessage]:
     query = (select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
              .order_by(OutboxMessage.id).limit(limit))
@@ -49,9 +58,11 @@ def send_pending() -> tuple[int, int]:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for message in pending():
-            recipient = db.session.get_one(User, message.recipient_id)  # the foreign key keeps it
+            # An account's current address (the foreign key keeps the account), or the address written down.
+            address = (db.session.get_one(User, message.recipient_id).email if message.recipient_id is not None
+                       else message.email)
             email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], recipient.email, message.subject
+            email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], address, message.subject
             email.set_content(f"{message.body}\n\n{config.get('PUBLIC_URL', '')}{message.link}")
             message.attempts += 1
             try:

@@ -4,11 +4,13 @@ from aidcoord.audit.schemas import AuditEventSchema
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import ListPager, envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
-from aidcoord.organizations import services
+from aidcoord.organizations import invitations, services
 from aidcoord.organizations.models import OrganizationKind, Sector
 from aidcoord.organizations.schemas import (
     AddMemberSchema,
     DirectoryArgsSchema,
+    InvitationSchema,
+    InvitationSentSchema,
     MemberSchema,
     OrganizationInputSchema,
     OrganizationPageSchema,
@@ -105,13 +107,21 @@ def list_members(organization_id):
 @blp.route("/<id:organization_id>/members", methods=["POST"])
 @allow(SIGNED_IN)
 @blp.arguments(AddMemberSchema)
-@blp.response(201, MemberSchema)
+@blp.response(202, InvitationSentSchema)
 def add_member(data, organization_id):
-    """Add a member to the organization by the e-mail address of their account.
-
-    Its members and staff."""
+    """Invite an address to join (an e-mail is queued to it): the person becomes a member only when they accept.
+    The answer is the same whether or not the address has an account."""
     organization = services.get_organization(actor(), organization_id)
-    return services.add_member(actor(), organization, data["email"])
+    return invitations.invite(actor(), organization, data["email"])
+
+
+@blp.route("/<id:organization_id>/invitations")
+@allow(SIGNED_IN)
+@blp.response(200, InvitationSchema(many=True))
+@blp.paginate(ListPager)
+def list_invitations(organization_id):
+    """Invitations still waiting for an answer (for members of the organization and staff)."""
+    return invitations.pending_of(services.get_editable_organization(actor(), organization_id))
 
 
 @blp.route("/<id:organization_id>/members/<id:user_id>", methods=["DELETE"])
@@ -132,3 +142,34 @@ def remove_member(organization_id, user_id):
 def organization_history(organization_id):
     """Who changed what, for members of the organization and staff."""
     return audit.history(services.ENTITY, services.get_editable_organization(actor(), organization_id).id)
+
+
+invitations_blp = Blueprint("invitations_api", __name__, url_prefix="/api/v1/me/invitations",
+                            description="Invitations to join organizations, waiting for the caller's answer.")
+
+
+@invitations_blp.route("")
+@allow(SIGNED_IN)
+@invitations_blp.response(200, InvitationSchema(many=True))
+@invitations_blp.paginate(ListPager)
+def my_invitations():
+    """Invitations sent to the caller's e-mail address that wait for an answer."""
+    return invitations.pending_for(actor())
+
+
+@invitations_blp.route("/<id:invitation_id>/accept", methods=["POST"])
+@allow(SIGNED_IN)
+@invitations_blp.response(200, MemberSchema)
+def accept_invitation(invitation_id):
+    """Join the organization; someone else's, an answered or a lapsed invitation is not found."""
+    return invitations.accept(actor(), invitation_id)
+
+
+@invitations_blp.route("/<id:invitation_id>/decline", methods=["POST"])
+@allow(SIGNED_IN)
+@invitations_blp.response(200, InvitationSchema)
+def decline_invitation(invitation_id):
+    """Decline an invitation sent to the caller's e-mail address.
+
+    It no longer waits for an answer."""
+    return invitations.decline(actor(), invitation_id)

@@ -68,5 +68,6 @@ class RejectForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    email = EmailField(_l("Email of the person's account"), validators=[DataRequired(), Length(max=254)])
-    submit = SubmitField(_l("Add member"))
+    email = EmailField(_l("Email of the person to invite"), validators=[DataRequired(), Length(max=254)],
+                       description=_l("They become a member when they accept the invitation."))
+    submit = SubmitField(_l("Invite"))

@@ -160,3 +160,32 @@ class Membership(Model):
 
     organization: Mapped[Organization] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class InvitationState(enum.Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+    @property
+    def label(self):
+        return {"pending": _l("Waiting for an answer"), "accepted": _l("Accepted"),
+                "declined": _l("Declined")}[self.value]
+
+
+class Invitation(Model):
+    """An invitation to join an organization, sent to an e-mail address whether or not it has an account:
+    membership begins only when the account holding that address accepts."""
+
+    __tablename__ = "organization_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # normalised, as accounts store theirs
+    state: Mapped[InvitationState] = mapped_column(enum_column_type(InvitationState), default=InvitationState.PENDING)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")

@@ -90,3 +90,20 @@ class MemberSchema(ma.Schema):
     name = ma.fields.Function(lambda membership: membership.user.name)
     email = ma.fields.Function(lambda membership: membership.user.email)
     added_at = ma.fields.DateTime()
+
+
+class InvitationSchema(ma.Schema):
+    id = ma.fields.Integer()
+    organization_id = ma.fields.Integer()
+    organization_name = ma.fields.Function(lambda invitation: invitation.organization.name)
+    email = ma.fields.String()
+    state = ma.fields.Function(lambda invitation: invitation.state.value)
+    created_at = ma.fields.DateTime()
+    answered_at = ma.fields.DateTime(allow_none=True)
+
+
+class InvitationSentSchema(ma.Schema):
+    """The same answer whether or not the address has an account."""
+
+    email = ma.fields.String(metadata={"description": "The address invited, normalised"})
+    state = ma.fields.Function(lambda invitation: invitation.state.value)

@@ -213,9 +213,10 @@ def reject_organization(actor: User, organization: Organization, reason: str) ->
     return _change_verification(actor, organization, VerificationState.REJECTED, reason)
 
 
-def add_member(actor: User, organization: Organization, email: str) -> Membership:
-    """A member (or staff) adds an existing account to the organization."""
-    if not acts_for(actor, organization.id):
+def add_member(actor: User | None, organization: Organization, email: str) -> Membership:
+    """Staff, or the operator's CLI and demo data (actor None), add an existing account directly. Members invite
+    (organizations.invitations): nobody is made a member without accepting."""
+    if actor is not None and not actor.is_staff:
         raise PermissionDenied()
     user = find_user_by_email(email)
     if user is None:

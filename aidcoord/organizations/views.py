@@ -7,7 +7,7 @@ from aidcoord.audit import services as audit
 from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.errors import ValidationFailed
-from aidcoord.organizations import forms, services
+from aidcoord.organizations import forms, invitations, services
 from aidcoord.organizations.models import OrganizationKind, Sector
 from aidcoord.organizations.permissions import acts_for
 
@@ -58,6 +58,7 @@ def detail(organization_id):
         organization=organization,
         can_edit=can_edit,
         members=services.members(organization) if can_edit else [],
+        invitations=invitations.pending_of(organization) if can_edit else [],
         history=audit.history(services.ENTITY, organization.id) if can_edit else [],
         verify_form=forms.VerifyForm(),
         reject_form=forms.RejectForm(),
@@ -113,16 +114,38 @@ def reject(organization_id):
 @bp.route("/<id:organization_id>/members", methods=["POST"])
 @allow(SIGNED_IN)
 def add_member(organization_id):
+    """Invites the address: the same answer whether or not it has an account."""
     organization = services.get_editable_organization(actor(), organization_id)
     form = forms.AddMemberForm()
     if form.validate_on_submit():
         try:
-            services.add_member(actor(), organization, form.email.data or "")
+            invitation = invitations.invite(actor(), organization, form.email.data or "")
         except ValidationFailed as error:
             flash_error(error)
         else:
-            flash(_("The member was added."), "success")
+            flash(_("An invitation was sent to %(email)s. They become a member when they accept it.",
+                    email=invitation.email), "success")
     return redirect(url_for("organizations.detail", organization_id=organization.id))
+
+
+def account_section(user) -> dict:
+    """What the account page shows of organizations: the person's own, and invitations waiting for an answer."""
+    return {"organizations": services.organizations_of(user), "invitations": invitations.pending_for(user),
+            "confirm_form": ConfirmForm()}
+
+
+@bp.route("/invitations/<id:invitation_id>/<any(accept, decline):answer>", methods=["POST"])
+@allow(SIGNED_IN)
+def answer_invitation(invitation_id, answer):
+    if ConfirmForm().validate_on_submit():
+        if answer == "accept":
+            membership = invitations.accept(actor(), invitation_id)
+            flash(_("You are now a member of %(organization)s.", organization=membership.organization.name),
+                  "success")
+        else:
+            invitations.decline(actor(), invitation_id)
+            flash(_("The invitation was declined."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/<id:organization_id>/members/<id:user_id>/remove", methods=["POST"])

@@ -75,15 +75,79 @@ def test_coordinators_publish_or_reject_with_a_reason(employer, coordinator):
     assert [listing.id for listing in listings.board(listings.BoardFilters()).items] == [first.id]
 
 
-def test_anyone_may_report_and_the_listing_leaves_the_board_until_reviewed(published, coordinator):
-    listings.report(None, published, "scam", "They ask for a fee to apply")
+def test_anyone_may_report_but_one_report_does_not_take_a_listing_down(published, coordinator):
+    listings.report(None, published, "scam", "They ask for a fee to apply", address="198.51.100.7")
+    assert published.state is ListingState.PUBLISHED
+    assert listings.board(listings.BoardFilters()).total == 1
+    # Coordinators see it at once, still on the board, with the report.
+    assert [(listing.id, count) for listing, count in listings.review_queue(coordinator)] == [(published.id, 1)]
+    assert listings.reports_on(coordinator, published)[0].details == "They ask for a fee to apply"
+
+
+def test_a_listing_leaves_the_board_after_reports_from_three_distinct_reporters_until_reviewed(
+        app, published, coordinator):
+    signed_in = UserFactory()
+    listings.report(None, published, "scam", address="198.51.100.7")
+    listings.report(signed_in, published, "exploitative", address="198.51.100.7")  # the account, not the address
+    assert published.state is ListingState.PUBLISHED
+    listings.report(None, published, "other", address="203.0.113.9")
     assert published.state is ListingState.PENDING
     assert listings.board(listings.BoardFilters()).total == 0
-    rows = listings.review_queue(coordinator)
-    assert [(listing.id, count) for listing, count in rows] == [(published.id, 1)]
-    assert listings.reports_on(coordinator, published)[0].details == "They ask for a fee to apply"
+    assert [(listing.id, count) for listing, count in listings.review_queue(coordinator)] == [(published.id, 3)]
     listings.publish(coordinator, published)
     assert listings.board(listings.BoardFilters()).total == 1
+    # The coordinator's decision starts the count anew: one more report does not take it down again.
+    listings.report(None, published, "scam", address="192.0.2.1")
+    assert published.state is ListingState.PUBLISHED
+
+
+def test_the_number_of_reporters_that_takes_a_listing_down_is_configurable(app, published):
+    app.config["LISTING_REPORTS_TO_HIDE"] = 1
+    listings.report(None, published, "scam", address="198.51.100.7")
+    assert published.state is ListingState.PENDING
+
+
+def test_a_repeated_report_from_the_same_reporter_counts_once(app, published, coordinator):
+    reporter = UserFactory()
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        listings.report(reporter, published, "scam", address=address)
+    for _ in range(3):
+        listings.report(None, published, "scam", address="203.0.113.5")
+    assert published.state is ListingState.PUBLISHED
+    assert len(listings.reports_on(coordinator, published)) == 2
+    assert [count for _listing, count in listings.review_queue(coordinator)] == [2]
+
+
+def test_an_anonymous_reporters_address_is_never_stored(app, published, coordinator):
+    listings.report(None, published, "scam", "fee to apply", address="198.51.100.77")
+    stored = listings.reports_on(coordinator, published)[0]
+    values = [str(getattr(stored, column.key)) for column in stored.__table__.columns]
+    assert not any("198.51.100.77" in value for value in values)
+    assert stored.reporter_key.startswith("ip:") and stored.reporter_id is None
+
+
+def test_the_report_form_and_api_are_limited_per_address_together(database_url):
+    from tests.conftest import IsolatedClient, csrf_token, make_app
+    from tests.jobs.conftest import listing_data as data
+
+    app = make_app(database_url, RATELIMIT_ENABLED=True, REPORT_RATE_LIMIT="2 per hour")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        coordinator = UserFactory(roles=["coordinator"])
+        listing = listings.post_listing(UserFactory(roles=["employer"]), data())
+        listings.publish(coordinator, listing)
+        client = app.test_client()
+        here, elsewhere = {"REMOTE_ADDR": "198.51.100.7"}, {"REMOTE_ADDR": "203.0.113.9"}
+        page = client.post(f"/jobs/{listing.id}/report", data={"reason": "scam", "csrf_token": csrf_token(client)},
+                           environ_base=here)
+        api = client.post(f"/api/v1/jobs/listings/{listing.id}/reports", json={"reason": "scam"}, environ_base=here)
+        assert (page.status_code, api.status_code) == (302, 201)
+        assert client.post(f"/api/v1/jobs/listings/{listing.id}/reports", json={"reason": "scam"},
+                           environ_base=here).status_code == 429
+        assert client.post(f"/jobs/{listing.id}/report", data={"reason": "scam", "csrf_token": csrf_token(client)},
+                           environ_base=here).status_code == 429
+        assert client.post(f"/api/v1/jobs/listings/{listing.id}/reports", json={"reason": "scam"},
+                           environ_base=elsewhere).status_code == 201
 
 
 def test_a_report_needs_a_known_reason(published):

@@ -157,14 +157,15 @@ def test_register_and_edit_through_the_pages(pages, client):
     assert organization.regions == ["AM-SU", "AM-VD"]
 
 
-def test_members_are_added_and_removed_but_never_the_last_one(api):
+def test_members_are_invited_and_removed_but_never_the_last_one(api):
     member = UserFactory()
     newcomer = UserFactory()
     organization = OrganizationFactory(members=[member])
     assert api("POST", f"/api/v1/organizations/{organization.id}/members", member,
-               json={"email": "nobody@example.org"}).status_code == 422
-    assert api("POST", f"/api/v1/organizations/{organization.id}/members", member,
-               json={"email": newcomer.email.upper()}).status_code == 201
+               json={"email": newcomer.email.upper()}).status_code == 202
+    assert "org_member" not in {r.value for r in newcomer.roles}  # not before accepting
+    invitation = api("GET", "/api/v1/me/invitations", newcomer).get_json()[0]
+    assert api("POST", f"/api/v1/me/invitations/{invitation['id']}/accept", newcomer).status_code == 200
     assert "org_member" in {r.value for r in newcomer.roles}
     assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{newcomer.id}", member).status_code == 204
     assert "org_member" not in {r.value for r in newcomer.roles}

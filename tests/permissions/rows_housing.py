@@ -34,6 +34,11 @@ ROWS = [
     row("POST", "/api/v1/housing/households/{household}/priority", {"points": 10, "reason": "widowed"}, others=403,
         staff=200),
     row("POST", "/api/v1/housing/households/{household}/duplicate", {"merge": False}, others=403, staff=409),
+    # Self-declared: coordinators confirm, the household itself may not; a caseworker's registration has nothing
+    # to confirm (409); the removed member no longer sees it.
+    row("POST", "/api/v1/housing/households/{own_household}/confirm-vulnerability", others=404, staff=200,
+        self_household=403),
+    row("POST", "/api/v1/housing/households/{household}/confirm-vulnerability", others=404, staff=409, member=409),
 
     # ---- queue and matches API
     row("GET", "/api/v1/housing/queue", **STAFF_ONLY),
@@ -84,6 +89,9 @@ ROWS = [
     row("POST", "/housing/households/{household}/priority", {"points": 10, "reason": "widowed"}, others=403, staff=302),
     row("POST", "/housing/households/{household}/merge", others=403, staff=302),
     row("POST", "/housing/households/{household}/keep_apart", others=403, staff=302),
+    row("POST", "/housing/households/{own_household}/confirm-vulnerability", others=404, staff=302,
+        self_household=403),
+    row("POST", "/housing/households/{household}/confirm-vulnerability", others=404, staff=302, member=302),
 
     # ---- queue pages
     row("GET", "/housing/queue", **STAFF_ONLY),

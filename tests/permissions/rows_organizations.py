@@ -23,8 +23,15 @@ ROWS = [
     row("POST", "/api/v1/organizations/{verified}/reject", {"reason": "fraud"}, others=403, staff=200),
     row("POST", "/api/v1/organizations/{pending}/reject", {"reason": "unknown"}, others=404, staff=200, member=403),
     row("GET", "/api/v1/organizations/{verified}/members", others=403, staff=200, member=200),
-    row("POST", "/api/v1/organizations/{verified}/members", {"email": "{newcomer_email}"}, others=403, staff=201,
-        member=201),
+    # An invitation (202), the same answer whether or not the address has an account.
+    row("POST", "/api/v1/organizations/{verified}/members", {"email": "{newcomer_email}"}, others=403, staff=202,
+        member=202),
+    row("POST", "/api/v1/organizations/{verified}/members", {"email": "no.account@example.org"}, others=403,
+        staff=202, member=202),
+    row("GET", "/api/v1/organizations/{verified}/invitations", others=403, staff=200, member=200),
+    row("GET", "/api/v1/me/invitations", others=200),
+    row("POST", "/api/v1/me/invitations/{invitation}/accept", others=404, invitee=200),
+    row("POST", "/api/v1/me/invitations/{invitation}/decline", others=404, invitee=200),
     row("DELETE", "/api/v1/organizations/{verified}/members/{colleague}", others=403, staff=204, member=204),
     row("GET", "/api/v1/organizations/{verified}/history", others=403, staff=200, member=200),
     row("GET", "/api/v1/organizations/{pending}/history", others=404, staff=200, member=200),
@@ -43,6 +50,8 @@ ROWS = [
     row("POST", "/organizations/{verified}/reject", {"reason": "not real"}, others=403, staff=302, member=403),
     row("POST", "/organizations/{verified}/members", {"email": "{newcomer_email}"}, others=403, staff=302, member=302),
     row("POST", "/organizations/{verified}/members/{colleague}/remove", others=403, staff=302, member=302),
+    row("POST", "/organizations/invitations/{invitation}/accept", others=404, invitee=302),
+    row("POST", "/organizations/invitations/{invitation}/decline", others=404, invitee=302),
 
     # ---- needs API
     row("GET", "/api/v1/needs", everyone=200),

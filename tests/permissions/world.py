@@ -20,7 +20,7 @@ PERSONAS = ("anonymous", "admin", "coordinator", "member", "donor", "host", "emp
             "other_member", "removed_member")
 # Owners of one record each; a row names those of its record.
 OWNERS = ("offer_host", "pledge_donor", "listing_employer", "self_seeker", "self_household",
-          "signed_up_volunteer", "token_owner")
+          "signed_up_volunteer", "token_owner", "invitee")
 ROLES = {"admin": ["admin"], "coordinator": ["coordinator"], "donor": ["donor"], "host": ["host"],
          "employer": ["employer"], "volunteer": ["volunteer"], "offer_host": ["host"], "pledge_donor": ["donor"],
          "listing_employer": ["employer"], "signed_up_volunteer": ["volunteer"]}
@@ -140,6 +140,10 @@ def build_world(app) -> World:
     # Accounts: a second token of its owner; colleagues to add and remove.
     token = call("POST", "/api/v1/me/tokens", "token_owner", {"name": "laptop"})
     ids.update(token=token["id"], colleague=users["colleague"].id, newcomer_email=users["newcomer"].email)
+    # An invitation of the verified organization, waiting for the invitee's answer.
+    call("POST", f"/api/v1/organizations/{verified.id}/members", "member", {"email": users["invitee"].email},
+         status=202)
+    ids.update(invitation=call("GET", "/api/v1/me/invitations", "invitee")[0]["id"])
 
     for persona in PERSONAS + OWNERS:
         world.sessions[persona] = _session(app, users[persona])

@@ -1,0 +1,106 @@
+"""Membership by invitation: a member (or staff) invites an e-mail address; the account holding that address
+accepts or declines; only then is it a member. The inviter's answer is the same whether or not the address
+has an account, so the form cannot be used to find out who is registered."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from aidcoord.accounts.models import Role, RoleGrant, User
+from aidcoord.accounts.services import normalize_email
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
+from aidcoord.common.types import utcnow
+from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.notifications.services import notify_address
+from aidcoord.organizations.models import Invitation, InvitationState, Membership, Organization
+from aidcoord.organizations.permissions import acts_for
+
+ENTITY = "organization"
+# An invitation not answered within this time lapses: an address may change hands.
+INVITATION_VALID = timedelta(days=30)
+
+
+def _open(query):
+    """Only invitations still waiting for an answer, and not lapsed."""
+    lapsed_before = utcnow() - INVITATION_VALID
+    return query.where(Invitation.state == InvitationState.PENDING, Invitation.created_at >= lapsed_before)
+
+
+def invite(actor: User, organization: Organization, email: str) -> Invitation:
+    """Invite an address to join; an e-mail is queued to it. Inviting an address already invited answers the same
+    and queues nothing new. Nobody becomes a member here."""
+    if not acts_for(actor, organization.id):
+        raise PermissionDenied()
+    email = normalize_email(email)
+    # The members and their addresses are on the organization's page already: saying so reveals nothing new.
+    if db.session.scalar(select(Membership.user_id).join(User, User.id == Membership.user_id).where(
+            Membership.organization_id == organization.id, User.email == email)) is not None:
+        message = _l("This person is already a member.")
+        raise ValidationFailed(message, {"email": [message]})
+    invitation = db.session.scalar(_open(select(Invitation).where(
+        Invitation.organization_id == organization.id, Invitation.email == email)).limit(1))
+    if invitation is not None:
+        return invitation
+    invitation = Invitation(organization_id=organization.id, email=email, invited_by_id=actor.id)
+    db.session.add(invitation)
+    db.session.flush()
+    # Written the same way whether or not the address has an account: the outbox row is the same either way.
+    notify_address(email, "organization_invitation",
+                   _l("You are invited to join %(organization)s on aidcoord", organization=organization.name),
+                   _l("%(name)s invited you to join %(organization)s on aidcoord. Log in (or register with this "
+                      "e-mail address) and accept or decline the invitation on your account page. If you do not "
+                      "know them, decline it or do nothing: nothing changes unless you accept.",
+                      name=actor.name, organization=organization.name), "/account")
+    audit.record(actor, AuditAction.UPDATE, ENTITY, organization.id, {"invitation_sent": [None, invitation.id]})
+    db.session.commit()
+    return invitation
+
+
+def pending_for(user: User) -> list[Invitation]:
+    """Invitations waiting for this account's answer (sent to its address, not lapsed), newest first."""
+    query = _open(select(Invitation).where(Invitation.email == user.email))
+    return list(db.session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc())))
+
+
+def pending_of(organization: Organization) -> list[Invitation]:
+    """The organization's invitations still waiting for an answer (for those who act for it)."""
+    query = _open(select(Invitation).where(Invitation.organization_id == organization.id))
+    return list(db.session.scalars(query.order_by(Invitation.created_at)))
+
+
+def _own_pending(user: User, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    # Someone else's invitation, an answered or a lapsed one: all the same to the caller.
+    if (invitation is None or invitation.email != user.email or invitation.state is not InvitationState.PENDING
+            or invitation.created_at < utcnow() - INVITATION_VALID):
+        raise NotFound(_l("No such invitation."))
+    return invitation
+
+
+def accept(user: User, invitation_id: int) -> Membership:
+    """The invited account accepts: from now on it is a member (and holds the organization-member role)."""
+    invitation = _own_pending(user, invitation_id)
+    invitation.state, invitation.answered_by_id, invitation.answered_at = InvitationState.ACCEPTED, user.id, utcnow()
+    membership = db.session.get(Membership, (invitation.organization_id, user.id))
+    if membership is None:
+        membership = Membership(organization_id=invitation.organization_id, user_id=user.id,
+                                added_by_id=invitation.invited_by_id)
+        db.session.add(membership)
+        if Role.ORG_MEMBER not in user.roles:
+            user.role_grants.append(RoleGrant(role=Role.ORG_MEMBER))
+    audit.record(user, AuditAction.UPDATE, ENTITY, invitation.organization_id, {"members_added": [user.id]},
+                 reason=f"invitation {invitation.id} accepted")
+    db.session.commit()
+    return membership
+
+
+def decline(user: User, invitation_id: int) -> Invitation:
+    """The invited account declines; nothing else changes."""
+    invitation = _own_pending(user, invitation_id)
+    invitation.state, invitation.answered_by_id, invitation.answered_at = InvitationState.DECLINED, user.id, utcnow()
+    audit.record(user, AuditAction.UPDATE, ENTITY, invitation.organization_id,
+                 {"invitation_declined": [None, invitation.id]})
+    db.session.commit()
+    return invitation
