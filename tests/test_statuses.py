@@ -103,7 +103,7 @@ def register_organization(user_id, number):
 
 @needs_sqlite
 def test_sqlite_writers_at_the_same_moment_all_succeed(app, database_url):
-    users = [UserFactory() for _ in range(12)]
+    users = [UserFactory() for _ in range(8)]
     outcomes = run_at_once(database_url, register_organization, [(user.id, n) for n, user in enumerate(users)])
     assert [status for status, _ in outcomes] == ["ok"] * len(users), outcomes
     db.session.expire_all()
