@@ -193,9 +193,29 @@ def is_database_unavailable(error: BaseException) -> bool:
     return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
 
 
+def is_duplicate(error: BaseException) -> bool:
+    """A unique constraint refused a row: the same thing was sent twice at the same moment (a double click,
+    a retry), and a service's own check for duplicates could not see the other, still uncommitted, row."""
+    original = getattr(error, "orig", None)
+    if not isinstance(error, sa_exc.IntegrityError) or original is None:
+        return False
+    return getattr(original, "sqlstate", None) == "23505" or (  # psycopg: unique_violation
+        getattr(original, "sqlite_errorname", None) in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"))
+
+
 def handle_database_error(error: Exception):
     """503 for an unreachable database (SQLAlchemy has invalidated its connections: pool_pre_ping and a fresh
-    connection find it again once it is back); any other database error is unexpected."""
+    connection find it again once it is back); 409 for a duplicate sent twice at once; any other database
+    error is unexpected."""
+    if is_duplicate(error):
+        described = describe_error(error)
+        log.info("duplicate refused by %s on %s %s", described.get("constraint", "a unique constraint"),
+                 request.method, request.path, extra={"error": described})
+        current_app.extensions["sqlalchemy"].session.rollback()  # the database is up: the person stays signed in
+        message = _l("This was already recorded, perhaps sent twice. Reload to see it.")
+        if is_api_request():
+            return error_response(409, "duplicate", message)
+        return _html_error(409, message)
     if not is_database_unavailable(error):
         return handle_unexpected_error(error)
     described = describe_error(error)
