@@ -191,3 +191,11 @@ def test_a_json_body_takes_booleans_and_integers_only_as_json_booleans_and_integ
     assert response.status_code == 422 and "adults" in response.get_json()["error"]["fields"]
     assert api("PUT", "/api/v1/jobs/seekers/me", user, json={**seeker, "remote_ok": True}).status_code == 200
     assert api("GET", "/api/v1/jobs/listings?remote=true").status_code == 200  # a query keeps its text form
+
+
+def test_an_import_without_its_csv_body_is_refused_not_previewed(api):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    for dry_run in ("true", "false"):
+        response = api("POST", f"/api/v1/needs/import?organization_id={organization.id}&dry_run={dry_run}", member)
+        assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"], dry_run

@@ -1,10 +1,12 @@
 """JSON API for needs."""
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from aidcoord.common.api import Blueprint
 from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
+from aidcoord.errors import ValidationFailed
 from aidcoord.needs import imports, services
 from aidcoord.needs.coverage import coverage_of
 from aidcoord.needs.exports import needs_csv
@@ -126,6 +128,9 @@ def import_needs(args):
     row is created in one transaction, or nothing when any row is invalid (422, errors by row and column)."""
     organization = organizations.get_organization(actor(), args["organization_id"])
     text = request.get_data(as_text=True)
+    if not text.strip():  # the document requires the body: without one there is nothing to check or import
+        message = _l("Send the CSV file as the request body (text/csv).")
+        raise ValidationFailed(message, {"file": [message]})
     if args["dry_run"]:
         preview = imports.preview_needs_import(actor(), organization, text)
         return {"valid": preview.is_valid, "created": [], "errors": imports.ImportRejected(preview).fields}
