@@ -3,10 +3,11 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from aidcoord.accounts.models import User
-from aidcoord.common.locale import in_language_of
+from aidcoord.common.locale import default_language, in_language_of
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
@@ -33,7 +34,7 @@ def notify_address(email: str, topic: str, subject, body, link: str = "") -> Out
     """Queue a message to an address that may have no account (an invitation), written in the current locale:
     there is no account whose language to use. Committed with the change it announces, or not at all."""
     message = OutboxMessage(recipient_id=None, email=email, topic=topic, subject=str(subject), body=str(body),
-                            link=link)
+                            link=link, locale=str(get_locale() or default_language()))
     db.session.add(message)
     return message
 

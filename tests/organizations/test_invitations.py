@@ -9,8 +9,8 @@ from aidcoord.organizations.permissions import is_member_of
 from tests.factories import OrganizationFactory, UserFactory
 
 
-def invite(api, member, organization, email):
-    return api("POST", f"/api/v1/organizations/{organization.id}/members", member, json={"email": email})
+def invite(api, member, organization, email, **kwargs):
+    return api("POST", f"/api/v1/organizations/{organization.id}/members", member, json={"email": email}, **kwargs)
 
 
 def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(app, api):
@@ -28,7 +28,16 @@ def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(app
     messages = db.session.query(OutboxMessage).filter_by(topic="organization_invitation").order_by(OutboxMessage.id)
     assert [(m.email, m.recipient_id) for m in messages] == [("registered@example.org", None),
                                                             ("unknown@example.org", None)]
-    assert organization.name in messages.first().subject
+    assert organization.name in messages.first().subject and messages.first().locale == "en"
+
+
+def test_an_invitation_is_written_in_the_inviters_language(app, api):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    response = invite(api, member, organization, "someone@example.org", headers={"Accept-Language": "ru"})
+    assert response.status_code == 202
+    message = db.session.query(OutboxMessage).filter_by(email="someone@example.org").one()
+    assert message.locale == "ru"
 
 
 def test_the_page_answers_the_same_whether_or_not_the_address_has_an_account(app, pages, client):
