@@ -124,8 +124,8 @@ def migrated_database(tmp_path_factory):
     return template
 
 
-@pytest.fixture
-def database_url(migrated_database, tmp_path):
+def empty_database(migrated_database, folder: Path) -> str:
+    """The URL of a migrated database with no rows: PostgreSQL's truncated, or a copy of the SQLite template."""
     if POSTGRES_URL:
         engine = sa.create_engine(POSTGRES_URL)
         with engine.begin() as connection:
@@ -134,9 +134,14 @@ def database_url(migrated_database, tmp_path):
             connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return POSTGRES_URL
-    database = _fast_scratch_dir(tmp_path) / "test.sqlite"
+    database = _fast_scratch_dir(folder) / "test.sqlite"
     shutil.copyfile(migrated_database, database)
     return f"sqlite:///{database}"
+
+
+@pytest.fixture
+def database_url(migrated_database, tmp_path):
+    return empty_database(migrated_database, tmp_path)
 
 
 def _fast_scratch_dir(tmp_path: Path) -> Path:

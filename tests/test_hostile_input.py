@@ -3,15 +3,13 @@ what is wrong, never a 500: JSON nested 1,000 deep, NaN, numbers of 5,000 digits
 paths, bodies and queries, the year 9999. The caller is a coordinator holding every role, so that permission
 rules let the request reach the parsing of its input."""
 import re
-import shutil
 
 import pytest
-import sqlalchemy as sa
 
 from aidcoord.accounts.services import create_api_token
 from aidcoord.common.strict_input import MAX_JSON_DEPTH
 from aidcoord.extensions import db
-from tests.conftest import POSTGRES_URL, IsolatedClient, _fast_scratch_dir, make_app
+from tests.conftest import IsolatedClient, empty_database, make_app
 from tests.factories import UserFactory
 
 ALL_ROLES = ["coordinator", "admin", "donor", "host", "employer", "volunteer"]
@@ -81,17 +79,7 @@ def _url(path: str, value: str = MISSING_ID) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_app(migrated_database, tmp_path_factory):
-    if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        url = POSTGRES_URL
-    else:
-        database = _fast_scratch_dir(tmp_path_factory.mktemp("hostile")) / "hostile.sqlite"
-        shutil.copyfile(migrated_database, database)
-        url = f"sqlite:///{database}"
+    url = empty_database(migrated_database, tmp_path_factory.mktemp("hostile"))
     app = make_app(url)
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -1,27 +1,16 @@
 """One app and one world for the whole matrix: built once, restored from its snapshot when a request
 may have changed it."""
-import shutil
 
 import pytest
-import sqlalchemy as sa
 
 from aidcoord.extensions import db
-from tests.conftest import POSTGRES_URL, IsolatedClient, _fast_scratch_dir, make_app
+from tests.conftest import POSTGRES_URL, IsolatedClient, empty_database, make_app
 from tests.permissions.world import Snapshot, build_world
 
 
 @pytest.fixture(scope="module")
 def matrix_database(migrated_database, tmp_path_factory):
-    if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        return POSTGRES_URL
-    database = _fast_scratch_dir(tmp_path_factory.mktemp("matrix")) / "matrix.sqlite"
-    shutil.copyfile(migrated_database, database)
-    return f"sqlite:///{database}"
+    return empty_database(migrated_database, tmp_path_factory.mktemp("matrix"))
 
 
 @pytest.fixture(scope="module")
