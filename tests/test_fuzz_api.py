@@ -6,11 +6,14 @@ FUZZ_EXAMPLES examples per operation, each sent as both (50 in the normal run, `
 run is deterministic (derandomized, fixed seed), so a failure found once is found again."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import seed as hypothesis_seed
+from schemathesis.checks import negative_data_rejection
 
 from aidcoord.extensions import db
 from tests.conftest import POSTGRES_URL, IsolatedClient, _fast_scratch_dir, make_app
@@ -23,8 +26,6 @@ SEED = 20261207
 @pytest.fixture(scope="module")
 def fuzz_app(migrated_database, tmp_path_factory):
     if POSTGRES_URL:
-        import sqlalchemy as sa
-
         engine = sa.create_engine(POSTGRES_URL)
         with engine.begin() as connection:
             tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
@@ -46,7 +47,25 @@ def fuzz_app(migrated_database, tmp_path_factory):
 def fuzz_world(fuzz_app):
     # No app context stays pushed: each request the fuzzer sends gets its own, as on a server.
     with fuzz_app.app_context():
-        return fuzz_app, build_world(fuzz_app), Snapshot(fuzz_app)
+        world = build_world(fuzz_app)
+        if not POSTGRES_URL:  # the snapshot copies the file alone: everything in it, nothing left in the WAL
+            db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.remove()
+        return fuzz_app, world, Snapshot(fuzz_app)
+
+
+def restore(app, snapshot: Snapshot) -> None:
+    """Put the world back. SQLite runs in WAL mode: the copy goes back with no -wal or -shm file beside it,
+    which SQLite would otherwise replay over it (a corrupt database: found as a 500 by this test)."""
+    with app.app_context():
+        if POSTGRES_URL:
+            snapshot.restore()
+            return
+        db.session.remove()
+        db.engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{snapshot.path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(snapshot.copy, snapshot.path)
 
 
 # The document is read at collection time, from an app with no database behind it (writing the document
@@ -58,6 +77,9 @@ def fuzz_world(fuzz_app):
 CONFIG = schemathesis.Config.from_dict({"checks": {"positive_data_acceptance": {
     "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "422", "429"]}}})
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", make_app("sqlite://"), config=CONFIG)
+# A CSV body is text, so any body is a string to the import: the "wrong type" bodies negative testing sends
+# (an object serialized as "{}") are texts whose dry run rightly answers valid=false with the errors (200).
+EXCLUDED = {"/api/v1/needs/import": [negative_data_rejection]}
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 
@@ -70,11 +92,11 @@ def call_as(persona, case, fuzz_world) -> None:
     try:
         response = case.call(app=app, headers=headers)
         # The checks that send requests of their own (ignored_auth, unsupported_method, ...) send them there too.
-        case.validate_response(response, headers=headers, transport_kwargs={"app": app, "headers": dict(headers)})
+        case.validate_response(response, headers=headers, excluded_checks=EXCLUDED.get(case.operation.path, []),
+                               transport_kwargs={"app": app, "headers": dict(headers)})
     finally:
         if case.method.upper() != "GET":
-            with app.app_context():
-                snapshot.restore()
+            restore(app, snapshot)
 
 
 @schema.parametrize()
