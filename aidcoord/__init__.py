@@ -35,6 +35,10 @@ def register_template_helpers(app: Flask) -> None:
     from aidcoord.common import codes
     from aidcoord.common.formats import register_format_filters
     from aidcoord.common.validation import is_web_address
+    from aidcoord.housing import engine as housing_engine
+    from aidcoord.housing import priority
+    from aidcoord.jobs import engine as jobs_engine
+    from aidcoord.jobs.models import level_name
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -42,6 +46,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, country_name=codes.country_name,
                                  subdivision_name=codes.subdivision_name, subdivision_names=codes.subdivision_names,
                                  language_name=codes.language_name, language_names=codes.language_names)
+    # Reasons are stored as codes and worded here, in the reader's language (not whoever computed them).
+    app.jinja_env.globals.update(priority_lines=priority.reason_lines, housing_reason=housing_engine.reason_text,
+                                 job_reason=jobs_engine.reason_text, level_name=level_name)
     register_format_filters(app)
     # A stored address becomes a link only if it is http(s): older rows were not all checked on the way in.
     app.jinja_env.filters["web_link"] = lambda value: value if is_web_address(value) else None

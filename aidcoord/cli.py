@@ -1,7 +1,12 @@
-"""Operator commands: `flask users ...`, `flask seed-demo`."""
+"""Operator commands: `flask users ...`, `flask seed-demo`.
+
+What they print for people goes through the catalogs: in the deployment's default language (BABEL_DEFAULT_LOCALE),
+as commands have no reader's request to choose one. Codes (roles, emails, tab-separated lists) stay as they are."""
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
@@ -14,7 +19,7 @@ ROLE_CHOICE = click.Choice([role.value for role in Role])
 def _user_or_fail(email: str):
     user = accounts.find_user_by_email(email)
     if user is None:
-        raise click.ClickException(f"no account with email {email}")
+        raise click.ClickException(_("No account with the email %(email)s.", email=email))
     return user
 
 
@@ -30,16 +35,19 @@ def _run(action):
 def _import(preview, write, commit):
     """Print every problem by row and column; write only a valid file, and only with --commit."""
     for message in preview.file_errors:
-        click.echo(f"file: {message}")
+        click.echo(_("file: %(message)s", message=message))
     for row in preview.rows:
         for column, messages in row.errors.items():
-            click.echo(f"row {row.number}, {column}: {' '.join(map(str, messages))}")
+            click.echo(_("row %(number)d, %(column)s: %(messages)s", number=row.number, column=column,
+                         messages=" ".join(map(str, messages))))
     if not preview.is_valid:
-        raise click.ClickException(f"nothing imported: {preview.error_count} problems")
+        raise click.ClickException(ngettext("nothing imported: %(num)d problem", "nothing imported: %(num)d problems",
+                                            preview.error_count))
     if not commit:
-        click.echo(f"{len(preview.rows)} rows are valid; run again with --commit to import them")
+        click.echo(ngettext("%(num)d row is valid; run again with --commit to import it",
+                            "%(num)d rows are valid; run again with --commit to import them", len(preview.rows)))
         return
-    click.echo(f"imported {len(_run(write))} rows")
+    click.echo(ngettext("imported %(num)d row", "imported %(num)d rows", len(_run(write))))
 
 
 @users_cli.command("create")
@@ -50,7 +58,8 @@ def _import(preview, write, commit):
 def create_user(email, name, roles, password):
     """Create an account with any roles (the operator's way to make the first admin)."""
     user = _run(lambda: accounts.register_user(email, name or email.split("@")[0], password, roles, self_service=False))
-    click.echo(f"created user {user.id} <{user.email}> roles: {', '.join(sorted(r.value for r in user.roles)) or '-'}")
+    click.echo(_("created user %(id)d <%(email)s> roles: %(roles)s", id=user.id, email=user.email,
+                 roles=", ".join(sorted(r.value for r in user.roles)) or "-"))
 
 
 @users_cli.command("grant")
@@ -59,7 +68,7 @@ def create_user(email, name, roles, password):
 def grant(email, role):
     """Give a role to an account."""
     _run(lambda: accounts.grant_role(None, _user_or_fail(email), Role(role)))
-    click.echo(f"{email} now has the role {role}")
+    click.echo(_("%(email)s now has the role %(role)s", email=email, role=role))
 
 
 @users_cli.command("revoke")
@@ -68,7 +77,7 @@ def grant(email, role):
 def revoke(email, role):
     """Take a role away from an account."""
     _run(lambda: accounts.revoke_role(None, _user_or_fail(email), Role(role)))
-    click.echo(f"{email} no longer has the role {role}")
+    click.echo(_("%(email)s no longer has the role %(role)s", email=email, role=role))
 
 
 @users_cli.command("deactivate")
@@ -77,7 +86,7 @@ def revoke(email, role):
 def deactivate(email, reason):
     """Deactivate an account: its sessions end and its tokens stop working."""
     _run(lambda: accounts.set_active(None, _user_or_fail(email), False, reason))
-    click.echo(f"{email} is deactivated")
+    click.echo(_("%(email)s is deactivated", email=email))
 
 
 @users_cli.command("activate")
@@ -86,7 +95,7 @@ def deactivate(email, reason):
 def activate(email, reason):
     """Reactivate an account."""
     _run(lambda: accounts.set_active(None, _user_or_fail(email), True, reason))
-    click.echo(f"{email} is active again")
+    click.echo(_("%(email)s is active again", email=email))
 
 
 @users_cli.command("list")
@@ -99,7 +108,8 @@ def list_users():
 
     for user in db.session.scalars(select(User).order_by(User.id)):
         roles = ",".join(sorted(role.value for role in user.roles)) or "-"
-        click.echo(f"{user.id}\t{user.email}\t{roles}\t{'active' if user.active else 'inactive'}")
+        state = _("active") if user.active else _("inactive")
+        click.echo(f"{user.id}\t{user.email}\t{roles}\t{state}")
 
 
 @click.command("seed-demo")
@@ -108,14 +118,14 @@ def seed_demo_command():
     from aidcoord.seed import DEMO_PASSWORD, seed_demo
 
     result = seed_demo()
-    click.echo(f"organizations created: {result['organizations_created']}")
-    click.echo(f"pledges created: {result['pledges_created']}")
-    click.echo(f"needs created: {result['needs_created']}")
-    click.echo(f"housing offers and households created: {result['housing_created']}")
-    click.echo(f"job listings, job seekers and volunteer shifts created: {result['jobs_created']}")
-    click.echo(f"demo accounts (password: {DEMO_PASSWORD}):")
+    click.echo(_("organizations created: %(n)d", n=result["organizations_created"]))
+    click.echo(_("pledges created: %(n)d", n=result["pledges_created"]))
+    click.echo(_("needs created: %(n)d", n=result["needs_created"]))
+    click.echo(_("housing offers and households created: %(n)d", n=result["housing_created"]))
+    click.echo(_("job listings, job seekers and volunteer shifts created: %(n)d", n=result["jobs_created"]))
+    click.echo(_("demo accounts (password: %(password)s):", password=DEMO_PASSWORD))
     for email, created in result["logins"]:
-        click.echo(f"  {email}{'' if created else '  (already there)'}")
+        click.echo(f"  {email}" if created else "  " + _("%(email)s  (already there)", email=email))
 
 
 
@@ -150,7 +160,7 @@ def expire_command():
     """Expire unanswered proposals (run it every few minutes from cron)."""
     from aidcoord.matching.services import expire_overdue
 
-    click.echo(f"expired {expire_overdue()} proposals")
+    click.echo(ngettext("expired %(num)d proposal", "expired %(num)d proposals", expire_overdue()))
 
 
 @match_cli.command("propose")
@@ -164,7 +174,9 @@ def propose_command(kind, as_email, output):
     suggestions = _run(lambda: suggest(_user_or_fail(as_email)))
     output.write(suggestions_csv(suggestions))
     people = sum(s.household.size for s in suggestions)
-    click.echo(f"{len(suggestions)} suggested proposals for {people} people written to {output.name}")
+    click.echo(ngettext("%(num)d suggested proposal for %(people)d people written to %(file)s",
+                        "%(num)d suggested proposals for %(people)d people written to %(file)s", len(suggestions),
+                        people=people, file=output.name))
 
 
 volunteers_cli = AppGroup("volunteers", help="Volunteer shifts.")
@@ -175,7 +187,7 @@ def remind_volunteers_command():
     """Queue reminders for shifts starting within a day (run hourly from cron)."""
     from aidcoord.volunteers.services import send_reminders
 
-    click.echo(f"queued {send_reminders()} reminders")
+    click.echo(ngettext("queued %(num)d reminder", "queued %(num)d reminders", send_reminders()))
 
 
 jobs_cli = AppGroup("jobs", help="Job listings.")
@@ -186,7 +198,7 @@ def close_expired_listings_command():
     """Close listings past their closing date and end their open applications (run daily from cron)."""
     from aidcoord.jobs.listings import close_expired
 
-    click.echo(f"closed {close_expired()} listings")
+    click.echo(ngettext("closed %(num)d listing", "closed %(num)d listings", close_expired()))
 
 
 @outbox_cli.command("send")
@@ -198,7 +210,7 @@ def send_outbox_command():
         sent, failed = send_pending()
     except (RuntimeError, OSError) as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"sent {sent}, failed {failed}")
+    click.echo(_("sent %(sent)d, failed %(failed)d", sent=sent, failed=failed))
 
 
 

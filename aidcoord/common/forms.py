@@ -71,6 +71,18 @@ def show_service_errors(form, error: DomainError) -> None:
         form.form_errors.append(str(error.message))
 
 
+def field_labels(form_class) -> dict[str, Any]:
+    """{field name: its label} of a form class, for pages that name fields outside the form (a history)."""
+    labels = {}
+    for name in dir(form_class):
+        unbound: Any = getattr(form_class, name, None)
+        if getattr(unbound, "_formfield", False):
+            label = unbound.kwargs.get("label", unbound.args[0] if unbound.args else None)
+            if label is not None:
+                labels[name] = label
+    return labels
+
+
 CHOOSE_A_REGION = _l("Choose a region")
 ANY_REGION = _l("Any region")
 

@@ -13,6 +13,25 @@ def enum_values(enum_cls) -> ma.validate.OneOf:
     return ma.validate.OneOf([member.value for member in enum_cls])
 
 
+class Worded(ma.fields.List):
+    """Stored codes (e.g. a match's reasons) dumped as text in the request's language, worded by the slice's
+    `describe`; the codes themselves go out beside them (`codes_of`)."""
+
+    def __init__(self, describe, **kwargs):
+        super().__init__(ma.fields.String(), **kwargs)
+        self.describe = describe
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize([self.describe(item) for item in value or ()], attr, obj, **kwargs)
+
+
+def codes_of(attribute: str) -> ma.fields.List:
+    """The stored codes beside their `Worded` text: objects with a "code"; a string for what was stored as text."""
+    return ma.fields.List(ma.fields.Raw(), attribute=attribute, dump_only=True, metadata={
+        "description": "each reason as {\"code\": ..., \"points\": ..., and its values}; text for one stored "
+                       "before reasons were codes"})
+
+
 class ReasonSchema(ma.Schema):
     """An optional reason (closing, withdrawing, ending)."""
 

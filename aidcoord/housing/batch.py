@@ -57,7 +57,8 @@ def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
         if compatibility.violations(household, offer, today):  # dates and what only the records tell
             continue
         fit = engine.preference_score(household, offer)
-        suggestions.append(Suggestion(entry, household, offer, fit.score, [str(reason) for reason in fit.reasons]))
+        reasons = [engine.reason_text(reason) for reason in fit.reasons]  # worded now: shown once, not stored
+        suggestions.append(Suggestion(entry, household, offer, fit.score, reasons))
     return sorted(suggestions, key=lambda s: (-s.entry.priority, s.entry.joined_at))
 
 

@@ -18,13 +18,18 @@ from aidcoord.errors import Conflict, DomainError, NotFound, PermissionDenied, V
 from aidcoord.extensions import db
 from aidcoord.housing.household_fields import COUNTS, FLAGS, PERSONAL_FIELDS
 from aidcoord.housing.models import Household
+from aidcoord.housing.priority import RAISED_BY_COORDINATOR as RAISED_BY_COORDINATOR
 from aidcoord.housing.priority import awaits_confirmation, vulnerability
+from aidcoord.housing.priority import reason_lines as reason_lines
+from aidcoord.housing.priority import reasons_for_api as reasons_for_api
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for, is_caseworker, is_member_of, manages
 
 ENTITY = "household"
+# reason_lines, reasons_for_api, RAISED_BY_COORDINATOR: how the jobs slice (which may import this module only)
+# words and extends the reasons documented_vulnerability gives.
 NAME_SIMILARITY = 0.85
 
 

@@ -5,8 +5,11 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import enum_values, text
+from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.housing.engine import reason_text
 from aidcoord.housing.models import VettingState
+from aidcoord.housing.priority import CODES as PRIORITY_CODES
+from aidcoord.housing.priority import reasons_for_api
 from aidcoord.matching.schemas import MatchStepSchema
 
 LANGS = {"description": "ISO 639-1 codes, e.g. [\"hy\", \"ru\"]"}
@@ -144,13 +147,33 @@ class HouseholdSummarySchema(ma.Schema):
     stay_days = ma.fields.Integer(allow_none=True)
 
 
+class PriorityReasonSchema(ma.Schema):
+    code = ma.fields.String(allow_none=True, metadata={
+        "enum": list(PRIORITY_CODES), "description": "null for a reason stored as text before codes existed"})
+    points = ma.fields.Integer()
+    count = ma.fields.Integer(allow_none=True, metadata={"description": "how many people (or 1 for a flag)"})
+    self_declared = ma.fields.Boolean(metadata={"description": "declared by the household, not yet confirmed"})
+    note = ma.fields.String(allow_none=True, metadata={"description": "a coordinator's own words for a raise"})
+    label = ma.fields.String(metadata={"description": "the reason in the request's language (Accept-Language)"})
+
+
+class PriorityReasons(ma.fields.List):
+    """The stored reasons (codes with their numbers), each with a label worded in the request's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ma.fields.Nested(PriorityReasonSchema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(reasons_for_api(value), attr, obj, **kwargs)
+
+
 class HouseholdSchema(HouseholdSummarySchema):
     single_caregiver = ma.fields.Boolean()
     preferred_regions = ma.fields.List(ma.fields.String())
     region_required = ma.fields.Boolean()
     consent_to_share = ma.fields.Boolean()
     priority = ma.fields.Integer()
-    priority_reasons = ma.fields.List(ma.fields.List(ma.fields.Raw()))
+    priority_reasons = PriorityReasons()
     vulnerability_self_declared = ma.fields.Boolean(metadata={
         "description": "Registered by the person themselves: the declared factors add no points until confirmed"})
     vulnerability_confirmed_at = ma.fields.DateTime(allow_none=True)
@@ -199,7 +222,8 @@ class CandidateOfferSchema(OfferSchema):
 class CandidateSchema(ma.Schema):
     offer = ma.fields.Nested(CandidateOfferSchema)
     score = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = Worded(reason_text, metadata={"description": "in the request's language (Accept-Language)"})
+    reason_codes = codes_of("reasons")
 
 
 class ProposeSchema(ma.Schema):
@@ -223,7 +247,8 @@ class MatchListItemSchema(ma.Schema):
 
 class MatchSchema(MatchListItemSchema):
     score = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = Worded(reason_text, metadata={"description": "in the request's language (Accept-Language)"})
+    reason_codes = codes_of("reasons")
     decline_reason = ma.fields.String(allow_none=True)
     steps = ma.fields.List(ma.fields.Nested(MatchStepSchema))
     household = ma.fields.Nested(HouseholdSummarySchema)

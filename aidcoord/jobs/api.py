@@ -9,6 +9,7 @@ from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.schemas import PrioritySchema, ReasonSchema, RequiredReasonSchema
 from aidcoord.errors import NotFound
 from aidcoord.extensions import limiter
+from aidcoord.housing import households
 from aidcoord.jobs import applications, engine, listings, seekers
 from aidcoord.jobs.models import ContractType
 from aidcoord.jobs.schemas import (
@@ -182,7 +183,8 @@ def seeker_body(viewer, seeker) -> dict:
     return {**{field: getattr(seeker, field) for field in
                ("id", "profession", "skills", "languages", "regions", "remote_ok", "available_from",
                 "consent_to_share", "household_id")},
-            "contact": seekers.contact(viewer, seeker), "priority": score, "priority_reasons": reasons,
+            "contact": seekers.contact(viewer, seeker), "priority": score,
+            "priority_reasons": households.reasons_for_api(reasons),
             "queue_state": entry.state.value if entry else None}
 
 

@@ -3,14 +3,15 @@ start date and language strength rank. Every candidate carries its reasons."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import LazyString
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from aidcoord.common.codes import language_name, subdivision_name
 from aidcoord.common.formats import format_day
 from aidcoord.common.types import today as local_today
 from aidcoord.extensions import db
-from aidcoord.jobs.models import LANGUAGE_LEVELS, JobListing, JobSeeker, ListingState
+from aidcoord.jobs.models import LANGUAGE_LEVELS, JobListing, JobSeeker, ListingState, level_name
 
 MAX_CANDIDATES = 50
 
@@ -41,43 +42,71 @@ def violations(seeker: JobSeeker, listing: JobListing, today: date | None = None
         if not seeker.remote_ok:
             broken.append(_l("remote work, which the seeker did not ask for"))
     elif seeker.regions and listing.region not in seeker.regions:
-        broken.append(_l("in %(region)s, outside the seeker's regions", region=listing.region))
+        broken.append(_l("in %(region)s, outside the seeker's regions", region=subdivision_name(listing.region)))
     for required in listing.languages:
         has = seeker.level_in(required["code"])
         if _level_rank(has) < _level_rank(required["level"]):
-            broken.append(_l("needs %(code)s at %(level)s", code=required["code"], level=required["level"]))
+            broken.append(_l("needs %(language)s at %(level)s", language=language_name(required["code"]),
+                             level=level_name(required["level"])))
     return broken
 
 
 def fit(seeker: JobSeeker, listing: JobListing) -> Candidate:
     """Points for shared skills, a matching profession, being available by the start date, and
-    languages above the level required."""
+    languages above the level required. Reasons are codes with their values, worded by `reason_text` where
+    they are read (an application keeps them; the employer reads them in their own language)."""
     score, reasons = 0, []
     shared = sorted(set(seeker.skills) & set(listing.skills))
     if shared:
         score += 10 * len(shared)
-        reasons.append(_l("skills: %(skills)s", skills=", ".join(shared)))
+        reasons.append({"code": "skills", "points": 10 * len(shared), "skills": shared})
     missing = sorted(set(listing.skills) - set(seeker.skills))
     if missing:
-        reasons.append(_l("lacks: %(skills)s", skills=", ".join(missing)))
+        reasons.append({"code": "lacks", "points": 0, "skills": missing})
     if seeker.profession and seeker.profession.lower() in f"{listing.title} {listing.description}".lower():
         score += 15
-        reasons.append(_l("profession: %(profession)s", profession=seeker.profession))
+        reasons.append({"code": "profession", "points": 15, "profession": seeker.profession})
     if listing.start_date is None or seeker.available_from <= listing.start_date:
         score += 5
-        reasons.append(_l("available by the start date"))
+        reasons.append({"code": "available_by_start", "points": 5})
     else:
-        reasons.append(_l("available only from %(day)s", day=LazyString(format_day, seeker.available_from)))
+        reasons.append({"code": "available_from", "points": 0, "day": seeker.available_from.isoformat()})
     if listing.remote:
-        reasons.append(_l("remote"))
+        reasons.append({"code": "remote", "points": 0})
     elif listing.region in seeker.regions:
         score += 5
-        reasons.append(_l("in a region the seeker chose (%(region)s)", region=listing.region))
+        reasons.append({"code": "chosen_region", "points": 5, "region": listing.region})
     for required in listing.languages:
         if _level_rank(seeker.level_in(required["code"])) > _level_rank(required["level"]):
             score += 2
-            reasons.append(_l("%(code)s above the level asked", code=required["code"]))
-    return Candidate(listing=listing, score=score, reasons=[str(reason) for reason in reasons])
+            reasons.append({"code": "language_above_level", "points": 2, "language": required["code"]})
+    return Candidate(listing=listing, score=score, reasons=reasons)
+
+
+def reason_text(reason: dict | str) -> str:
+    """A fit reason in the reader's language: regions and languages by name, days by Babel. Skills and
+    professions are what people typed (free text), shown as typed. Applications made before reasons were
+    codes hold text: shown as it was written."""
+    if not isinstance(reason, dict):
+        return str(reason)
+    code = reason.get("code")
+    if code == "skills":
+        return gettext("skills: %(skills)s", skills=", ".join(reason.get("skills") or ()))
+    if code == "lacks":
+        return gettext("lacks: %(skills)s", skills=", ".join(reason.get("skills") or ()))
+    if code == "profession":
+        return gettext("profession: %(profession)s", profession=reason.get("profession") or "")
+    if code == "available_by_start":
+        return gettext("available by the start date")
+    if code == "available_from":
+        return gettext("available only from %(day)s", day=format_day(date.fromisoformat(reason["day"])))
+    if code == "remote":
+        return gettext("remote")
+    if code == "chosen_region":
+        return gettext("in a region the seeker chose (%(region)s)", region=subdivision_name(reason.get("region")))
+    if code == "language_above_level":
+        return gettext("%(language)s above the level asked", language=language_name(reason.get("language")))
+    return str(code)
 
 
 def candidates(seeker: JobSeeker, today: date | None = None, limit: int = MAX_CANDIDATES) -> list[Candidate]:

@@ -1,13 +1,16 @@
 """Forms for the job pages; the jobs services check the values."""
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aidcoord.common.codes import collation_key
 from aidcoord.common.forms import ANY_REGION, FlaskForm, LanguageField, RegionField, RegionsField
-from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason
+from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason, level_keyword
 
-LANGUAGES_HELP = _l("Codes with levels (%(levels)s), e.g. hy:native ru:B2 en:A2", levels=", ".join(LANGUAGE_LEVELS))
+# The word for "native" is the reader's (the parser understands it and the English one).
+LANGUAGES_HELP = _l("Codes with levels (%(levels)s), e.g. hy:%(native)s ru:B2 en:A2", native=_l("native"),
+                    levels=LazyString(lambda: ", ".join(map(level_keyword, LANGUAGE_LEVELS))))
 
 
 def _contract_choices():
@@ -105,4 +108,4 @@ class SeekerForm(FlaskForm):
             getattr(self, name).data = getattr(seeker, name)
         self.skills.data = ", ".join(seeker.skills)
         self.regions.data = list(seeker.regions)
-        self.languages.data = " ".join(f"{lang['code']}:{lang['level']}" for lang in seeker.languages)
+        self.languages.data = " ".join(f"{lang['code']}:{level_keyword(lang['level'])}" for lang in seeker.languages)

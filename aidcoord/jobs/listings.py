@@ -23,12 +23,14 @@ from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from aidcoord.extensions import db
 from aidcoord.jobs.models import (
     LANGUAGE_LEVELS,
+    NATIVE,
     SECTORS,
     ContractType,
     JobListing,
     ListingReport,
     ListingState,
     ReportReason,
+    level_keyword,
 )
 from aidcoord.matching import kinds
 from aidcoord.matching import services as matches
@@ -65,11 +67,11 @@ def languages_with_levels(errors: check.FieldErrors, field: str, value) -> list[
             code, _sep, level = str(item).partition(":")
             level = level or DEFAULT_LEVEL
         level = str(level).strip()
-        level = "native" if level.lower() == "native" else level.upper()
+        level = NATIVE if level.lower() in (NATIVE, level_keyword(NATIVE).lower()) else level.upper()
         codes = check.language_codes(errors, field, [code or ""])
         if level not in LANGUAGE_LEVELS:
             errors.add(field, _l("Unknown level %(level)s: use one of %(levels)s", level=level,
-                                 levels=", ".join(LANGUAGE_LEVELS)))
+                                 levels=", ".join(map(level_keyword, LANGUAGE_LEVELS))))
         elif codes and codes[0] not in seen:
             seen.add(codes[0])
             clean.append({"code": codes[0], "level": level})

@@ -27,6 +27,18 @@ SECTOR_LABELS = {
 }
 # CEFR levels, then native speaker: a listing's required level is met by that level or higher.
 LANGUAGE_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2", "native")
+NATIVE = "native"
+
+
+def level_name(level: str) -> str:
+    """A CEFR level as it is written (B2), or "native speaker" in the reader's language."""
+    return str(_l("native speaker")) if level == NATIVE else level
+
+
+def level_keyword(level: str) -> str:
+    """What a person types for the level in a form ("hy:native"): the CEFR level, or the word for native in
+    the reader's language (the English word is understood too)."""
+    return str(_l("native")) if level == NATIVE else level
 
 
 class ContractType(enum.Enum):

@@ -5,7 +5,8 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import enum_values, text
+from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.jobs.engine import reason_text
 from aidcoord.jobs.models import ContractType, ReportReason
 from aidcoord.matching.schemas import MatchStepSchema
 
@@ -143,7 +144,9 @@ class SeekerSchema(SeekerProfileSchema):
     consent_to_share = ma.fields.Boolean()
     household_id = ma.fields.Integer(allow_none=True)
     priority = ma.fields.Integer()
-    priority_reasons = ma.fields.List(ma.fields.List(ma.fields.Raw()))
+    priority_reasons = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "codes with their numbers, each with a label in the request's language: the household's "
+                       "reasons (see the housing household's priority_reasons) and a coordinator's raise"})
     queue_state = ma.fields.String(allow_none=True)
 
 
@@ -153,7 +156,8 @@ class ApplicationItemSchema(ma.Schema):
     seeker_id = ma.fields.Integer(attribute="subject_id")
     state = ma.fields.Function(lambda match: match.state.value)
     score = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = Worded(reason_text, metadata={"description": "in the request's language (Accept-Language)"})
+    reason_codes = codes_of("reasons")
     contact_shared = ma.fields.Function(lambda match: match.consented_at is not None)
     created_at = ma.fields.DateTime()
 
@@ -201,7 +205,8 @@ JobQueuePageSchema = page_schema(JobQueueEntrySchema)
 class JobCandidateSchema(ma.Schema):
     listing = ma.fields.Nested(ListingSchema)
     score = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = Worded(reason_text, metadata={"description": "in the request's language (Accept-Language)"})
+    reason_codes = codes_of("reasons")
 
 
 class LeasedEntrySchema(ma.Schema):

@@ -133,16 +133,18 @@ def _household_id(actor: User, value) -> int | None:
     return household_id
 
 
-def priority(seeker: JobSeeker) -> tuple[int, list[list]]:
+def priority(seeker: JobSeeker) -> tuple[int, list[dict]]:
     """The household's documented vulnerability score (when linked), plus any coordinator raise;
-    within equal scores the queue serves whoever has waited longest."""
+    within equal scores the queue serves whoever has waited longest. Reasons are codes, worded where shown
+    (households.reason_lines, households.reasons_for_api)."""
     score = 0
-    reasons: list[list] = []
+    reasons: list[dict] = []
     if seeker.household_id is not None:
         score, reasons = households.documented_vulnerability(seeker.household_id)
     if seeker.priority_boost:
         score += seeker.priority_boost
-        reasons.append([seeker.priority_boost, str(_l("raised by a coordinator: %(why)s", why=seeker.boost_reason))])
+        reasons.append({"code": households.RAISED_BY_COORDINATOR, "points": seeker.priority_boost, "count": 1,
+                        "note": seeker.boost_reason or ""})
     return score, reasons
 
 

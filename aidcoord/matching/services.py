@@ -82,6 +82,12 @@ def resize_capacity(kind: kinds.MatchKind, offer_id: int, total: int) -> None:
         raise CapacityInUse(message, {kind.capacity_field: [message]})
 
 
+def _stored_reason(reason: Any) -> Any:
+    # A kind's reasons are codes with their numbers (dicts), worded by the kind where they are read, in the
+    # reader's language; anything else is kept as its text.
+    return reason if isinstance(reason, dict) else str(reason)
+
+
 def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, entry: QueueEntry | None = None,
                score: int = 0, reasons=(), consented: bool = False, broken=None) -> Match:
     """A new PROPOSED match of `subject` to `offer` (from the queue entry the coordinator holds, or
@@ -99,7 +105,7 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     held = change_capacity(kind, offer.id, people, 0, None, MatchState.PROPOSED)
     hours = current_app.config[kind.answer_hours_setting] if kind.answer_hours_setting else None
     match = Match(kind=kind.kind, entry_id=entry.id if entry else None, subject_id=subject.id, offer_id=offer.id,
-                  people=people, held=held, score=score, reasons=[str(reason) for reason in reasons],
+                  people=people, held=held, score=score, reasons=[_stored_reason(reason) for reason in reasons],
                   state=MatchState.PROPOSED, consented_at=utcnow() if consented else None,
                   expires_at=utcnow() + timedelta(hours=hours) if hours else None)
     db.session.add(match)

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from aidcoord.accounts.forms import CheckboxListField
 from aidcoord.common.codes import country_choices
-from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField
+from aidcoord.common.forms import ANY_REGION, FlaskForm, RegionField, RegionsField, field_labels
 from aidcoord.organizations.models import OrganizationKind, Sector
 
 
@@ -39,6 +39,25 @@ class OrganizationForm(FlaskForm):
             "name", "kind", "country", "sectors", "description", "website", "contact_email", "contact_phone")}
         data["regions"] = list(self.regions.data or [])
         return data
+
+
+# What an organization's history calls each field it records (aidcoord.organizations.services and invitations):
+# the edit form's labels, and words for what the form does not hold.
+HISTORY_LABELS = {
+    **field_labels(OrganizationForm),
+    "verification_state": _l("Verification"),
+    "members_added": _l("Members added"),
+    "members_removed": _l("Members removed"),
+    "invitation_sent": _l("Invitation sent"),
+    "invitation_accepted": _l("Invitation accepted"),
+    "invitation_declined": _l("Invitation declined"),
+}
+HISTORY_LABELS.pop("submit", None)
+
+
+def history_label(field_name: str) -> str:
+    """A recorded field by its label in the reader's language (the name itself if it has none)."""
+    return str(HISTORY_LABELS.get(field_name, field_name))
 
 
 class DirectoryFilterForm(FlaskForm):

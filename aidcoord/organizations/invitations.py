@@ -90,8 +90,8 @@ def accept(user: User, invitation_id: int) -> Membership:
         db.session.add(membership)
         if Role.ORG_MEMBER not in user.roles:
             user.role_grants.append(RoleGrant(role=Role.ORG_MEMBER))
-    audit.record(user, AuditAction.UPDATE, ENTITY, invitation.organization_id, {"members_added": [user.id]},
-                 reason=f"invitation {invitation.id} accepted")
+    audit.record(user, AuditAction.UPDATE, ENTITY, invitation.organization_id,
+                 {"members_added": [user.id], "invitation_accepted": [None, invitation.id]})
     db.session.commit()
     return membership
 

@@ -60,6 +60,7 @@ def detail(organization_id):
         members=services.members(organization) if can_edit else [],
         invitations=invitations.pending_of(organization) if can_edit else [],
         history=audit.history(services.ENTITY, organization.id) if can_edit else [],
+        history_label=forms.history_label,
         verify_form=forms.VerifyForm(),
         reject_form=forms.RejectForm(),
         member_form=forms.AddMemberForm(),

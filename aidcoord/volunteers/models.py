@@ -15,6 +15,21 @@ from aidcoord.matching.lifecycle import MatchState
 from aidcoord.organizations.models import Organization
 
 SKILLS = ("driver", "interpreter", "medical", "psychosocial", "logistics", "childcare", "it", "cooking", "construction")
+# A fixed list: the codes are stored and go through the API; pages show these words in the reader's language.
+SKILL_LABELS = {
+    "driver": _l("Driving"), "interpreter": _l("Interpreting"), "medical": _l("Medical care"),
+    "psychosocial": _l("Psychosocial support"), "logistics": _l("Logistics"), "childcare": _l("Childcare"),
+    "it": _l("IT"), "cooking": _l("Cooking"), "construction": _l("Construction"),
+}
+
+
+def skill_name(code: str) -> str:
+    """A volunteer skill in the reader's language (the code itself for one no longer offered)."""
+    return str(SKILL_LABELS.get(code, code))
+
+
+def skill_names(codes) -> str:
+    return ", ".join(skill_name(code) for code in codes or ())
 
 
 class BackgroundCheck(enum.Enum):

@@ -11,6 +11,7 @@ from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
+from aidcoord.common.codes import language_names
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -31,6 +32,7 @@ from aidcoord.volunteers.models import (
     Shift,
     SignUp,
     VolunteerProfile,
+    skill_names,
 )
 
 MAX_SHIFT_HOURS = 24
@@ -182,9 +184,9 @@ def unmet_requirements(profile: VolunteerProfile | None, shift: Shift) -> list:
     missing = []
     lacking_skills = sorted(set(shift.required_skills) - set(profile.skills))
     if lacking_skills:
-        missing.append(_l("needs the skills: %(skills)s", skills=", ".join(lacking_skills)))
+        missing.append(_l("needs the skills: %(skills)s", skills=skill_names(lacking_skills)))
     if shift.required_languages and not set(shift.required_languages) & set(profile.languages):
-        missing.append(_l("needs one of the languages: %(langs)s", langs=", ".join(shift.required_languages)))
+        missing.append(_l("needs one of the languages: %(langs)s", langs=language_names(shift.required_languages)))
     if shift.requires_background_check and profile.background_check is not BackgroundCheck.CLEARED:
         missing.append(_l("needs a cleared background check"))
     return missing

@@ -14,6 +14,7 @@ from aidcoord.matching.services import CapacityInUse
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for
 from aidcoord.volunteers import forms, services
+from aidcoord.volunteers.models import skill_names
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
 
@@ -40,6 +41,7 @@ def _shift_page(shift, slots_form=None, status: int = 200):
     mine = next((e for e in services.my_shifts(current_user) if e.shift_id == shift.id), None) \
         if current_user.is_authenticated else None
     return render_template("volunteers/shift.html", shift=shift, mine=mine, confirm_form=ConfirmForm(),
+                           skill_names=skill_names,
                            roster=services.roster(actor(), shift) if can_manage else [], can_manage=can_manage,
                            attendance_form=forms.AttendanceForm(),
                            slots_form=slots_form or forms.SlotsForm(slots=shift.slots)), status
@@ -110,7 +112,7 @@ def my_page():
     profile = services.profile_of(current_user)
     form = forms.ProfileForm(obj=None)
     if request.method == "GET" and profile is not None:
-        form.skills.data, form.languages.data = " ".join(profile.skills), list(profile.languages)
+        form.skills.data, form.languages.data = list(profile.skills), list(profile.languages)
         form.regions.data, form.availability.data = list(profile.regions), profile.availability
     if form.validate_on_submit():
         try:

@@ -212,7 +212,7 @@ def test_asking_for_help_needs_consent_and_is_not_repeated(seeker_user):
 
 def test_a_closed_listing_ends_its_applications_and_the_engine_ranks_with_reasons(published, seeker, employer):
     candidate = engine.fit(seeker, published)
-    assert candidate.score > 0 and "skills: forklift, packing" in candidate.reasons
+    assert candidate.score > 0 and "skills: forklift, packing" in map(engine.reason_text, candidate.reasons)
     match = applications.apply(seeker.user, seeker, published)
     listings.close_expired(today=TODAY + timedelta(days=40))
     db.session.refresh(match)
@@ -221,7 +221,7 @@ def test_a_closed_listing_ends_its_applications_and_the_engine_ranks_with_reason
 
 def test_language_levels_are_hard_constraints(published, coordinator, employer, seeker):
     needs_c1 = listings.publish(coordinator, listings.post_listing(employer, listing_data(languages="ru:C1")))
-    assert "needs ru at C1" in [str(reason) for reason in engine.violations(seeker, needs_c1)]
+    assert "needs Russian at C1" in [str(reason) for reason in engine.violations(seeker, needs_c1)]
     assert engine.violations(seeker, published) == []
 
 

@@ -229,6 +229,6 @@ def test_the_close_expired_command_closes_listings_past_their_date(app, publishe
     db.session.execute(JobListing.__table__.update().values(closing_date=TODAY - timedelta(days=1)))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["jobs", "close-expired"])
-    assert result.exit_code == 0 and "closed 1 listings" in result.output
+    assert result.exit_code == 0 and "closed 1 listing" in result.output
     db.session.expire_all()
     assert db.session.get(JobListing, published.id).state is ListingState.CLOSED

@@ -72,7 +72,9 @@ def test_nobody_becomes_a_member_without_accepting(app, api):
     membership = db.session.get(Membership, (organization.id, invited.id))
     assert membership.added_by_id == member.id
     event = db.session.query(AuditEvent).filter_by(entity_type="organization", actor_id=invited.id).one()
-    assert event.changes == {"members_added": [invited.id]}
+    # Which invitation is a recorded field (named on the history page in the reader's language), not English text.
+    assert event.changes["members_added"] == [invited.id] and "invitation_accepted" in event.changes
+    assert event.reason is None
 
 
 def test_a_declined_invitation_changes_nothing_and_cannot_be_accepted_later(app, api):

@@ -57,7 +57,7 @@ def test_requirements_are_checked(organizer, organization, app):
         services.sign_up(person, shift)
     services.set_background_check(UserFactory(roles=["coordinator"]), services.profile_of(person), "cleared")
     assert services.sign_up(person, shift).state.value == "accepted"
-    with pytest.raises(ValidationFailed, match="childcare"):
+    with pytest.raises(ValidationFailed, match="Childcare"):
         services.sign_up(volunteer(), shift)
     with pytest.raises(PermissionDenied):
         services.sign_up(UserFactory(roles=["donor"]), shift)
@@ -119,7 +119,7 @@ def test_reminders_go_to_the_outbox_once(organizer, organization, app):
     shift = services.post_shift(organizer, organization, shift_data(
         starts_at=start.isoformat(), ends_at=(start + timedelta(hours=2)).isoformat()))
     services.sign_up(volunteer(), shift)
-    assert "1 reminders" in app.test_cli_runner().invoke(args=["volunteers", "remind"]).output
+    assert "queued 1 reminder" in app.test_cli_runner().invoke(args=["volunteers", "remind"]).output
     assert "0 reminders" in app.test_cli_runner().invoke(args=["volunteers", "remind"]).output
     assert db.session.scalar(select(OutboxMessage.topic)) == "shift_reminder"
 
