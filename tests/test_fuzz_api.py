@@ -5,18 +5,15 @@ tell the truth: no 5xx, every status, header, content type and body as documente
 FUZZ_EXAMPLES examples per operation, each sent as both (50 in the normal run, `make fuzz` raises it); the
 run is deterministic (derandomized, fixed seed), so a failure found once is found again."""
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 import schemathesis
-import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import seed as hypothesis_seed
 from schemathesis.checks import negative_data_rejection
 
 from aidcoord.extensions import db
-from tests.conftest import POSTGRES_URL, IsolatedClient, _fast_scratch_dir, make_app
+from tests.conftest import IsolatedClient, empty_database, make_app
 from tests.permissions.world import Snapshot, build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
@@ -25,18 +22,7 @@ SEED = 20261207
 
 @pytest.fixture(scope="module")
 def fuzz_app(migrated_database, tmp_path_factory):
-    if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        url = POSTGRES_URL
-    else:
-        database = _fast_scratch_dir(tmp_path_factory.mktemp("fuzz")) / "fuzz.sqlite"
-        shutil.copyfile(migrated_database, database)
-        url = f"sqlite:///{database}"
-    app = make_app(url)
+    app = make_app(empty_database(migrated_database, tmp_path_factory.mktemp("fuzz")))
     app.test_client_class = IsolatedClient
     yield app
     with app.app_context():
@@ -48,24 +34,12 @@ def fuzz_world(fuzz_app):
     # No app context stays pushed: each request the fuzzer sends gets its own, as on a server.
     with fuzz_app.app_context():
         world = build_world(fuzz_app)
-        if not POSTGRES_URL:  # the snapshot copies the file alone: everything in it, nothing left in the WAL
-            db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
-            db.session.remove()
         return fuzz_app, world, Snapshot(fuzz_app)
 
 
 def restore(app, snapshot: Snapshot) -> None:
-    """Put the world back. SQLite runs in WAL mode: the copy goes back with no -wal or -shm file beside it,
-    which SQLite would otherwise replay over it (a corrupt database: found as a 500 by this test)."""
     with app.app_context():
-        if POSTGRES_URL:
-            snapshot.restore()
-            return
-        db.session.remove()
-        db.engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{snapshot.path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(snapshot.copy, snapshot.path)
+        snapshot.restore()
 
 
 # The document is read at collection time, from an app with no database behind it (writing the document

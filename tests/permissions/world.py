@@ -172,6 +172,9 @@ class Snapshot:
         if self.url.get_backend_name() == "sqlite":
             self.path = Path(self.url.database)
             self.copy = self.path.with_suffix(".snapshot")
+            # SQLite runs in WAL mode: everything into the main file first, so that the copy holds it all.
+            db.session.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            db.session.remove()
             db.engine.dispose()
             shutil.copyfile(self.path, self.copy)
             return
@@ -186,6 +189,10 @@ class Snapshot:
         db.session.remove()
         if self.url.get_backend_name() == "sqlite":
             db.engine.dispose()
+            # The copy goes back with no -wal or -shm file beside it: SQLite would replay those over it
+            # (a corrupt database, found as a 500 by the fuzz test).
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             shutil.copyfile(self.copy, self.path)
             return
         with db.engine.begin() as connection:
