@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 
@@ -43,9 +44,9 @@ class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(254), unique=True, info=PERSONAL)
+    name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    password_hash: Mapped[str] = mapped_column(String(255), info=PERSONAL)
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped on logout, password change and deactivation: every older session stops working.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 
@@ -36,8 +37,8 @@ class AuditEvent(Model):
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int]
     # {"field": [old, new]} for updates; {"state": [old, new], ...} for transitions; {"fields": [...]} for views.
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    reason: Mapped[str | None] = mapped_column(String(2000))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=PERSONAL)
+    reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
 
 
 @event.listens_for(AuditEvent, "before_update")

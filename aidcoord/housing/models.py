@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import from_minor_units
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 from aidcoord.organizations.models import Organization
@@ -41,7 +42,7 @@ class HousingOffer(Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     region: Mapped[str] = mapped_column(String(10), index=True)
     locality: Mapped[str] = mapped_column(String(200), default="")
-    address: Mapped[str] = mapped_column(String(500))  # private: shown to the household after acceptance
+    address: Mapped[str] = mapped_column(String(500), info=PERSONAL)  # private: shown to the household after acceptance
     beds: Mapped[int]
     # Beds minus people proposed or placed; changed only by one conditional UPDATE in the same
     # transaction as the match that takes or returns them (see matching.capacity).
@@ -59,13 +60,13 @@ class HousingOffer(Model):
     pets_accepted: Mapped[bool] = mapped_column(default=False)
     children_welcome: Mapped[bool] = mapped_column(default=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
     vetting_state: Mapped[VettingState] = mapped_column(
         enum_column_type(VettingState), default=VettingState.UNVERIFIED, index=True)
-    vetting_note: Mapped[str | None] = mapped_column(String(2000))
+    vetting_note: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     vetted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     vetted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    external_ref: Mapped[str | None] = mapped_column(String(100))
+    external_ref: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -97,8 +98,8 @@ class Household(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_name: Mapped[str] = mapped_column(String(200))
-    contact_phone: Mapped[str] = mapped_column(String(40), index=True)
+    contact_name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    contact_phone: Mapped[str] = mapped_column(String(40), index=True, info=PERSONAL)
     size: Mapped[int]
     adults: Mapped[int]
     children: Mapped[int] = mapped_column(default=0)
@@ -107,7 +108,7 @@ class Household(Model):
     disabled: Mapped[int] = mapped_column(default=0)
     single_caregiver: Mapped[bool] = mapped_column(default=False)
     medical_needs: Mapped[bool] = mapped_column(default=False)
-    medical_note: Mapped[str] = mapped_column(Text, default="")
+    medical_note: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
     pets: Mapped[bool] = mapped_column(default=False)
     step_free_needed: Mapped[bool] = mapped_column(default=False)
     preferred_regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: anywhere
@@ -119,8 +120,8 @@ class Household(Model):
     priority: Mapped[int] = mapped_column(default=0)
     priority_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
     priority_boost: Mapped[int] = mapped_column(default=0)
-    boost_reason: Mapped[str | None] = mapped_column(String(2000))
-    external_ref: Mapped[str | None] = mapped_column(String(100))
+    boost_reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
+    external_ref: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
     # Set when a duplicate was merged into an earlier request.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     # A possible duplicate, flagged at registration for a coordinator to merge or keep apart.
@@ -145,10 +146,10 @@ class HostSuspension(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(2000))
+    reason: Mapped[str] = mapped_column(String(2000), info=PERSONAL)
     suspended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     suspended_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    lifted_reason: Mapped[str | None] = mapped_column(String(2000))
+    lifted_reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -173,7 +174,7 @@ class WelfareCheck(Model):
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     due_on: Mapped[date] = mapped_column(index=True)
     outcome: Mapped[WelfareOutcome | None] = mapped_column(enum_column_type(WelfareOutcome))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -186,9 +187,9 @@ class Incident(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, info=PERSONAL)
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    review_note: Mapped[str | None] = mapped_column(String(2000))
+    review_note: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     placement_ended: Mapped[bool] = mapped_column(default=False)

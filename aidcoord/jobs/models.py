@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import from_minor_units
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 from aidcoord.organizations.models import Organization
@@ -158,11 +159,11 @@ class ListingReport(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     listing_id: Mapped[int] = mapped_column(ForeignKey("job_listings.id", ondelete="CASCADE"), index=True)
     reason: Mapped[ReportReason] = mapped_column(enum_column_type(ReportReason))
-    details: Mapped[str] = mapped_column(String(2000), default="")
+    details: Mapped[str] = mapped_column(String(2000), default="", info=PERSONAL)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # none: reported anonymously
     # Who reported, to count distinct reporters: "user:<id>" when signed in, else "ip:" and a keyed digest of the
     # address (the address itself is never stored). None on reports from before reporters were counted.
-    reporter_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    reporter_key: Mapped[str | None] = mapped_column(String(64), index=True, info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -175,9 +176,9 @@ class JobSeeker(Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)  # their own account
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))  # for the priority
-    contact_name: Mapped[str] = mapped_column(String(200))  # private, like the two below
-    contact_phone: Mapped[str] = mapped_column(String(40), default="")
-    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), info=PERSONAL)  # private, like the two below
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", info=PERSONAL)
+    contact_email: Mapped[str] = mapped_column(String(254), default="", info=PERSONAL)
     profession: Mapped[str] = mapped_column(String(200), default="")
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"code": "hy", "level": "native"}]
@@ -186,7 +187,7 @@ class JobSeeker(Model):
     available_from: Mapped[date]
     consent_to_share: Mapped[bool] = mapped_column(default=False)  # the profile, never the contact
     priority_boost: Mapped[int] = mapped_column(default=0)
-    boost_reason: Mapped[str | None] = mapped_column(String(2000))
+    boost_reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 from aidcoord.matching.lifecycle import EntryState, MatchState
@@ -72,7 +73,7 @@ class Match(Model):
     # When the person agreed to share their contact with the offer's side (jobs: applying, or
     # consenting to a referral).
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decline_reason: Mapped[str | None] = mapped_column(String(2000))
+    decline_reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     entry: Mapped[QueueEntry | None] = relationship(lazy="joined")
@@ -94,5 +95,5 @@ class MatchStep(Model):
     match_id: Mapped[int] = mapped_column(ForeignKey("matches.id", ondelete="CASCADE"), index=True)
     state: Mapped[MatchState] = mapped_column(enum_column_type(MatchState))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str | None] = mapped_column(String(2000))
+    reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 
@@ -93,8 +94,8 @@ class Organization(Model):
     country: Mapped[str] = mapped_column(String(2))
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(500))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(254), info=PERSONAL)
+    contact_phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)
     verification_state: Mapped[VerificationState] = mapped_column(
         enum_column_type(VerificationState), default=VerificationState.PENDING, index=True
     )
@@ -181,7 +182,7 @@ class Invitation(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)  # normalised, as accounts store theirs
+    email: Mapped[str] = mapped_column(String(254), index=True, info=PERSONAL)  # normalised, as accounts store theirs
     state: Mapped[InvitationState] = mapped_column(enum_column_type(InvitationState), default=InvitationState.PENDING)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import QUANTITY_SCALE, ExactDecimal, Quantity, from_minor_units, normalize_decimal
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 from aidcoord.needs.models import Need, Unit
@@ -72,7 +73,7 @@ class Pledge(Model):
     quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     unit: Mapped[Unit | None] = mapped_column(enum_column_type(Unit))
     item: Mapped[str] = mapped_column(String(200), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
     source_url: Mapped[str | None] = mapped_column(String(500))
     state: Mapped[PledgeState] = mapped_column(enum_column_type(PledgeState), default=PledgeState.PLEDGED, index=True)
     # Sum of deliveries in storage units (minor units or thousandths); changed only together with a

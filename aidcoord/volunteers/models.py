@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import Quantity
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 from aidcoord.matching.lifecycle import MatchState
@@ -52,9 +53,9 @@ class VolunteerProfile(Model):
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     regions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    availability: Mapped[str] = mapped_column(String(500), default="")
+    availability: Mapped[str] = mapped_column(String(500), default="", info=PERSONAL)
     background_check: Mapped[BackgroundCheck] = mapped_column(
-        enum_column_type(BackgroundCheck), default=BackgroundCheck.NONE)
+        enum_column_type(BackgroundCheck), default=BackgroundCheck.NONE, info=PERSONAL)
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
