@@ -118,7 +118,7 @@ class Household(Model):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_to_share: Mapped[bool] = mapped_column(default=False)
     priority: Mapped[int] = mapped_column(default=0)
-    priority_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    priority_reasons: Mapped[list[Any]] = mapped_column(JSON, default=list, info=PERSONAL)
     priority_boost: Mapped[int] = mapped_column(default=0)
     boost_reason: Mapped[str | None] = mapped_column(String(2000), info=PERSONAL)
     external_ref: Mapped[str | None] = mapped_column(String(100), info=PERSONAL)
