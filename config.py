@@ -63,6 +63,8 @@ class Config:
     # A published listing leaves the board once this many distinct people (accounts, or addresses when not signed
     # in) reported it since its last review; a coordinator may take it down at once.
     LISTING_REPORTS_TO_HIDE = 3
+    # Accounts younger than this still report (the moderator sees it) but do not count toward hiding a listing.
+    LISTING_REPORTER_MIN_AGE_HOURS = 24
     # How many reverse proxies (e.g. nginx) stand in front: their X-Forwarded-For is trusted that deep.
     PROXY_HOPS = 0
 

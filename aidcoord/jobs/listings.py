@@ -2,7 +2,7 @@
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -229,8 +229,33 @@ def reporter_key(reporter: User | None, address: str | None) -> str:
     client address (the address itself is used here and never stored)."""
     if signed_in(reporter):
         return f"user:{reporter.id}"
+    return address_key(address)
+
+
+def address_key(address: str | None) -> str:
+    """A keyed digest of a client address ("ip:..."), stored instead of the address."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
     return "ip:" + hmac.new(secret, b"report:" + (address or "unknown").encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _distinct_reporters(since_review) -> int:
+    """Reporters that count toward hiding: a report counts only when both its account and its address differ from
+    every earlier reporter's (so accounts made on the spot from one address count once), and not when it comes
+    from an account younger than LISTING_REPORTER_MIN_AGE_HOURS (still recorded for the moderator)."""
+    min_age = timedelta(hours=current_app.config["LISTING_REPORTER_MIN_AGE_HOURS"])
+    counted = since_review.subquery()
+    rows = db.session.execute(
+        select(counted.c.reporter_key, counted.c.address_key, counted.c.created_at, User.created_at)
+        .outerjoin(User, User.id == counted.c.reporter_id).order_by(counted.c.id)).all()
+    seen: set[str] = set()
+    reporters = 0
+    for key, address, reported_at, account_made_at in rows:
+        keys = {k for k in (key, address) if k}
+        young = account_made_at is not None and reported_at - account_made_at < min_age
+        if keys and not keys & seen and not young:
+            reporters += 1
+        seen |= keys
+    return reporters
 
 
 def _reports_since_review(listing: JobListing):
@@ -243,9 +268,9 @@ def _reports_since_review(listing: JobListing):
 
 def report(reporter: User | None, listing: JobListing, reason: str, details: str = "", *,
            address: str | None = None) -> ListingReport:
-    """Anyone may report a published listing (`address`: the client's, when not signed in). It leaves the board
-    once LISTING_REPORTS_TO_HIDE distinct reporters reported it since the last review, or when a coordinator
-    rejects it; a reporter who reports again is counted once."""
+    """Anyone may report a published listing (`address`: the client's, signed in or not). It leaves the board
+    once LISTING_REPORTS_TO_HIDE distinct reporters (see _distinct_reporters) reported it since the last review,
+    or when a coordinator rejects it; a reporter who reports again is counted once."""
     if listing.state not in (ListingState.PUBLISHED, ListingState.PENDING):
         raise Conflict(_l("This listing is not on the board."))
     errors = check.FieldErrors()
@@ -259,11 +284,11 @@ def report(reporter: User | None, listing: JobListing, reason: str, details: str
     if earlier is not None:
         return earlier
     entry = ListingReport(listing_id=listing.id, reason=why, details=details,
-                          reporter_id=getattr(reporter, "id", None), reporter_key=key)
+                          reporter_id=getattr(reporter, "id", None), reporter_key=key,
+                          address_key=address_key(address))
     db.session.add(entry)
     db.session.flush()
-    counted = since_review.subquery()
-    reporters = db.session.scalar(select(func.count(func.distinct(counted.c.reporter_key))))
+    reporters = _distinct_reporters(since_review)
     if listing.state is ListingState.PUBLISHED and reporters >= current_app.config["LISTING_REPORTS_TO_HIDE"]:
         _change_state(reporter, listing, ListingState.PENDING, f"reported by {reporters} people, last: {why.value}")
     db.session.commit()

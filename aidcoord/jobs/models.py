@@ -164,6 +164,9 @@ class ListingReport(Model):
     # Who reported, to count distinct reporters: "user:<id>" when signed in, else "ip:" and a keyed digest of the
     # address (the address itself is never stored). None on reports from before reporters were counted.
     reporter_key: Mapped[str | None] = mapped_column(String(64), index=True, info=PERSONAL)
+    # The keyed digest of the client address, also for signed-in reporters: an account and its address must both
+    # differ from earlier reporters' to count again (accounts made on the spot from one address count once).
+    address_key: Mapped[str | None] = mapped_column(String(64), info=PERSONAL)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

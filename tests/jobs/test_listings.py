@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from aidcoord.audit.models import AuditEvent
+from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs import listings
@@ -86,9 +87,9 @@ def test_anyone_may_report_but_one_report_does_not_take_a_listing_down(published
 
 def test_a_listing_leaves_the_board_after_reports_from_three_distinct_reporters_until_reviewed(
         app, published, coordinator):
-    signed_in = UserFactory()
+    signed_in = UserFactory(created_at=utcnow() - timedelta(days=30))
     listings.report(None, published, "scam", address="198.51.100.7")
-    listings.report(signed_in, published, "exploitative", address="198.51.100.7")  # the account, not the address
+    listings.report(signed_in, published, "exploitative", address="198.51.100.8")
     assert published.state is ListingState.PUBLISHED
     listings.report(None, published, "other", address="203.0.113.9")
     assert published.state is ListingState.PENDING
@@ -99,6 +100,34 @@ def test_a_listing_leaves_the_board_after_reports_from_three_distinct_reporters_
     # The coordinator's decision starts the count anew: one more report does not take it down again.
     listings.report(None, published, "scam", address="192.0.2.1")
     assert published.state is ListingState.PUBLISHED
+
+
+def test_accounts_made_from_an_address_that_already_reported_do_not_count_as_more_reporters(
+        app, published, coordinator):
+    # One person: an anonymous report, then accounts (old enough) from the same address: counted once.
+    listings.report(None, published, "scam", address="198.51.100.7")
+    for _ in range(2):
+        listings.report(UserFactory(created_at=utcnow() - timedelta(days=30)), published, "scam",
+                        address="198.51.100.7")
+    assert published.state is ListingState.PUBLISHED
+    # Nor does one account reporting from new addresses after its anonymous reports.
+    account = UserFactory(created_at=utcnow() - timedelta(days=30))
+    listings.report(account, published, "scam", address="203.0.113.1")
+    listings.report(None, published, "scam", address="203.0.113.1")
+    assert published.state is ListingState.PUBLISHED
+    assert len(listings.reports_on(coordinator, published)) == 5  # all still there for the moderator
+    listings.report(None, published, "scam", address="192.0.2.44")  # a third person
+    assert published.state is ListingState.PENDING
+
+
+def test_accounts_younger_than_a_day_report_but_do_not_count_toward_hiding(app, published, coordinator):
+    for address in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        listings.report(UserFactory(created_at=utcnow() - timedelta(hours=2)), published, "scam", address=address)
+    assert published.state is ListingState.PUBLISHED
+    assert len(listings.reports_on(coordinator, published)) == 3
+    app.config["LISTING_REPORTER_MIN_AGE_HOURS"] = 1
+    listings.report(UserFactory(created_at=utcnow() - timedelta(hours=2)), published, "scam", address="192.0.2.9")
+    assert published.state is ListingState.PENDING
 
 
 def test_the_number_of_reporters_that_takes_a_listing_down_is_configurable(app, published):
