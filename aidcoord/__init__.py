@@ -39,6 +39,7 @@ def register_template_helpers(app: Flask) -> None:
     from aidcoord.housing import priority
     from aidcoord.jobs import engine as jobs_engine
     from aidcoord.jobs.models import level_name
+    from aidcoord.matching import lifecycle
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -48,7 +49,8 @@ def register_template_helpers(app: Flask) -> None:
                                  language_name=codes.language_name, language_names=codes.language_names)
     # Reasons are stored as codes and worded here, in the reader's language (not whoever computed them).
     app.jinja_env.globals.update(priority_lines=priority.reason_lines, housing_reason=housing_engine.reason_text,
-                                 job_reason=jobs_engine.reason_text, level_name=level_name)
+                                 job_reason=jobs_engine.reason_text, level_name=level_name,
+                                 step_reason=lifecycle.reason_text)
     register_format_filters(app)
     # A stored address becomes a link only if it is http(s): older rows were not all checked on the way in.
     app.jinja_env.filters["web_link"] = lambda value: value if is_web_address(value) else None

@@ -96,3 +96,19 @@ def check_entry_move(current: EntryState, target: EntryState, message=None) -> N
     if target not in ENTRY_TRANSITIONS[current]:
         raise Conflict(message or _l("This request is %(state)s in the queue; it cannot become %(target)s.",
                                      state=current.value, target=target.value))
+
+
+# Reasons the system itself writes on a step, a decline or a listing's review note. They are stored as these
+# English words (older rows too) and worded in the reader's language where shown; what a person typed is shown
+# as typed.
+SYSTEM_REASONS = {
+    "no answer in time": _l("no answer in time"),
+    "closing date passed": _l("closing date passed"),
+    "all positions filled": _l("all positions filled"),
+    "the seeker agreed to share their contact": _l("the seeker agreed to share their contact"),
+}
+
+
+def reason_text(reason: str | None) -> str:
+    """A step's (or a note's) reason in the reader's language when the system wrote it; as typed otherwise."""
+    return str(SYSTEM_REASONS.get(reason or "", reason or ""))
