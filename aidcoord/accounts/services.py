@@ -14,6 +14,7 @@ from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common.locale import supported
 from aidcoord.common.types import utcnow
+from aidcoord.common.validation import has_control_characters
 from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 
@@ -65,6 +66,9 @@ def register_user(email: str, name: str, password: str, roles=(), *, self_servic
     name = name.strip()
     if not name:
         raise ValidationFailed(_l("Enter your name."), {"name": [_l("Enter your name.")]})
+    if has_control_characters(name):
+        message = _l("Use a single line without control characters.")
+        raise ValidationFailed(message, {"name": [message]})
     _check_password_strength(password)
     roles = {Role(role) for role in roles}
     if self_service and not roles.issubset(SELF_SERVICE_ROLES):

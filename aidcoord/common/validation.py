@@ -1,4 +1,5 @@
 """Field-level checks shared by services: each returns the clean value or adds a message to `errors`."""
+import unicodedata
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -25,9 +26,30 @@ def enum_value(errors: FieldErrors, field: str, value, enum_cls, message=None):
         return None
 
 
-def text(errors: FieldErrors, field: str, value, max_length: int, required: bool = False) -> str | None:
+LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def has_control_characters(value: str) -> bool:
+    """Line breaks, tabs, NUL, escape... (Unicode Cc, and the line and paragraph separators Zl, Zp): never part
+    of a name, and they break e-mail headers built from it. Format characters (Cf) stay: ZWNJ is part of names
+    written in some scripts."""
+    return any(unicodedata.category(c) in LINE_BREAKING for c in value)
+
+
+def one_line(value: str) -> str:
+    """The text on one line: every control character (CR, LF, tab...) folded to a space. For e-mail subjects
+    and other headers, where a line break would end the header (or inject another)."""
+    return " ".join("".join(" " if unicodedata.category(c) in LINE_BREAKING else c for c in value).split())
+
+
+def text(errors: FieldErrors, field: str, value, max_length: int, required: bool = False,
+         single_line: bool = False) -> str | None:
+    """Trimmed text; `single_line` for names people type (of an organization, a person), which must not carry
+    line breaks or other control characters."""
     value = ("" if value is None else str(value)).strip()
-    if required and not value:
+    if single_line and has_control_characters(value):
+        errors.add(field, _l("Use a single line without control characters."))
+    elif required and not value:
         errors.add(field, _l("This field is required."))
     elif len(value) > max_length:
         errors.add(field, lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",

@@ -43,7 +43,8 @@ def normalize_phone(phone: str) -> str:
 def clean_household(data: dict, *, today: date) -> dict:
     errors = check.FieldErrors()
     clean: dict[str, Any] = {
-        "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True),
+        "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True,
+                                   single_line=True),
         "medical_note": check.text(errors, "medical_note", data.get("medical_note"), 5000),
         "external_ref": check.text(errors, "external_ref", data.get("external_ref"), 100) or None,
     }

@@ -28,7 +28,8 @@ PROFILE_FIELDS = ("profession", "skills", "languages", "regions", "remote_ok", "
 def clean_seeker(data: dict, *, today: date) -> dict:
     errors = check.FieldErrors()
     clean: dict[str, Any] = {
-        "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True),
+        "contact_name": check.text(errors, "contact_name", data.get("contact_name"), 200, required=True,
+                                   single_line=True),
         "contact_phone": households.normalize_phone(
             check.text(errors, "contact_phone", data.get("contact_phone"), 40) or ""),
         "contact_email": check.text(errors, "contact_email", data.get("contact_email"), 254),

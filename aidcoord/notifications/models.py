@@ -2,10 +2,11 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, utcnow
+from aidcoord.common.validation import one_line
 from aidcoord.extensions import Model
 
 
@@ -27,3 +28,9 @@ class OutboxMessage(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500), info=PERSONAL)
+
+    @validates("subject")
+    def _subject_on_one_line(self, _key: str, subject: str) -> str:
+        # The subject is built from names people typed (an organization's); a line break in it would make
+        # the e-mail header invalid (or inject another header), so every subject is stored on one line.
+        return one_line(subject)[:200]

@@ -45,6 +45,16 @@ def pending(limit: int = 100) -> list[OutboxMessage]:
     return list(db.session.scalars(query))
 
 
+def _email(message: OutboxMessage, config) -> EmailMessage:
+    # An account's current address (the foreign key keeps the account), or the address written down.
+    address = (db.session.get_one(User, message.recipient_id).email if message.recipient_id is not None
+               else message.email)
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], address, message.subject
+    email.set_content(f"{message.body}\n\n{config.get('PUBLIC_URL', '')}{message.link}")
+    return email
+
+
 def send_pending() -> tuple[int, int]:
     """Send queued messages through the configured SMTP server; returns (sent, failed)."""
     config = current_app.config
@@ -59,17 +69,13 @@ def send_pending() -> tuple[int, int]:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         for message in pending():
-            # An account's current address (the foreign key keeps the account), or the address written down.
-            address = (db.session.get_one(User, message.recipient_id).email if message.recipient_id is not None
-                       else message.email)
-            email = EmailMessage()
-            email["From"], email["To"], email["Subject"] = config["MAIL_SENDER"], address, message.subject
-            email.set_content(f"{message.body}\n\n{config.get('PUBLIC_URL', '')}{message.link}")
             message.attempts += 1
+            # One message that cannot be built or sent (a bad address, a header the e-mail library refuses)
+            # must not stop the others: it is marked failed, retried up to MAX_ATTEMPTS, and the loop goes on.
             try:
-                smtp.send_message(email)
-            except smtplib.SMTPException as error:
-                message.last_error = str(error)[:500]
+                smtp.send_message(_email(message, config))
+            except Exception as error:  # any failure of one message must not block the rest
+                message.last_error = f"{type(error).__name__}: {error}"[:500]
                 failed += 1
             else:
                 message.sent_at = utcnow()

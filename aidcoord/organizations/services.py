@@ -11,7 +11,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common.codes import normalize_country, normalize_subdivision
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.types import utcnow
-from aidcoord.common.validation import is_web_address
+from aidcoord.common.validation import has_control_characters, is_web_address
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.organizations.models import (
@@ -72,6 +72,8 @@ def _clean(data: dict, *, partial: bool) -> dict:
 
     if "name" in clean and not clean["name"]:
         errors["name"] = [_l("Enter the organization's name.")]
+    elif "name" in clean and has_control_characters(str(clean["name"])):
+        errors["name"] = [_l("Use a single line without control characters.")]
     if "kind" in clean:
         try:
             clean["kind"] = OrganizationKind(getattr(clean["kind"], "value", clean["kind"]))
