@@ -9,6 +9,7 @@ from aidcoord.organizations.models import OrganizationKind, Sector
 from aidcoord.organizations.schemas import (
     AddMemberSchema,
     DirectoryArgsSchema,
+    InvitationAnswerSchema,
     InvitationSchema,
     InvitationSentSchema,
     MemberSchema,
@@ -153,23 +154,30 @@ invitations_blp = Blueprint("invitations_api", __name__, url_prefix="/api/v1/me/
 @invitations_blp.response(200, InvitationSchema(many=True))
 @invitations_blp.paginate(ListPager)
 def my_invitations():
-    """Invitations sent to the caller's e-mail address that wait for an answer."""
+    """Invitations sent to the caller's e-mail address that wait for an answer.
+
+    Answering one needs the secret from the e-mailed link as well: an account with the address is not proof of
+    reading its mailbox."""
     return invitations.pending_for(actor())
 
 
 @invitations_blp.route("/<id:invitation_id>/accept", methods=["POST"])
 @allow(SIGNED_IN)
+@invitations_blp.arguments(InvitationAnswerSchema)
 @invitations_blp.response(200, MemberSchema)
-def accept_invitation(invitation_id):
-    """Join the organization; someone else's, an answered or a lapsed invitation is not found."""
-    return invitations.accept(actor(), invitation_id)
+def accept_invitation(data, invitation_id):
+    """Join the organization, with the secret from the e-mailed link.
+
+    A wrong secret, someone else's, an answered or a lapsed invitation is not found. The secret works once."""
+    return invitations.accept(actor(), data["token"], invitation_id)
 
 
 @invitations_blp.route("/<id:invitation_id>/decline", methods=["POST"])
 @allow(SIGNED_IN)
+@invitations_blp.arguments(InvitationAnswerSchema)
 @invitations_blp.response(200, InvitationSchema)
-def decline_invitation(invitation_id):
-    """Decline an invitation sent to the caller's e-mail address.
+def decline_invitation(data, invitation_id):
+    """Decline an invitation sent to the caller's e-mail address, with the secret from the e-mailed link.
 
     It no longer waits for an answer."""
-    return invitations.decline(actor(), invitation_id)
+    return invitations.decline(actor(), data["token"], invitation_id)

@@ -1,6 +1,12 @@
 """Membership by invitation: a member (or staff) invites an e-mail address; the account holding that address
 accepts or declines; only then is it a member. The inviter's answer is the same whether or not the address
-has an account, so the form cannot be used to find out who is registered."""
+has an account, so the form cannot be used to find out who is registered.
+
+Registration does not prove that a person reads the address they give, so an account with the invited address is
+not enough to answer: the e-mail carries a secret single-use link, and answering needs that secret AND a signed-in
+account with that address. Only the secret's hash is stored."""
+import hashlib
+import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -20,6 +26,14 @@ from aidcoord.organizations.permissions import acts_for
 ENTITY = "organization"
 # An invitation not answered within this time lapses: an address may change hands.
 INVITATION_VALID = timedelta(days=30)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_for(token: str) -> str:
+    return f"/organizations/invitations/{token}"
 
 
 def _open(query):
@@ -43,16 +57,18 @@ def invite(actor: User, organization: Organization, email: str) -> Invitation:
         Invitation.organization_id == organization.id, Invitation.email == email)).limit(1))
     if invitation is not None:
         return invitation
-    invitation = Invitation(organization_id=organization.id, email=email, invited_by_id=actor.id)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(organization_id=organization.id, email=email, invited_by_id=actor.id,
+                            token_hash=_digest(token))
     db.session.add(invitation)
     db.session.flush()
     # Written the same way whether or not the address has an account: the outbox row is the same either way.
     notify_address(email, "organization_invitation",
                    _l("You are invited to join %(organization)s on aidcoord", organization=organization.name),
-                   _l("%(name)s invited you to join %(organization)s on aidcoord. Log in (or register with this "
-                      "e-mail address) and accept or decline the invitation on your account page. If you do not "
-                      "know them, decline it or do nothing: nothing changes unless you accept.",
-                      name=actor.name, organization=organization.name), "/account")
+                   _l("%(name)s invited you to join %(organization)s on aidcoord. Open the link in this e-mail, "
+                      "log in (or register with this e-mail address) and accept or decline the invitation. Do not "
+                      "share the link. If you do not know them, decline it or do nothing: nothing changes unless "
+                      "you accept.", name=actor.name, organization=organization.name), link_for(token))
     audit.record(actor, AuditAction.UPDATE, ENTITY, organization.id, {"invitation_sent": [None, invitation.id]})
     db.session.commit()
     return invitation
@@ -70,19 +86,34 @@ def pending_of(organization: Organization) -> list[Invitation]:
     return list(db.session.scalars(query.order_by(Invitation.created_at)))
 
 
-def _own_pending(user: User, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    # Someone else's invitation, an answered or a lapsed one: all the same to the caller.
-    if (invitation is None or invitation.email != user.email or invitation.state is not InvitationState.PENDING
+def _own_pending(user: User, token: str, invitation_id: int | None = None) -> Invitation:
+    """The open invitation whose link holds `token`, if it was sent to this account's address (and, when given, has
+    this id). A wrong or missing secret, someone else's, an answered or a lapsed invitation: all the same answer."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token or "")))
+    if (invitation is None or not token or invitation.email != user.email
+            or (invitation_id is not None and invitation.id != invitation_id)
+            or invitation.state is not InvitationState.PENDING
             or invitation.created_at < utcnow() - INVITATION_VALID):
         raise NotFound(_l("No such invitation."))
     return invitation
 
 
-def accept(user: User, invitation_id: int) -> Membership:
-    """The invited account accepts: from now on it is a member (and holds the organization-member role)."""
-    invitation = _own_pending(user, invitation_id)
-    invitation.state, invitation.answered_by_id, invitation.answered_at = InvitationState.ACCEPTED, user.id, utcnow()
+def for_link(user: User, token: str) -> Invitation:
+    """The invitation the e-mailed link opens, for the account it was sent to."""
+    return _own_pending(user, token)
+
+
+def _answered(invitation: Invitation, user: User, state: InvitationState) -> None:
+    # Single use: the secret is forgotten once answered.
+    invitation.state, invitation.answered_by_id, invitation.answered_at = state, user.id, utcnow()
+    invitation.token_hash = None
+
+
+def accept(user: User, token: str, invitation_id: int | None = None) -> Membership:
+    """The invited account accepts, holding the e-mailed secret: from now on it is a member (and holds the
+    organization-member role)."""
+    invitation = _own_pending(user, token, invitation_id)
+    _answered(invitation, user, InvitationState.ACCEPTED)
     membership = db.session.get(Membership, (invitation.organization_id, user.id))
     if membership is None:
         membership = Membership(organization_id=invitation.organization_id, user_id=user.id,
@@ -96,10 +127,11 @@ def accept(user: User, invitation_id: int) -> Membership:
     return membership
 
 
-def decline(user: User, invitation_id: int) -> Invitation:
-    """The invited account declines; nothing else changes."""
-    invitation = _own_pending(user, invitation_id)
-    invitation.state, invitation.answered_by_id, invitation.answered_at = InvitationState.DECLINED, user.id, utcnow()
+def decline(user: User, token: str, invitation_id: int | None = None) -> Invitation:
+    """The invited account declines (with the e-mailed secret, so nobody else can turn it down); nothing else
+    changes."""
+    invitation = _own_pending(user, token, invitation_id)
+    _answered(invitation, user, InvitationState.DECLINED)
     audit.record(user, AuditAction.UPDATE, ENTITY, invitation.organization_id,
                  {"invitation_declined": [None, invitation.id]})
     db.session.commit()

@@ -188,5 +188,8 @@ class Invitation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the secret in the e-mailed link: answering proves the mailbox is read, not only that an account
+    # claims the address (registration does not check it). Only the hash is kept, as for API tokens.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined")

@@ -85,6 +85,15 @@ class AddMemberSchema(ma.Schema):
     email = text(254, required=True, min_length=3)
 
 
+class InvitationAnswerSchema(ma.Schema):
+    # The request example in the OpenAPI document (common.api).
+    example: ClassVar[dict] = {"token": "secret-from-the-e-mailed-link"}
+
+    token = text(100, required=True, min_length=1, metadata={
+        "description": "The secret at the end of the link e-mailed with the invitation "
+                       "(/organizations/invitations/<token>): it proves the caller reads the invited mailbox"})
+
+
 class MemberSchema(ma.Schema):
     user_id = ma.fields.Integer()
     name = ma.fields.Function(lambda membership: membership.user.name)

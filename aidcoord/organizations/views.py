@@ -135,16 +135,24 @@ def account_section(user) -> dict:
             "confirm_form": ConfirmForm()}
 
 
-@bp.route("/invitations/<id:invitation_id>/<any(accept, decline):answer>", methods=["POST"])
+@bp.route("/invitations/<token>")
 @allow(SIGNED_IN)
-def answer_invitation(invitation_id, answer):
+def invitation(token):
+    """The page the e-mailed link opens (after logging in): the secret in it proves the mailbox is read."""
+    return render_template("organizations/invitation.html", invitation=invitations.for_link(actor(), token),
+                           token=token, confirm_form=ConfirmForm())
+
+
+@bp.route("/invitations/<token>/<any(accept, decline):answer>", methods=["POST"])
+@allow(SIGNED_IN)
+def answer_invitation(token, answer):
     if ConfirmForm().validate_on_submit():
         if answer == "accept":
-            membership = invitations.accept(actor(), invitation_id)
+            membership = invitations.accept(actor(), token)
             flash(_("You are now a member of %(organization)s.", organization=membership.organization.name),
                   "success")
         else:
-            invitations.decline(actor(), invitation_id)
+            invitations.decline(actor(), token)
             flash(_("The invitation was declined."), "success")
     return redirect(url_for("accounts.account"))
 

@@ -1,5 +1,5 @@
-"""Membership by invitation: nobody becomes a member without accepting, and inviting never tells whether an
-address has an account."""
+"""Membership by invitation: nobody becomes a member without accepting, inviting never tells whether an
+address has an account, and answering needs the secret e-mailed to the address (registering it is not enough)."""
 from aidcoord.audit.models import AuditEvent
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
@@ -11,6 +11,17 @@ from tests.factories import OrganizationFactory, UserFactory
 
 def invite(api, member, organization, email, **kwargs):
     return api("POST", f"/api/v1/organizations/{organization.id}/members", member, json={"email": email}, **kwargs)
+
+
+def token_sent_to(email):
+    """The secret of the link in the invitation e-mail queued to `email` (what only its mailbox's reader sees)."""
+    link = db.session.query(OutboxMessage).filter_by(email=email, topic="organization_invitation").one().link
+    assert link.startswith("/organizations/invitations/")
+    return link.rsplit("/", 1)[1]
+
+
+def answer(api, user, invitation_id, what, token):
+    return api("POST", f"/api/v1/me/invitations/{invitation_id}/{what}", user, json={"token": token})
 
 
 def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(app, api):
@@ -65,7 +76,7 @@ def test_nobody_becomes_a_member_without_accepting(app, api):
     pending = api("GET", "/api/v1/me/invitations", invited).get_json()
     assert [(p["organization_id"], p["organization_name"], p["state"]) for p in pending] == [
         (organization.id, organization.name, "pending")]
-    accepted = api("POST", f"/api/v1/me/invitations/{pending[0]['id']}/accept", invited)
+    accepted = answer(api, invited, pending[0]["id"], "accept", token_sent_to(invited.email))
     assert accepted.status_code == 200 and accepted.get_json()["user_id"] == invited.id
     assert is_member_of(invited, organization.id)
     assert api("GET", "/api/v1/me/invitations", invited).get_json() == []
@@ -81,9 +92,10 @@ def test_a_declined_invitation_changes_nothing_and_cannot_be_accepted_later(app,
     member, invited = UserFactory(), UserFactory()
     organization = OrganizationFactory(members=[member])
     invitation = invitations.invite(member, organization, invited.email)
-    assert api("POST", f"/api/v1/me/invitations/{invitation.id}/decline", invited).status_code == 200
+    token = token_sent_to(invited.email)
+    assert answer(api, invited, invitation.id, "decline", token).status_code == 200
     assert db.session.get(Invitation, invitation.id).state is InvitationState.DECLINED
-    assert api("POST", f"/api/v1/me/invitations/{invitation.id}/accept", invited).status_code == 404
+    assert answer(api, invited, invitation.id, "accept", token).status_code == 404
     assert not is_member_of(invited, organization.id)
 
 
@@ -91,10 +103,12 @@ def test_only_the_invited_account_may_answer(app, api):
     member, invited, stranger = UserFactory(), UserFactory(), UserFactory()
     organization = OrganizationFactory(members=[member])
     invitation = invitations.invite(member, organization, invited.email)
+    token = token_sent_to(invited.email)
     assert api("GET", "/api/v1/me/invitations", stranger).get_json() == []
-    for answer in ("accept", "decline"):
-        assert api("POST", f"/api/v1/me/invitations/{invitation.id}/{answer}", stranger).status_code == 404
-        assert api("POST", f"/api/v1/me/invitations/{invitation.id}/{answer}", member).status_code == 404
+    for what in ("accept", "decline"):
+        # Even holding the secret (a forwarded e-mail), another account cannot answer.
+        assert answer(api, stranger, invitation.id, what, token).status_code == 404
+        assert answer(api, member, invitation.id, what, token).status_code == 404
     assert not is_member_of(stranger, organization.id)
 
 
@@ -105,9 +119,13 @@ def test_someone_who_registers_later_finds_the_invitation_on_the_account_page(ap
     newcomer = UserFactory(email="later@example.org")
     pages.login(newcomer.email)
     page = client.get("/account").get_data(as_text=True)
-    assert "Goris Kitchen invites you to join." in page
-    invitation = db.session.query(Invitation).one()
-    response = pages.post(f"/organizations/invitations/{invitation.id}/accept")
+    # Listed, but answered only through the e-mailed link.
+    assert "Goris Kitchen invites you to join." in page and "Open the link in the invitation e-mail" in page
+    assert "/accept" not in page
+    link = f"/organizations/invitations/{token_sent_to('later@example.org')}"
+    page = client.get(link)
+    assert page.status_code == 200 and "Goris Kitchen invites you to join." in page.get_data(as_text=True)
+    response = pages.post(f"{link}/accept")
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     assert is_member_of(newcomer, organization.id)
     assert "invites you to join" not in client.get("/account").get_data(as_text=True)
@@ -122,3 +140,50 @@ def test_inviting_twice_sends_one_email_and_outsiders_cannot_invite(app, api):
     assert invite(api, outsider, organization, "x@example.org").status_code == 403
     assert invite(api, member, organization, member.email).status_code == 422  # already a member
     assert invite(api, member, organization, "not an address").status_code == 422
+
+
+def test_registering_the_invited_address_is_not_enough_to_join(app, api, pages, client):
+    """The probe's take-over: someone registers an invited address they do not read. Without the e-mailed secret
+    they can see the invitation exists but neither accept nor decline it, by API or page."""
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    assert invite(api, member, organization, "newstaff@example.org").status_code == 202
+    squatter = UserFactory(email="newstaff@example.org")
+    invitation_id = api("GET", "/api/v1/me/invitations", squatter).get_json()[0]["id"]
+    for what in ("accept", "decline"):
+        assert api("POST", f"/api/v1/me/invitations/{invitation_id}/{what}", squatter).status_code == 422
+        assert answer(api, squatter, invitation_id, what, "guessed").status_code == 404
+        assert answer(api, squatter, invitation_id, what, "").status_code == 422
+    pages.login(squatter.email)
+    assert client.get("/organizations/invitations/guessed").status_code == 404
+    assert pages.post("/organizations/invitations/guessed/accept").status_code == 404
+    assert not is_member_of(squatter, organization.id)
+    assert db.session.get(Invitation, invitation_id).state is InvitationState.PENDING
+
+
+def test_the_secret_is_stored_only_as_a_hash_and_works_once(app, api):
+    member, invited = UserFactory(), UserFactory()
+    organization = OrganizationFactory(members=[member])
+    invitation = invitations.invite(member, organization, invited.email)
+    token = token_sent_to(invited.email)
+    assert len(token) >= 40 and token not in (invitation.token_hash or "")
+    assert answer(api, invited, invitation.id, "accept", token).status_code == 200
+    assert db.session.get(Invitation, invitation.id).token_hash is None
+    assert answer(api, invited, invitation.id, "decline", token).status_code == 404
+    # The secret names its invitation: another invitation's id with it is not found.
+    other = OrganizationFactory(members=[member])
+    second = invitations.invite(member, other, invited.email)
+    assert answer(api, invited, second.id + 1000, "accept", token_sent_to_second(invited.email)).status_code == 404
+    assert answer(api, invited, second.id, "accept", token_sent_to_second(invited.email)).status_code == 200
+
+
+def token_sent_to_second(email):
+    messages = db.session.query(OutboxMessage).filter_by(email=email, topic="organization_invitation")
+    return messages.order_by(OutboxMessage.id.desc()).first().link.rsplit("/", 1)[1]
+
+
+def test_the_link_asks_an_anonymous_visitor_to_log_in(app, client):
+    member = UserFactory()
+    invitations.invite(member, OrganizationFactory(members=[member]), "someone@example.org")
+    response = client.get(f"/organizations/invitations/{token_sent_to('someone@example.org')}")
+    assert response.status_code == 302 and "login" in response.headers["Location"]

@@ -4,6 +4,7 @@ import pytest
 from aidcoord.accounts.models import Role
 from aidcoord.audit.models import AuditAction, AuditEvent
 from aidcoord.extensions import db
+from aidcoord.notifications.models import OutboxMessage
 from aidcoord.organizations.models import Organization, VerificationState
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -165,7 +166,9 @@ def test_members_are_invited_and_removed_but_never_the_last_one(api):
                json={"email": newcomer.email.upper()}).status_code == 202
     assert "org_member" not in {r.value for r in newcomer.roles}  # not before accepting
     invitation = api("GET", "/api/v1/me/invitations", newcomer).get_json()[0]
-    assert api("POST", f"/api/v1/me/invitations/{invitation['id']}/accept", newcomer).status_code == 200
+    token = db.session.query(OutboxMessage).filter_by(email=newcomer.email).one().link.rsplit("/", 1)[1]
+    assert api("POST", f"/api/v1/me/invitations/{invitation['id']}/accept", newcomer,
+               json={"token": token}).status_code == 200
     assert "org_member" in {r.value for r in newcomer.roles}
     assert api("DELETE", f"/api/v1/organizations/{organization.id}/members/{newcomer.id}", member).status_code == 204
     assert "org_member" not in {r.value for r in newcomer.roles}

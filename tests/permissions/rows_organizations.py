@@ -30,8 +30,12 @@ ROWS = [
         staff=202, member=202),
     row("GET", "/api/v1/organizations/{verified}/invitations", others=403, staff=200, member=200),
     row("GET", "/api/v1/me/invitations", others=200),
-    row("POST", "/api/v1/me/invitations/{invitation}/accept", others=404, invitee=200),
-    row("POST", "/api/v1/me/invitations/{invitation}/decline", others=404, invitee=200),
+    # Answering needs the e-mailed secret too: without it even the invitee is refused (422), with it only the invitee.
+    row("POST", "/api/v1/me/invitations/{invitation}/accept", {"token": "{invitation_token}"}, others=404,
+        invitee=200),
+    row("POST", "/api/v1/me/invitations/{invitation}/decline", {"token": "{invitation_token}"}, others=404,
+        invitee=200),
+    row("POST", "/api/v1/me/invitations/{invitation}/accept", {}, others=422),
     row("DELETE", "/api/v1/organizations/{verified}/members/{colleague}", others=403, staff=204, member=204),
     row("GET", "/api/v1/organizations/{verified}/history", others=403, staff=200, member=200),
     row("GET", "/api/v1/organizations/{pending}/history", others=404, staff=200, member=200),
@@ -50,8 +54,9 @@ ROWS = [
     row("POST", "/organizations/{verified}/reject", {"reason": "not real"}, others=403, staff=302, member=403),
     row("POST", "/organizations/{verified}/members", {"email": "{newcomer_email}"}, others=403, staff=302, member=302),
     row("POST", "/organizations/{verified}/members/{colleague}/remove", others=403, staff=302, member=302),
-    row("POST", "/organizations/invitations/{invitation}/accept", others=404, invitee=302),
-    row("POST", "/organizations/invitations/{invitation}/decline", others=404, invitee=302),
+    row("GET", "/organizations/invitations/{invitation_token}", others=404, invitee=200),
+    row("POST", "/organizations/invitations/{invitation_token}/accept", others=404, invitee=302),
+    row("POST", "/organizations/invitations/{invitation_token}/decline", others=404, invitee=302),
 
     # ---- needs API
     row("GET", "/api/v1/needs", everyone=200),

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from aidcoord.accounts.services import create_api_token
 from aidcoord.common.types import today, utcnow
 from aidcoord.extensions import db
+from aidcoord.notifications.models import OutboxMessage
 from aidcoord.organizations.models import VerificationState
 from tests.conftest import CSRF_PATTERN, Browserless
 from tests.factories import OrganizationFactory, UserFactory
@@ -143,7 +144,11 @@ def build_world(app) -> World:
     # An invitation of the verified organization, waiting for the invitee's answer.
     call("POST", f"/api/v1/organizations/{verified.id}/members", "member", {"email": users["invitee"].email},
          status=202)
-    ids.update(invitation=call("GET", "/api/v1/me/invitations", "invitee")[0]["id"])
+    # Its secret, as the e-mailed link carries it (answering needs it as well as the invited account).
+    invitation_link = db.session.scalars(sa.select(OutboxMessage.link).where(
+        OutboxMessage.email == users["invitee"].email, OutboxMessage.topic == "organization_invitation")).one()
+    ids.update(invitation=call("GET", "/api/v1/me/invitations", "invitee")[0]["id"],
+               invitation_token=invitation_link.rsplit("/", 1)[1])
 
     for persona in PERSONAS + OWNERS:
         world.sessions[persona] = _session(app, users[persona])
