@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import Flask, current_app, has_app_context, has_request_context, request
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 DEFAULT_TIMEZONE = "Asia/Yerevan"
@@ -116,3 +117,11 @@ def text_direction() -> str:
 def init_locale(app: Flask) -> None:
     app.after_request(_vary_on_language)
     app.jinja_env.globals.update(language_choices=language_choices, text_direction=text_direction)
+    # flask_babel's LazyString.__html__ returns its text unescaped, so Jinja (`{{ }}`, `|join`, `_(..., x=...)`)
+    # trusts every lazy string as markup; but lazy messages carry values people typed or uploaded ("Unknown
+    # columns: <meta ...>" from a CSV header, a cell in a row error). A lazy string is plain text: escape it.
+    LazyString.__html__ = _lazy_as_escaped_text
+
+
+def _lazy_as_escaped_text(self: LazyString) -> Markup:
+    return escape(str(self))
