@@ -50,6 +50,8 @@ class Config:
     WELFARE_CHECK_DAYS = (3, 30)  # check-ins after move-in
     # Households an account that is not a caseworker (nor staff) may register in 24 hours.
     HOUSEHOLDS_PER_ACCOUNT_PER_DAY = 3
+    # Invitation e-mails an organization's members may send in 24 hours (each carries its name to any address).
+    INVITATIONS_PER_ORGANIZATION_PER_DAY = 20
 
     MAIL_SENDER = "aidcoord <no-reply@localhost>"
 

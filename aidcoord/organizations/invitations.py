@@ -9,15 +9,17 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import normalize_email
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
+from aidcoord.common.permissions import is_staff
 from aidcoord.common.types import utcnow
-from aidcoord.errors import NotFound, PermissionDenied, ValidationFailed
+from aidcoord.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.notifications.services import notify_address
 from aidcoord.organizations.models import Invitation, InvitationState, Membership, Organization
@@ -26,6 +28,27 @@ from aidcoord.organizations.permissions import acts_for
 ENTITY = "organization"
 # An invitation not answered within this time lapses: an address may change hands.
 INVITATION_VALID = timedelta(days=30)
+
+
+class TooManyInvitations(DomainError):
+    status, code = 429, "too_many_invitations"
+
+
+def _check_may_send(actor: User, organization: Organization) -> None:
+    """Each invitation e-mails the organization's name to any address: an unchecked organization could use us to
+    send spam or phishing. So members invite only once a coordinator has verified it, and at most
+    INVITATIONS_PER_ORGANIZATION_PER_DAY in any 24 hours. Staff are trusted with neither limit."""
+    if is_staff(actor):
+        return
+    if not organization.is_verified:
+        raise PermissionDenied(_l("Members can invite others once a coordinator has verified the organization."))
+    limit = current_app.config["INVITATIONS_PER_ORGANIZATION_PER_DAY"]
+    recent = db.session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.organization_id == organization.id, Invitation.created_at >= utcnow() - timedelta(days=1)))
+    if recent >= limit:
+        raise TooManyInvitations(_l(
+            "This organization has sent %(n)d invitations in the last 24 hours, the most it may. Try again "
+            "tomorrow, or ask a coordinator.", n=limit))
 
 
 def _digest(token: str) -> str:
@@ -57,6 +80,7 @@ def invite(actor: User, organization: Organization, email: str) -> Invitation:
         Invitation.organization_id == organization.id, Invitation.email == email)).limit(1))
     if invitation is not None:
         return invitation
+    _check_may_send(actor, organization)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(organization_id=organization.id, email=email, invited_by_id=actor.id,
                             token_hash=_digest(token))

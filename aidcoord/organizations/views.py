@@ -121,7 +121,7 @@ def add_member(organization_id):
     if form.validate_on_submit():
         try:
             invitation = invitations.invite(actor(), organization, form.email.data or "")
-        except ValidationFailed as error:
+        except (ValidationFailed, invitations.TooManyInvitations) as error:
             flash_error(error)
         else:
             flash(_("An invitation was sent to %(email)s. They become a member when they accept it.",

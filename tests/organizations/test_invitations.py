@@ -4,7 +4,7 @@ from aidcoord.audit.models import AuditEvent
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
 from aidcoord.organizations import invitations
-from aidcoord.organizations.models import Invitation, InvitationState, Membership
+from aidcoord.organizations.models import Invitation, InvitationState, Membership, VerificationState
 from aidcoord.organizations.permissions import is_member_of
 from tests.factories import OrganizationFactory, UserFactory
 
@@ -187,3 +187,31 @@ def test_the_link_asks_an_anonymous_visitor_to_log_in(app, client):
     invitations.invite(member, OrganizationFactory(members=[member]), "someone@example.org")
     response = client.get(f"/organizations/invitations/{token_sent_to('someone@example.org')}")
     assert response.status_code == 302 and "login" in response.headers["Location"]
+
+
+def test_members_of_an_organization_not_yet_verified_cannot_send_invitations(app, api):
+    """An unchecked organization could otherwise e-mail its chosen name to any address (spam, phishing)."""
+    member, coordinator = UserFactory(), UserFactory(roles=["coordinator"])
+    organization = OrganizationFactory(members=[member], verification_state=VerificationState.PENDING)
+    response = invite(api, member, organization, "target@example.org")
+    assert response.status_code == 403 and "verified" in response.get_json()["error"]["message"]
+    assert db.session.query(OutboxMessage).count() == 0
+    assert invite(api, coordinator, organization, "target@example.org").status_code == 202
+
+
+def test_an_organization_sends_at_most_the_daily_number_of_invitations(app, api, pages, client):
+    app.config["INVITATIONS_PER_ORGANIZATION_PER_DAY"] = 3
+    member, coordinator = UserFactory(), UserFactory(roles=["coordinator"])
+    organization = OrganizationFactory(members=[member])
+    for n in range(3):
+        assert invite(api, member, organization, f"person{n}@example.org").status_code == 202
+    refused = invite(api, member, organization, "person3@example.org")
+    assert refused.status_code == 429 and "3 invitations in the last 24 hours" in refused.get_json()["error"]["message"]
+    # Asking again for an address already invited sends nothing and is not refused; staff are not limited.
+    assert invite(api, member, organization, "person0@example.org").status_code == 202
+    assert invite(api, coordinator, organization, "person4@example.org").status_code == 202
+    pages.login(member.email)
+    response = pages.post(f"/organizations/{organization.id}/members", data={"email": "person5@example.org"})
+    assert response.status_code == 302
+    assert "invitations in the last 24 hours" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.query(OutboxMessage).filter_by(topic="organization_invitation").count() == 4

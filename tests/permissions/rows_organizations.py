@@ -28,6 +28,9 @@ ROWS = [
         member=202),
     row("POST", "/api/v1/organizations/{verified}/members", {"email": "no.account@example.org"}, others=403,
         staff=202, member=202),
+    # Members of an organization not yet verified cannot send invitation e-mails (spam relay); staff can.
+    row("POST", "/api/v1/organizations/{pending}/members", {"email": "no.account@example.org"}, others=404,
+        staff=202, member=403),
     row("GET", "/api/v1/organizations/{verified}/invitations", others=403, staff=200, member=200),
     row("GET", "/api/v1/me/invitations", others=200),
     # Answering needs the e-mailed secret too: without it even the invitee is refused (422), with it only the invitee.
