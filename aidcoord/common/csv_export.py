@@ -32,6 +32,15 @@ def hxl_csv(columns: Sequence[Column], records: Iterable[Sequence[object]]) -> s
     return buffer.getvalue()
 
 
+def safe_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A plain CSV (a header row, then the rows) whose every cell is spreadsheet-safe: for exports without HXL."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
 def csv_response(text: str, filename: str) -> Response:
     """A CSV download named `filename`."""
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,13 +1,12 @@
 """Batch proposals for housing: the whole waiting queue against every verified offer at once.
 Suggestions only: each one is proposed to a host when a coordinator confirms it."""
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import not_, or_, select
 
 from aidcoord.accounts.models import User
+from aidcoord.common.csv_export import safe_csv
 from aidcoord.errors import PermissionDenied
 from aidcoord.extensions import db
 from aidcoord.housing import compatibility, engine, optimiser
@@ -63,10 +62,7 @@ def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
 
 
 def suggestions_csv(suggestions: list[Suggestion]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for s in suggestions:
-        writer.writerow([s.household.id, s.household.external_ref or "", s.entry.id, s.offer.id,
-                         s.offer.external_ref or "", s.household.size, s.score, "; ".join(s.reasons)])
-    return buffer.getvalue()
+    # References come from imported files: a cell like =HYPERLINK(...) must not run when the file is opened.
+    return safe_csv(CSV_COLUMNS, ([s.household.id, s.household.external_ref or "", s.entry.id, s.offer.id,
+                                   s.offer.external_ref or "", s.household.size, s.score, "; ".join(s.reasons)]
+                                  for s in suggestions))

@@ -1,6 +1,4 @@
 """JSON API for volunteer profiles, shifts, sign-ups and attendance."""
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask_login import current_user
@@ -8,7 +6,7 @@ from flask_login import current_user
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
-from aidcoord.common.csv_export import csv_response
+from aidcoord.common.csv_export import csv_response, safe_csv
 from aidcoord.common.pagination import ListPager
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import NotFound
@@ -196,9 +194,7 @@ def roster_csv(shift_id):
 
     For the organization and staff: names, e-mail addresses, states and hours."""
     shift = services.get_shift(shift_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["sign_up_id", "volunteer", "email", "state", "hours"])
-    for entry in services.roster(actor(), shift):
-        writer.writerow([entry.id, entry.volunteer.name, entry.volunteer.email, entry.state.value, entry.hours or ""])
-    return csv_response(buffer.getvalue(), f"shift-{shift.id}-roster.csv")
+    rows = ([entry.id, entry.volunteer.name, entry.volunteer.email, entry.state.value, entry.hours or ""]
+            for entry in services.roster(actor(), shift))
+    return csv_response(safe_csv(["sign_up_id", "volunteer", "email", "state", "hours"], rows),
+                        f"shift-{shift.id}-roster.csv")
