@@ -9,8 +9,9 @@ import pytest
 from aidcoord.accounts.services import create_api_token
 from aidcoord.common.strict_input import MAX_JSON_DEPTH
 from aidcoord.extensions import db
+from aidcoord.housing.models import VettingState
 from tests.conftest import IsolatedClient, empty_database, make_app
-from tests.factories import UserFactory
+from tests.factories import HousingOfferFactory, UserFactory
 
 ALL_ROLES = ["coordinator", "admin", "donor", "host", "employer", "volunteer"]
 MISSING_ID = "424242"  # bodies are parsed before the record is looked up; no real record is touched
@@ -161,3 +162,31 @@ def test_numbers_and_dates_out_of_range_in_a_query_are_422_on_the_parameter(coor
             checked += 1
     if not checked:
         pytest.skip("no number or date among the query parameters")
+
+
+@pytest.mark.parametrize("method, path, operation", WITH_BODY)
+def test_a_body_not_in_utf8_is_400_and_one_not_sent_as_json_is_415(hostile_app, coordinator_call, method, path,
+                                                                     operation):
+    # A required query parameter is read first: its absence may be the first thing said (422).
+    query_first = (422,) if any(p.get("in") == "query" and p.get("required") for p in _parameters(operation)) \
+        else ()
+    response = coordinator_call(method, _url(path), b"\xff\xfegarbage{")
+    assert response.status_code in (400, *query_first), response.get_data(as_text=True)[:300]
+    token = create_api_token(UserFactory(roles=ALL_ROLES), "hostile")[1]
+    response = hostile_app.test_client().open(_url(path), method=method, data=b'{"reason": "x"}', headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "text/plain"})
+    assert response.status_code in (415, *query_first), response.get_data(as_text=True)[:300]
+
+
+def test_a_withdrawal_whose_body_is_not_utf8_or_not_json_does_not_withdraw_the_offer(hostile_app):
+    offer = HousingOfferFactory()
+    headers = {"Authorization": f"Bearer {create_api_token(offer.host, 'hostile')[1]}"}
+    url = f"/api/v1/housing/offers/{offer.id}/withdraw"
+    client = hostile_app.test_client()
+    assert client.post(url, data=b"\xff\xfegarbage{",
+                       headers={**headers, "Content-Type": "application/json"}).status_code == 400
+    assert client.post(url, data=b"reason=x", headers={
+        **headers, "Content-Type": "application/x-www-form-urlencoded"}).status_code == 415
+    db.session.refresh(offer)
+    assert offer.vetting_state is VettingState.VERIFIED
+    assert client.post(url, headers=headers).status_code == 200  # no body at all: every field is optional

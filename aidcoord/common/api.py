@@ -1,6 +1,5 @@
 """flask-smorest Blueprint whose JSON numbers become Decimals, never floats, and whose OpenAPI document is
 derived, in one place, from what each endpoint declares (see `Blueprint` below)."""
-import json
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import ClassVar
@@ -12,6 +11,7 @@ from flask_limiter.util import get_qualified_name
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import UnsupportedMediaType
 
 from aidcoord.common.permissions import SIGNED_IN, rule_of
 from aidcoord.common.schemas import ErrorSchema
@@ -37,13 +37,15 @@ class DecimalJSONParser(FlaskParser):
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
+            # A body in another type would otherwise be read as {} and the operation run on it. (A form body
+            # may already have been read by the CSRF check: its length still tells.)
+            if req.content_length or req.get_data(cache=True):
+                raise UnsupportedMediaType()
             return core.missing
         raw = req.get_data(cache=True)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise json.JSONDecodeError(f"not UTF-8: {error.reason}", doc="", pos=error.start) from error
-        return load_json(text)
+        # Not valid UTF-8: the UnicodeDecodeError goes to webargs, which answers 400 'Invalid JSON body'.
+        # (A JSONDecodeError whose doc is "" would be read by webargs as "no body", i.e. {}: the operation ran.)
+        return load_json(raw.decode("utf-8"))
 
 
 def json_types_only(schema: ma.Schema) -> None:
@@ -158,6 +160,8 @@ def error_statuses(policy: dict, method: str) -> dict[int, str]:
     if write:
         statuses[409] = "The record's current state does not allow this (e.g. already closed, or taken meanwhile)."
         statuses[413] = "The request body is larger than the server accepts."
+    if policy["body"]:
+        statuses[415] = "A body was sent with a content type other than application/json."
     if write or policy["query"]:
         statuses[422] = "Some fields are invalid, or a rule refused the request; `fields` says which."
     if policy["limited"]:
