@@ -81,7 +81,15 @@ class OfferSchema(ma.Schema):
     external_ref = ma.fields.String(allow_none=True)
 
 
-OfferPageSchema = page_schema(OfferSchema)
+class OfferListItemSchema(OfferSchema):
+    """An offer in a list: without the host's home address and free-text notes (personal data), which only the
+    detail endpoint shows, to those allowed to see it."""
+
+    class Meta:
+        exclude = ("address", "notes")
+
+
+OfferPageSchema = page_schema(OfferListItemSchema)
 
 
 class OfferArgsSchema(PageArgsSchema):
