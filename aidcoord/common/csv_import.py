@@ -52,8 +52,12 @@ def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dic
     """Read the CSV and run `check_row` (which raises ValidationFailed) on every row; writes nothing."""
     if "\x00" in text:
         return ImportPreview(rows=[], file_errors=[_l("The file contains NUL characters; save it as CSV (UTF-8).")])
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    # newline=None: CR-only line endings (old spreadsheets on a Mac) read as line ends, not a csv.Error
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=None))
+    try:
+        header = [name.strip() for name in (reader.fieldnames or [])]
+    except csv.Error as error:
+        return ImportPreview(rows=[], file_errors=[_l("The file is not valid CSV: %(why)s", why=str(error))])
     file_errors = []
     missing = [name for name in required if name not in header]
     unknown = [name for name in header if name not in columns]

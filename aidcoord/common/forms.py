@@ -1,26 +1,67 @@
 """Forms and helpers shared by the pages of several slices."""
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import flask_wtf
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField
+from wtforms import (
+    DateField,
+    DateTimeField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from aidcoord.common.codes import collation_key, language_name, region_choices, subdivision_name
 from aidcoord.common.form_messages import FORM_TRANSLATIONS
+from aidcoord.common.strict_input import EARLIEST_YEAR, INTEGER_RANGE, LATEST_YEAR, MAX_DECIMAL
 from aidcoord.errors import DomainError, NotFound, PermissionDenied
 
 
 class FlaskForm(flask_wtf.FlaskForm):
     """Flask-WTF's form, whose WTForms messages are in the reader's language: WTForms' own catalog where it has
-    one (Russian), ours where it has none (Armenian). Every page form derives from this one."""
+    one (Russian), ours where it has none (Armenian). Every page form derives from this one.
+
+    Its numbers and dates keep the API's limits (common.strict_input): integers within a 32-bit column,
+    decimals finite and below 10^15, dates between 1900 and 2100, so that 1e999999 or the year 9999 is a
+    message on the field, not an overflow in a service."""
 
     class Meta(flask_wtf.FlaskForm.Meta):
         def get_translations(self, form):
             return FORM_TRANSLATIONS
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            message = _out_of_bounds(field)
+            if message is not None:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+
+def _out_of_bounds(field) -> str | None:
+    """The API's message for a number or date no column holds (None when the field is empty or fine)."""
+    data = field.data
+    if isinstance(field, IntegerField) and isinstance(data, int):
+        low, high = INTEGER_RANGE
+        if not low <= data <= high:
+            return _("Must be between %(low)d and %(high)d.", low=low, high=high)
+    elif isinstance(field, DecimalField) and isinstance(data, Decimal):
+        if not data.is_finite() or abs(data) >= MAX_DECIMAL:
+            return _("Must be a number below 10^15.")
+    elif isinstance(field, (DateField, DateTimeField)) and isinstance(data, date) \
+            and not EARLIEST_YEAR <= data.year <= LATEST_YEAR:
+        return _("Must be between the years %(first)d and %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+    return None
 
 
 class ImportForm(FlaskForm):

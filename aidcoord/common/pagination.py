@@ -15,6 +15,7 @@ from flask_smorest import Page as ListPager  # @blp.paginate(ListPager): slices 
 from aidcoord.extensions import db
 
 PAGINATION_HEADER = "X-Pagination"
+MAX_PAGE = 100_000  # PageArgsSchema's bound; pages read from a query string by a view are clamped to it
 
 
 class PageArgsSchema(ma.Schema):
@@ -54,7 +55,9 @@ class Page:
 
 
 def paginate(query, page: int = 1, per_page: int | None = None) -> Page:
-    """Run a select() for one page; pages past the end are simply empty."""
+    """Run a select() for one page; pages past the end are simply empty (a page beyond MAX_PAGE, which the
+    database's OFFSET could not hold, is the empty MAX_PAGE)."""
+    page = max(1, min(page, MAX_PAGE))
     per_page = min(per_page or current_app.config["DEFAULT_PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"])
     result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
     return Page(items=list(result.items), page=page, per_page=per_page, total=result.total or 0)

@@ -60,7 +60,28 @@ def load_json(text: str):
         too_deep = _deeper_than(value, MAX_JSON_DEPTH)
     if too_deep:
         raise InvalidBody(_l("The body is nested deeper than %(depth)d levels.", depth=MAX_JSON_DEPTH))
+    if _has_lone_surrogate(value):
+        # "\ud800" is valid JSON but no UTF-8 text: the database would refuse it at insert (a 500).
+        raise InvalidBody(_l("A text in the body holds an unpaired surrogate; send valid Unicode text."))
     return value
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Whether any string (object keys included) holds a surrogate that cannot be encoded as UTF-8."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _deeper_than(value, limit: int) -> bool:
@@ -102,13 +123,20 @@ def _has_range(field: ma.fields.Field) -> bool:
                for validator in field.validators)
 
 
+def _add_validator(field: ma.fields.Field, validator) -> None:
+    """A new list rather than append: a schema's fields are shallow copies (Field.__deepcopy__ is copy.copy)
+    sharing the class-level field's list, so appending would add one more validator on every request."""
+    if validator not in field.validators:
+        field.validators = [*field.validators, validator]
+
+
 def _bound_field(field: ma.fields.Field) -> None:
     if isinstance(field, ma.fields.Integer) and not _has_range(field):
-        field.validators.append(_integer_in_range)
+        _add_validator(field, _integer_in_range)
     elif isinstance(field, ma.fields.Decimal):
-        field.validators.append(_finite_decimal)
+        _add_validator(field, _finite_decimal)
     elif isinstance(field, (ma.fields.Date, ma.fields.DateTime)):
-        field.validators.append(_year_in_range)
+        _add_validator(field, _year_in_range)
     elif isinstance(field, ma.fields.Nested):
         bound_fields(field.schema)
     elif isinstance(field, ma.fields.List):
@@ -132,7 +160,10 @@ def bound_fields(schema: ma.Schema) -> ma.Schema:
 # ---- integers in URLs ----------------------------------------------------------------------------------
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:x>` within a 64-bit integer (PostgreSQL BIGINT): a larger number matches no route, so 404."""
+    """`<int:x>` within a 64-bit integer (PostgreSQL BIGINT): a larger number matches no route, so 404. ASCII
+    digits only: Werkzeug's \\d+ also matches "１" (fullwidth), which int() reads as 1."""
+
+    regex = r"[0-9]+"
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("min", BIGINT_RANGE[0] if kwargs.get("signed") else 0)

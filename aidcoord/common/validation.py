@@ -9,6 +9,7 @@ from flask_babel import lazy_ngettext
 
 from aidcoord.common.codes import normalize_subdivision
 from aidcoord.common.money import MoneyError, normalize_currency, to_minor_units, to_thousandths
+from aidcoord.common.strict_input import EARLIEST_YEAR, LATEST_YEAR, MAX_DECIMAL
 
 
 class FieldErrors(dict):
@@ -153,6 +154,9 @@ def _positive(errors: FieldErrors, field: str, value) -> Decimal | None:
     if not number.is_finite() or number <= 0:
         errors.add(field, _l("Must be greater than zero."))
         return None
+    if number >= MAX_DECIMAL:  # as in the API: 1e999999 would overflow the quantize that follows
+        errors.add(field, _l("Must be a number below 10^15."))
+        return None
     return number
 
 
@@ -166,6 +170,10 @@ def a_date(errors: FieldErrors, field: str, value, *, not_before: date | None = 
             return None
     if not isinstance(value, date):
         errors.add(field, _l("Enter a date as YYYY-MM-DD."))
+        return None
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:  # as in the API: the year 9999 overflows date arithmetic
+        errors.add(field, _l("Must be between the years %(first)d and %(last)d.",
+                             first=EARLIEST_YEAR, last=LATEST_YEAR))
         return None
     if not_before is not None and value < not_before:
         errors.add(field, _l("The date cannot be in the past."))

@@ -19,6 +19,8 @@ class IdConverter(IntegerConverter):
     (after the permission rule). A converter that refused them would make Werkzeug answer 405 to every
     method but GET, naming methods that would not work either."""
 
+    regex = r"[0-9]+"  # Werkzeug's \d+ also matches "１" (fullwidth), which int() reads as 1
+
     def __init__(self, url_map):
         super().__init__(url_map)
         self.min, self.max = 1, MAX_DATABASE_ID  # what the OpenAPI document says of the id; to_python below

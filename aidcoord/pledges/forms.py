@@ -4,6 +4,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from aidcoord.common.forms import FlaskForm
+from aidcoord.common.web import MAX_DATABASE_ID
 from aidcoord.needs.models import Unit
 from aidcoord.organizations import services as organizations
 from aidcoord.pledges.models import Contribution
@@ -34,10 +35,11 @@ class PledgeForm(FlaskForm):
     def service_data(self) -> dict:
         data = {name: getattr(self, name).data for name in ("contribution", "amount", "currency", "quantity", "unit",
                                                              "item", "note")}
-        need_id = self.need_id.data or ""
-        data["need_id"] = int(need_id) if need_id.isdigit() else None
+        need_id = (self.need_id.data or "").strip()
+        data["need_id"] = _need_id(need_id)
         data["donor_organization_id"] = self.donor_organization_id.data or None
-        data["recipient_organization_id"] = None if data["need_id"] else (self.recipient_organization_id.data or None)
+        data["recipient_organization_id"] = (None if data["need_id"] is not None
+                                              else (self.recipient_organization_id.data or None))
         return data
 
 
@@ -64,3 +66,13 @@ class RateForm(FlaskForm):
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)],
                          description=_l("e.g. Central Bank of Armenia, published rate"))
     submit = SubmitField(_l("Record rate"))
+
+
+def _need_id(value: str) -> int | None:
+    """None when empty; ASCII digits only ("１".isdigit() too); an id no column holds, or not a number, is 0,
+    which no need has: "No such need." rather than a pledge to no need."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        return 0
+    return int(value) if len(value) <= len(str(MAX_DATABASE_ID)) and int(value) <= MAX_DATABASE_ID else 0
