@@ -61,6 +61,7 @@ class Config:
     # Failed log-ins per account (the e-mail tried), whatever the address: guessing one password from many
     # addresses is slowed too. The owner is told by e-mail once per window when it trips.
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
+    REAUTHENTICATION_RATE_LIMIT = "10 per 15 minutes"  # wrong current passwords given to change it, per account
     REPORT_RATE_LIMIT = "10 per hour"  # reports on job listings, which anyone may send (per address)
     # A published listing leaves the board once this many distinct people (accounts, or addresses when not signed
     # in) reported it since its last review; a coordinator may take it down at once.

@@ -1,5 +1,5 @@
 """Account pages: register, log in, log out, account (password, tokens, and what other slices add to it)."""
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_limiter import RequestLimit
@@ -158,14 +158,27 @@ def choose_language():
     return response
 
 
+def _password_change_key() -> str:
+    return f"password-change:{current_user.id}"
+
+
+def _wrong_current_password(_response: Response) -> bool:
+    return bool(g.get("wrong_current_password"))
+
+
 @bp.route("/account/password", methods=["POST"])
 @allow(SIGNED_IN)
+# Guesses of the current password (from a session left open, say) are limited per account, as log-ins are;
+# only wrong current passwords count, not a new password refused as too weak.
+@limiter.limit(lambda: current_app.config["REAUTHENTICATION_RATE_LIMIT"], key_func=_password_change_key,
+               deduct_when=_wrong_current_password)
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
             services.change_password(current_user, form.current_password.data or "", form.new_password.data or "")
         except ValidationFailed as error:
+            g.wrong_current_password = "current_password" in (error.fields or {})
             show_service_errors(form, error)
         else:
             # This session continues under the new session version. The user itself, not the proxy: a proxy

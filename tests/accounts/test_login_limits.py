@@ -121,3 +121,22 @@ def test_two_app_instances_sharing_redis_count_together(database_url):
         assert other_worker.stdout.strip().splitlines()[-1] == "429", other_worker.stderr[-2000:]
         db.session.expire_all()
         assert len(lockout_notices()) == 1
+
+
+def change_password(client, current, new="a new long passphrase 42"):
+    return client.post("/account/password", data={
+        "current_password": current, "new_password": new, "new_password_again": new,
+        "csrf_token": csrf_token(client)}).status_code
+
+
+def test_wrong_current_passwords_on_the_password_change_are_limited_per_account(database_url):
+    app = limited_app(database_url, REAUTHENTICATION_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        user, other = UserFactory(), UserFactory()
+        client, other_client = app.test_client(), app.test_client()
+        assert attempt(client, user.email, PASSWORD) == 302
+        assert attempt(other_client, other.email, PASSWORD, address="10.0.0.2") == 302
+        assert change_password(client, PASSWORD, new="short") == 422  # a weak new password is not a guess
+        assert [change_password(client, f"guess number {n}") for n in range(3)] == [422, 422, 422]
+        assert change_password(client, PASSWORD) == 429  # even the right one, until the window ends
+        assert change_password(other_client, PASSWORD) == 302  # other accounts are not limited
