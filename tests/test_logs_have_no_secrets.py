@@ -274,3 +274,19 @@ def test_log_level_is_configurable_and_checked(database_url, monkeypatch):
     monkeypatch.setenv("LOG_LEVEL", "chatty")
     with pytest.raises(ConfigError):
         make_app(database_url)
+
+
+@pytest.mark.parametrize("address", ["127.0.5.1", "203.0.113.7", "2001:db8::1", "::1", "fe80::1%eth0",
+                                     "::ffff:192.0.2.1", "2001:0db8:0000:0000:0000:ff00:0042:8329"])
+def test_the_redaction_filter_blanks_ip_addresses(address):
+    record = logging.LogRecord("flask-limiter", logging.INFO, __file__, 1,
+                               "ratelimit 10 per 1 hour (%s) exceeded at endpoint: jobs.report", (address,), None)
+    RedactionFilter().filter(record)
+    assert record.getMessage() == f"ratelimit 10 per 1 hour ({REDACTED}) exceeded at endpoint: jobs.report"
+
+
+def test_clock_times_and_versions_are_not_taken_for_ip_addresses():
+    text = "at 12:00:01 and 04:17:15.237 with version 1.2.3 and 10:30"
+    record = logging.LogRecord("t", logging.INFO, __file__, 1, text, None, None)
+    RedactionFilter().filter(record)
+    assert record.getMessage() == text

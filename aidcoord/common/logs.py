@@ -3,9 +3,10 @@
 The first defences are where data could enter a log: the engine hides SQL parameters
 (`hide_parameters`, config.py), and unexpected errors are logged by their type and a traceback of
 frames, never by their message (errors.py). The filter here is the last defence: it blanks the values
-of fields known to be personal, and e-mail addresses, phone numbers, SQL parameters and PostgreSQL's
+of fields known to be personal, and e-mail addresses, IP addresses, phone numbers, SQL parameters and PostgreSQL's
 DETAIL lines in any text.
 """
+import ipaddress
 import logging
 import re
 import secrets
@@ -35,8 +36,22 @@ _PERSONAL_FRAGMENTS = ("password", "passwd", "secret", "token", "phone", "email"
                        "medical", "cookie", "authorization", "csrf")
 _STANDARD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
 
-_TEXT_PATTERNS = (
+def _if_ip_address(match: re.Match) -> str:
+    """Blank an IP-shaped token only if it parses as one: a clock time (12:00:01) or a version stays."""
+    try:
+        ipaddress.ip_address(match.group(0).split("%", 1)[0])
+    except ValueError:
+        return match.group(0)
+    return REDACTED
+
+
+_TEXT_PATTERNS: tuple[tuple[re.Pattern, Any], ...] = (
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), REDACTED),
+    # IP addresses (a reporter's, in Flask-Limiter's "ratelimit ... (127.0.5.1) exceeded"): IPv6, perhaps
+    # ending in a dotted IPv4 or a %zone, then IPv4.
+    (re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?(?:%\w+)?"
+                r"(?![\w:.])"), _if_ip_address),
+    (re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])"), _if_ip_address),
     # A phone number: 8 to 15 digits, perhaps after a +, grouped by spaces, dots, dashes or brackets;
     # not an ISO date, not part of a longer word or id.
     (re.compile(r"(?<![\w.:/+-])(?!\d{4}-\d{2}-\d{2})\+?\(?\d(?:[ ().-]{0,2}\d){7,14}(?![\w-])"), REDACTED),
@@ -52,7 +67,7 @@ def is_personal_field(key: object) -> bool:
 
 
 def redact_text(text: str) -> str:
-    """`text` with e-mail addresses, phone numbers, SQL parameters and DETAIL lines blanked."""
+    """`text` with e-mail addresses, IP addresses, phone numbers, SQL parameters and DETAIL lines blanked."""
     for pattern, replacement in _TEXT_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
