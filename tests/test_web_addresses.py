@@ -12,7 +12,9 @@ from tests.factories import NeedFactory, OrganizationFactory, UserFactory
 HOSTILE = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "  javascript:alert(1)", "java\tscript:alert(1)",
            "javascript\n:alert(1)", "data:text/html,<script>alert(1)</script>", "DATA:text/html;base64,PHNjcmlwdD4=",
            "vbscript:msgbox(1)", "VBScript:msgbox(1)", "//evil.example/x", "http:/no-host", "https:alert(1)",
-           "ftp://files.example/x", "https://exa mple.org", "https://example.org\\@evil.example"]
+           "ftp://files.example/x", "https://exa mple.org", "https://example.org\\@evil.example",
+           "http://user:pass@evil.example/", "https://www.unicef.org@evil.example", "https://@evil.example",
+           "https://example.org/\u2028x", "https://example.org/\u00a0x", "https://example.org/\u200bx"]
 NEW_ORG = {"name": "Helping Hands Syunik", "kind": "community_group", "country": "AM", "sectors": ["shelter"]}
 
 

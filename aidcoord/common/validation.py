@@ -73,11 +73,13 @@ WEB_SCHEMES = ("http", "https")
 
 
 def is_web_address(value: str | None) -> bool:
-    """An absolute http(s) address with a host: nothing a browser would run (javascript:, data:, vbscript:)."""
-    if not value or any(ord(c) < 33 or c == "\\" for c in value):
+    """An absolute http(s) address with a host: nothing a browser would run (javascript:, data:, vbscript:),
+    no spaces or invisible characters (U+2028...), and no user@ part, which makes `https://www.unicef.org@evil.example`
+    look like one site while leading to another."""
+    if not value or any(ord(c) < 33 or c == "\\" or c.isspace() or not c.isprintable() for c in value):
         return False
     parts = urlsplit(value)
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname) and "@" not in parts.netloc
 
 
 def web_address(errors: FieldErrors, field: str, value, max_length: int = 500) -> str | None:
