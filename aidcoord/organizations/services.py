@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import find_user_by_email, normalize_email
@@ -10,6 +10,7 @@ from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common.codes import normalize_country, normalize_subdivision
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.common.validation import has_control_characters, is_web_address
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -241,11 +242,22 @@ def remove_member(actor: User, organization: Organization, user_id: int) -> None
     membership = db.session.get(Membership, (organization.id, user_id))
     if membership is None:
         raise NotFound(_l("This person is not a member."))
-    if len(organization.memberships) == 1 and not actor.is_staff:
-        raise Conflict(_l("The last member cannot be removed; add another member first."))
     user = membership.user
-    organization.memberships.remove(membership)
-    db.session.flush()
+    # Two members removing each other at the same moment must not both succeed (a count, then a separate delete,
+    # would let both through and leave nobody). PostgreSQL: lock the organization's row so removals from it take
+    # turns, and the conditional DELETE below (its own statement, so a fresh snapshot) sees the other's removal.
+    # SQLite runs one writer at a time, so the single statement already holds there (FOR UPDATE is left out).
+    db.session.execute(select(Organization.id).where(Organization.id == organization.id).with_for_update())
+    removal = delete(Membership).where(Membership.organization_id == organization.id, Membership.user_id == user_id)
+    if not actor.is_staff:
+        others = (select(func.count()).select_from(Membership)
+                  .where(Membership.organization_id == organization.id, Membership.user_id != user_id))
+        removal = removal.where(others.scalar_subquery() > 0)
+    if rows_changed(removal) == 0:
+        db.session.rollback()
+        raise Conflict(_l("The last member cannot be removed; add another member first."))
+    db.session.expunge(membership)
+    db.session.expire(organization, ["memberships"])
     if not db.session.scalar(select(func.count()).select_from(Membership).where(Membership.user_id == user.id)):
         user.role_grants = [grant for grant in user.role_grants if grant.role is not Role.ORG_MEMBER]
     audit.record(actor, AuditAction.UPDATE, ENTITY, organization.id, {"members_removed": [user.id]})
