@@ -97,6 +97,10 @@ def _check_daily_limit(actor: User) -> None:
     if can_register_for_others(actor):
         return
     limit = current_app.config["HOUSEHOLDS_PER_ACCOUNT_PER_DAY"]
+    # Registrations of one account at the same moment wait for each other here (the account's row is locked
+    # until the registration commits), so the count below sees every one before it. PostgreSQL only: SQLite
+    # renders no FOR UPDATE and lets one writer in at a time anyway.
+    db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
     recent = db.session.scalar(select(func.count()).select_from(Household).where(
         Household.registered_by_id == actor.id, Household.created_at >= utcnow() - timedelta(days=1)))
     if recent >= limit:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.housing import matching as housing_matching
-from aidcoord.housing.models import HousingOffer
+from aidcoord.housing.models import Household, HousingOffer
 from aidcoord.matching.models import Match, MatchState
 from tests.conftest import POSTGRES_URL
 from tests.factories import HousingOfferFactory, UserFactory
@@ -125,3 +125,24 @@ def test_lowering_beds_while_proposing_never_puts_more_people_than_beds(app, dat
     db.session.expire_all()
     final = db.session.get(HousingOffer, offer.id)
     assert (final.beds, final.free_beds) == (beds_after_edits, beds_after_edits)
+
+
+def register_own(user_id, n):
+    """One self-registration of a household by the account."""
+    from aidcoord.accounts.models import User
+
+    user = db.session.get(User, user_id)
+    return households.register_household(user, {
+        **FAMILY, "contact_name": f"Relative {n}", "contact_phone": f"+3749300{n:04d}"}, for_self=True).id
+
+
+def test_simultaneous_self_registrations_keep_the_daily_limit_per_account(app, database_url):
+    """20 self-registrations from one account in 20 processes at once: the count and the insert are one step
+    (the account's row is locked between them), so no more than HOUSEHOLDS_PER_ACCOUNT_PER_DAY are made."""
+    user = UserFactory()
+    outcomes = run_at_once(database_url, register_own, [(user.id, n) for n in range(20)])
+    refused = [value for status, value in outcomes if status == "error"]
+    assert all(value.startswith("TooManyRegistrations:") for value in refused), refused
+    db.session.expire_all()
+    made = db.session.scalar(select(func.count()).select_from(Household).where(Household.registered_by_id == user.id))
+    assert made == app.config["HOUSEHOLDS_PER_ACCOUNT_PER_DAY"] == len(outcomes) - len(refused)
