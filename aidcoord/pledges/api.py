@@ -45,6 +45,7 @@ def filters_from(args) -> services.PledgeFilters:
 
 def detailed(pledge):
     pledge.donor_contact = services.donor_contact(actor(), pledge) if actor() else None
+    pledge.visible_transitions = services.visible_transitions(actor(), pledge)
     return pledge
 
 

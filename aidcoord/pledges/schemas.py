@@ -74,7 +74,8 @@ class PledgeSchema(ma.Schema):
 
 
 class PledgeDetailSchema(PledgeSchema):
-    transitions = ma.fields.List(ma.fields.Nested(TransitionSchema))
+    # Set by the API (pledges.api.detailed): actor ids only for those who may see the donor.
+    transitions = ma.fields.List(ma.fields.Nested(TransitionSchema), attribute="visible_transitions")
     deliveries = ma.fields.List(ma.fields.Nested(DeliverySchema))
     donor_contact = ma.fields.Dict(allow_none=True, metadata={
         "description": "Name and email of the person who pledged; only for the donor's and the receiver's side"})

@@ -66,6 +66,23 @@ def donor_contact(viewer: User, pledge: Pledge) -> dict | None:
     return {"name": pledge.pledged_by.name, "email": pledge.pledged_by.email}
 
 
+def visible_transitions(viewer: User | None, pledge: Pledge) -> list:
+    """The pledge's history; who acted (account ids) only for those who may see the donor: a private donor's id
+    in the history of a public pledge would link all their pledges together."""
+    if can_see_donor_contact(viewer, pledge):
+        return list(pledge.transitions)
+    return [PublicTransition(t.from_state, t.to_state, None, t.reason, t.occurred_at) for t in pledge.transitions]
+
+
+@dataclass(frozen=True)
+class PublicTransition:
+    from_state: Any
+    to_state: Any
+    actor_id: None
+    reason: str | None
+    occurred_at: Any
+
+
 # ---- making a pledge -------------------------------------------------------------------------
 
 def _clean_pledge(actor: User, data: dict) -> dict:

@@ -121,7 +121,9 @@ def test_lifecycle_from_pledge_to_delivery_with_partial_deliveries(api, donor, n
     assert pledge["state"] == "delivered"
     assert [(t["from_state"], t["to_state"]) for t in pledge["transitions"]] == [
         (None, "pledged"), ("pledged", "committed"), ("committed", "delivered")]
-    assert all(t["actor_id"] for t in pledge["transitions"])
+    assert all(t["actor_id"] is None for t in pledge["transitions"])  # anonymous: who acted is not shown
+    own = api("GET", f"/api/v1/pledges/{pledge_id}", donor).get_json()
+    assert all(t["actor_id"] for t in own["transitions"])
     coverage = api("GET", f"/api/v1/needs/{beds_need.id}").get_json()["coverage"]
     figures = (coverage["requested"], coverage["pledged"], coverage["committed"], coverage["delivered"])
     assert figures == ("100", "40", "40", "40")
