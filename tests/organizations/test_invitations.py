@@ -215,3 +215,12 @@ def test_an_organization_sends_at_most_the_daily_number_of_invitations(app, api,
     assert response.status_code == 302
     assert "invitations in the last 24 hours" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.query(OutboxMessage).filter_by(topic="organization_invitation").count() == 4
+
+
+def test_the_page_of_an_organization_not_yet_verified_offers_no_invitation_form(app, pages, client):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member], verification_state=VerificationState.PENDING)
+    pages.login(member.email)
+    page = client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+    assert "once a coordinator has verified the organization" in page
+    assert f'action="/organizations/{organization.id}/members"' not in page
