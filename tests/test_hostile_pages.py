@@ -175,3 +175,32 @@ def test_api_text_with_an_unpaired_surrogate_is_refused_with_400(api, body):
     response = api("POST", "/api/v1/jobs/listings/1/reports", data=body, content_type="application/json")
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert response.get_json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("offers", "external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
+               "H-1,AM-SU,Goris,1 Main St,4,no,9999-12-31,hy,yes\n"),
+    ("offers", "external_ref,region,locality,address,beds,whole_dwelling,available_from,languages,pets_accepted\n"
+               f"H-1,AM-SU,Goris,1 Main St,{10**30},no,{SOON},hy,yes\n"),
+    ("households", "external_ref,contact_name,contact_phone,adults,children,children_under_5,preferred_regions,"
+                   f"consent_to_share\nR-1,Ani Petrosyan,+37491000001,{10**30},1e999999,1,AM-SU,yes\n"),
+])
+def test_housing_imports_refuse_cells_out_of_range_on_the_page(pages, member, kind, text):
+    pages.login(member.email)
+    response = pages.post(f"/housing/import/{kind}", data={"file": (io.BytesIO(text.encode()), "l.csv")},
+                          content_type="multipart/form-data")
+    assert response.status_code < 500, response.status_code
+    assert "ready" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/needs?organization_id=99999999999999999999",
+                                  "/needs/export.csv?organization_id=99999999999999999999",
+                                  "/needs/new?organization_id=99999999999999999999",
+                                  "/housing/import/households?organization_id=99999999999999999999"])
+def test_an_id_no_column_holds_in_a_query_string_finds_nothing(pages, member, path):
+    NeedFactory()
+    pages.login(member.email)
+    response = pages.client.get(path)
+    assert response.status_code in (200, 404), (path, response.status_code)
+    if path.startswith("/needs/export.csv"):
+        assert len(response.get_data(as_text=True).strip().splitlines()) == 2  # header and HXL tags: no need

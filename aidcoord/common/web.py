@@ -32,6 +32,16 @@ class IdConverter(IntegerConverter):
         return number if 1 <= number <= MAX_DATABASE_ID else 0
 
 
+def id_arg(name: str) -> int | None:
+    """An id from the query string, as `<id:...>` reads one from the path: None when absent or not a number,
+    ASCII digits only, and 0 (which no record has) for a number no column holds, so a filter by it finds
+    nothing instead of failing in the database."""
+    value = request.args.get(name, "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    return int(value) if len(value) <= len(str(MAX_DATABASE_ID)) and int(value) <= MAX_DATABASE_ID else 0
+
+
 def is_safe_redirect_target(target: str | None) -> TypeGuard[str]:
     """Only same-site relative paths: no scheme, no host, no protocol-relative '//' or '\\'."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):

@@ -12,6 +12,7 @@ from aidcoord.common.csv_import import ImportRejected
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, flash_error, show_service_errors
 from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.types import today as local_today
+from aidcoord.common.web import id_arg
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.housing import batch as housing_batch
 from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
@@ -44,7 +45,7 @@ def new_offer():
     if form.validate_on_submit():
         try:
             offer = offers.create_offer(actor(), form.service_data(),
-                                        organization_id=request.args.get("organization_id", type=int))
+                                        organization_id=id_arg("organization_id"))
         except ValidationFailed as error:
             show_service_errors(form, error)
         else:
@@ -289,8 +290,8 @@ def _same_query() -> dict[str, Any]:
 
 
 def _import_organization(kind):
-    organization_id = request.args.get("organization_id", type=int)
-    if kind == "offers" or organization_id:
+    organization_id = id_arg("organization_id")
+    if kind == "offers" or organization_id is not None:
         return organizations.get_editable_organization(actor(), organization_id or 0)
     return None
 

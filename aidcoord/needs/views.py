@@ -8,6 +8,7 @@ from aidcoord.common.csv_export import csv_response
 from aidcoord.common.forms import ImportConfirmForm, ImportForm, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
 from aidcoord.common.sections import PageSections
+from aidcoord.common.web import id_arg
 from aidcoord.errors import PermissionDenied, ValidationFailed
 from aidcoord.needs import forms, imports, services
 from aidcoord.needs.coverage import coverage_of
@@ -31,7 +32,7 @@ def _filters(form) -> services.NeedFilters:
         urgency=Urgency(form.urgency.data) if form.urgency.data else None,
         state=NeedState(form.state.data) if form.state.data else None,
         region=form.region.data or None,
-        organization_id=request.args.get("organization_id", type=int),
+        organization_id=id_arg("organization_id"),
     )
 
 
@@ -60,7 +61,7 @@ def _postable_organizations():
 @bp.route("/needs/new", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def post_need():
-    form = forms.NeedForm(organization_id=request.args.get("organization_id", type=int))
+    form = forms.NeedForm(organization_id=id_arg("organization_id"))
     choices = _postable_organizations()
     if not choices:
         flash(_("Needs are posted by members of verified organizations."), "error")
