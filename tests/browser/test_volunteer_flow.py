@@ -23,7 +23,8 @@ def test_volunteer_signs_up_for_a_shift(page, live_server):
 
     log_in(page, live_server, volunteer.email)
     page.goto(f"{live_server}/volunteers/me")
-    page.get_by_label("Skills").fill("cooking driver")
+    page.get_by_label("Cooking").check()  # skills are ticked by their names
+    page.get_by_label("Driving").check()
     page.locator('input[name="languages"][value="hy"]').check()
     page.locator('input[name="languages"][value="ru"]').check()
     page.get_by_role("button", name="Save profile").click()
