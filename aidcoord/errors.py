@@ -21,6 +21,7 @@ class DomainError(Exception):
 
     status = 422
     code = "invalid"
+    headers: dict[str, str] = {}  # noqa: RUF012 - never mutated: an error that sends headers sets its own dict
 
     def __init__(self, message, fields=None, code=None):
         super().__init__(str(message))
@@ -103,8 +104,9 @@ def _html_error(status: int, message):
 
 def handle_domain_error(error: DomainError):
     if is_api_request():
-        return error_response(error.status, error.code, error.message, error.fields)
-    return _html_error(error.status, error.message)
+        return error_response(error.status, error.code, error.message, error.fields, dict(error.headers))
+    page, status = _html_error(error.status, error.message)
+    return page, status, dict(error.headers)
 
 
 def handle_http_exception(error: HTTPException):

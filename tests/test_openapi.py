@@ -65,7 +65,7 @@ def test_security_and_the_refusals_follow_each_endpoints_permission_rule(app, sp
         if rule is ANYONE:
             public += 1
             assert operation["security"] == [], (method, path)
-            assert "401" not in responses, (method, path)
+            assert "invalid" in responses["401"]["description"], (method, path)  # only when a bad token is sent
         else:
             assert operation["security"] == [{"bearerAuth": []}], (method, path)
             assert "401" in responses, (method, path)
@@ -98,6 +98,33 @@ def test_an_error_the_api_sends_fits_the_documented_error_body(client, spec):
         assert response.status_code in (401, 404, 422)
         validate_schema(response.get_json(), {"$ref": "#/components/schemas/Error", "components": spec["components"]},
                         cls=OAS30Validator)
+
+
+def test_the_household_daily_limit_documents_429_with_retry_after(spec):
+    responses = spec["paths"]["/api/v1/housing/households"]["post"]["responses"]
+    assert "too_many_registrations" in responses["429"]["description"]
+    assert "Retry-After" in responses["429"]["headers"]
+    report = spec["paths"]["/api/v1/jobs/listings/{listing_id}/reports"]["post"]["responses"]
+    assert "Retry-After" in report["429"]["headers"]
+
+
+def test_integers_read_from_a_request_document_the_range_the_api_accepts(spec):
+    checked = 0
+    for path, method, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter["schema"].get("type") == "integer":
+                checked += 1
+                assert parameter["schema"]["maximum"] <= 2**31 - 1, (method, path, parameter["name"])
+                assert parameter["schema"]["minimum"] >= -(2**31), (method, path, parameter["name"])
+    assert checked > 10
+    paging = {parameter["name"]: parameter["schema"] for parameter in spec["paths"]["/api/v1/needs"]["get"]
+              ["parameters"] if parameter.get("in") == "query"}
+    assert paging["page"]["minimum"] == 1 and paging["page_size"]["maximum"] == 100
+
+
+def test_public_operations_document_the_401_they_answer_to_an_invalid_token(client, spec):
+    assert "401" in spec["paths"]["/api/v1/jobs/listings"]["get"]["responses"]
+    assert client.get("/api/v1/jobs/listings", headers={"Authorization": "Bearer nonsense"}).status_code == 401
 
 
 def test_operations_limited_per_address_document_429(spec):

@@ -15,7 +15,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from aidcoord.common.permissions import SIGNED_IN, rule_of
 from aidcoord.common.schemas import ErrorSchema
-from aidcoord.common.strict_input import bound_fields, load_json
+from aidcoord.common.strict_input import INTEGER_RANGE, bound_fields, load_json
 from aidcoord.errors import ValidationFailed
 from aidcoord.extensions import limiter
 
@@ -108,6 +108,19 @@ def decimal2properties(self, field, **kwargs) -> dict:
     return {"anyOf": [string, {"type": "number"}]}
 
 
+def bounds2properties(self, field, **kwargs) -> dict:
+    """apispec attribute function. An integer read from a request (a body field, ?page=) is refused outside a
+    32-bit INTEGER unless it declares its own range (strict_input.bound_fields): the document says so."""
+    if not isinstance(field, ma.fields.Integer) or field.dump_only:
+        return {}
+    ret = kwargs.get("ret", {})
+    low, high = INTEGER_RANGE
+    return {"minimum": max(ret.get("minimum", low), low), "maximum": min(ret.get("maximum", high), high)}
+
+
+RETRY_AFTER_HEADER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+
+
 def _error_response(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ErrorSchema}}}
 
@@ -149,8 +162,10 @@ def error_statuses(policy: dict, method: str) -> dict[int, str]:
     if write or policy["query"] or policy["has_id"]:
         statuses[400] = ("The request could not be read: a NUL character in it, a body that is not valid JSON, "
                          "or a call riding on a browser session without its CSRF token (X-CSRFToken).")
+    # A public operation still reads a bearer token when one is sent: an invalid one is refused, not ignored.
+    statuses[401] = ("No valid bearer token (or browser session) was sent." if policy["needs_login"] else
+                     "An invalid, expired or revoked bearer token was sent; send none to call it anonymously.")
     if policy["needs_login"]:
-        statuses[401] = "No valid bearer token (or browser session) was sent."
         if policy["rule_refuses"]:
             statuses[403] = f"Only for: {policy['rule']}."
         elif write or policy["has_id"]:
@@ -244,6 +259,8 @@ class Blueprint(SmorestBlueprint):
                 response["content"] = {policy["content_types"][status]: {"schema": {"type": "string"}}}
             elif int(status) < 300 and isinstance(response, dict):
                 _document_envelope_header(self, spec, response)
+            if int(status) == 429:
+                response.setdefault("headers", {}).setdefault("Retry-After", RETRY_AFTER_HEADER)
         if "requestBody" in doc and not policy["body_required"]:
             doc["requestBody"]["required"] = False
         _add_request_example(doc)
@@ -280,6 +297,7 @@ def _register_components(api, spec) -> None:
         return
     spec._aidcoord_components = True
     api.ma_plugin.converter.add_attribute_function(decimal2properties)
+    api.ma_plugin.converter.add_attribute_function(bounds2properties)
     # flask-smorest's own "Error" ({code, status, message, errors}) is not what errors.py sends: ours replaces it.
     spec.components.schemas.pop("Error", None)
     spec.components.schema("Error", schema=ErrorSchema)

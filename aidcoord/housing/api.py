@@ -147,6 +147,8 @@ def household_detail(household: Household) -> _Shown:
 @allow(SIGNED_IN)
 @blp.arguments(HouseholdInputSchema)
 @blp.response(201, HouseholdSchema)
+@blp.alt_response(429, description="`too_many_registrations`: an account that is not a caseworker's registered "
+                  "HOUSEHOLDS_PER_ACCOUNT_PER_DAY households in the last 24 hours (see Retry-After).")
 def register_household(data):
     """Register a household (coordinators, caseworkers, or the household itself with for_self)."""
     household = households.register_household(actor(), data, organization_id=data.pop("organization_id", None),

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
@@ -89,6 +89,10 @@ class TooManyRegistrations(DomainError):
 
     status, code = 429, "too_many_registrations"
 
+    def __init__(self, message, retry_after: int):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
+
 
 def _check_daily_limit(actor: User) -> None:
     """Accounts that are not staff or caseworkers of a verified organization register at most
@@ -101,12 +105,16 @@ def _check_daily_limit(actor: User) -> None:
     # until the registration commits), so the count below sees every one before it. PostgreSQL only: SQLite
     # renders no FOR UPDATE and lets one writer in at a time anyway.
     db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
-    recent = db.session.scalar(select(func.count()).select_from(Household).where(
-        Household.registered_by_id == actor.id, Household.created_at >= utcnow() - timedelta(days=1)))
-    if recent >= limit:
+    now = utcnow()
+    recent = db.session.scalars(select(Household.created_at).where(
+        Household.registered_by_id == actor.id, Household.created_at >= now - timedelta(days=1))
+        .order_by(Household.created_at.desc()).limit(limit)).all()
+    if len(recent) >= limit:
+        # One more is allowed once the oldest of the last `limit` registrations is a day old.
+        wait = recent[-1] + timedelta(days=1) - now
         raise TooManyRegistrations(_l(
             "This account has registered %(n)d households in the last 24 hours, the most it may. Ask a caseworker "
-            "or a coordinator to register more, or try again tomorrow.", n=limit))
+            "or a coordinator to register more, or try again tomorrow.", n=limit), int(wait.total_seconds()) + 1)
 
 
 def find_possible_duplicate(clean: dict) -> Household | None:

@@ -124,7 +124,8 @@ def register_household():
             show_service_errors(form, error)
         except households.TooManyRegistrations as error:
             form.form_errors.append(str(error.message))
-            return render_template("housing/household_form.html", form=form, for_self=for_self), error.status
+            return (render_template("housing/household_form.html", form=form, for_self=for_self), error.status,
+                    error.headers)
         else:
             if household.possible_duplicate_of_id:
                 flash(_("Registered. A similar open request exists; a coordinator will check whether they are "
