@@ -109,6 +109,9 @@ def list_members(organization_id):
 @allow(SIGNED_IN)
 @blp.arguments(AddMemberSchema)
 @blp.response(202, InvitationSentSchema)
+@blp.alt_response(429, description="`too_many_invitations`: the organization's members sent "
+                  "INVITATIONS_PER_ORGANIZATION_PER_DAY invitations in the last 24 hours (see Retry-After). "
+                  "403 as well when the organization is not verified yet (staff excepted).")
 def add_member(data, organization_id):
     """Invite an address to join (an e-mail is queued to it): the person becomes a member only when they accept.
     The answer is the same whether or not the address has an account."""

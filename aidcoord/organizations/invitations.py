@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import normalize_email
@@ -33,6 +33,10 @@ INVITATION_VALID = timedelta(days=30)
 class TooManyInvitations(DomainError):
     status, code = 429, "too_many_invitations"
 
+    def __init__(self, message, retry_after: int):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after))}
+
 
 def _check_may_send(actor: User, organization: Organization) -> None:
     """Each invitation e-mails the organization's name to any address: an unchecked organization could use us to
@@ -43,12 +47,16 @@ def _check_may_send(actor: User, organization: Organization) -> None:
     if not organization.is_verified:
         raise PermissionDenied(_l("Members can invite others once a coordinator has verified the organization."))
     limit = current_app.config["INVITATIONS_PER_ORGANIZATION_PER_DAY"]
-    recent = db.session.scalar(select(func.count()).select_from(Invitation).where(
-        Invitation.organization_id == organization.id, Invitation.created_at >= utcnow() - timedelta(days=1)))
-    if recent >= limit:
+    now = utcnow()
+    recent = db.session.scalars(select(Invitation.created_at).where(
+        Invitation.organization_id == organization.id, Invitation.created_at >= now - timedelta(days=1))
+        .order_by(Invitation.created_at.desc()).limit(limit)).all()
+    if len(recent) >= limit:
+        # One more is allowed once the oldest of the last `limit` invitations is a day old.
+        wait = recent[-1] + timedelta(days=1) - now
         raise TooManyInvitations(_l(
             "This organization has sent %(n)d invitations in the last 24 hours, the most it may. Try again "
-            "tomorrow, or ask a coordinator.", n=limit))
+            "tomorrow, or ask a coordinator.", n=limit), int(wait.total_seconds()) + 1)
 
 
 def _digest(token: str) -> str:

@@ -207,6 +207,7 @@ def test_an_organization_sends_at_most_the_daily_number_of_invitations(app, api,
         assert invite(api, member, organization, f"person{n}@example.org").status_code == 202
     refused = invite(api, member, organization, "person3@example.org")
     assert refused.status_code == 429 and "3 invitations in the last 24 hours" in refused.get_json()["error"]["message"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600
     # Asking again for an address already invited sends nothing and is not refused; staff are not limited.
     assert invite(api, member, organization, "person0@example.org").status_code == 202
     assert invite(api, coordinator, organization, "person4@example.org").status_code == 202
