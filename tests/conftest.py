@@ -68,6 +68,7 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     global _session_travel
+    shutil.rmtree(_shm_run_folder(), ignore_errors=True)  # RAM: nothing of this run's databases stays behind
     if _session_travel is not None:
         _session_travel.stop()
         _session_travel = None
@@ -149,9 +150,14 @@ def _fast_scratch_dir(tmp_path: Path) -> Path:
     shm = Path("/dev/shm")  # noqa: S108 - test databases only; a fresh subfolder per test (see below)
     if not shm.is_dir():
         return tmp_path
-    scratch = shm / "aidcoord-tests" / tmp_path.name
+    # One folder per test run (its process id): two runs at once must not share a database file.
+    scratch = _shm_run_folder(shm) / tmp_path.name
     scratch.mkdir(parents=True, exist_ok=True)
     return scratch
+
+
+def _shm_run_folder(shm: Path = Path("/dev/shm")) -> Path:  # noqa: S108 - test databases only
+    return shm / "aidcoord-tests" / str(os.getpid())
 
 
 class IsolatedClient(FlaskClient):
