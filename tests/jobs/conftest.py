@@ -7,6 +7,7 @@ from aidcoord.common.types import today
 from aidcoord.jobs import listings, seekers
 from tests.factories import UserFactory
 
+# When a test module is imported; used only days away from any boundary (listing_data reads the clock itself).
 TODAY = today()
 
 
@@ -14,7 +15,8 @@ def listing_data(**overrides) -> dict:
     data = {"title": "Warehouse assistant", "sector": "transport", "description": "Sorting and packing parcels.",
             "region": "AM-ER", "locality": "Yerevan", "positions": 2, "languages": "hy:B1",
             "skills": "forklift, packing", "contract_type": "full_time", "salary_min": "250000",
-            "salary_max": "300000", "salary_currency": "AMD", "closing_date": (TODAY + timedelta(days=30)).isoformat()}
+            "salary_max": "300000", "salary_currency": "AMD",
+            "closing_date": (today() + timedelta(days=30)).isoformat()}
     return {**data, **overrides}
 
 

@@ -26,14 +26,13 @@ ROLES = {"admin": ["admin"], "coordinator": ["coordinator"], "donor": ["donor"],
          "employer": ["employer"], "volunteer": ["volunteer"], "offer_host": ["host"], "pledge_donor": ["donor"],
          "listing_employer": ["employer"], "signed_up_volunteer": ["volunteer"]}
 
-TODAY = today()
 FAMILY = {"contact_name": "Narine Hakobyan", "contact_phone": "+374 91 123456", "adults": 2, "children": 2,
           "children_under_5": 1, "languages": ["hy", "ru"], "preferred_regions": ["AM-SU"],
           "consent_to_share": True}
 LISTING = {"organization_id": None, "title": "Warehouse assistant", "sector": "transport",
            "description": "Sorting and packing parcels.", "region": "AM-ER", "locality": "Yerevan", "positions": 5,
            "languages": [{"code": "hy", "level": "B1"}], "skills": ["forklift", "packing"],
-           "contract_type": "full_time", "closing_date": (TODAY + timedelta(days=30)).isoformat()}
+           "contract_type": "full_time"}
 SEEKER = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456", "profession": "warehouse worker",
           "skills": ["packing", "forklift"], "languages": [{"code": "hy", "level": "native"}], "regions": ["AM-ER"],
           "consent_to_share": True}
@@ -78,7 +77,7 @@ def build_world(app) -> World:
     # Needs and pledges.
     need = call("POST", "/api/v1/needs", "member", {
         "organization_id": verified.id, "sector": "shelter", "item": "beds", "quantity": "100", "unit": "beds",
-        "region": "AM-SU", "urgency": "high", "needed_by": (TODAY + timedelta(days=7)).isoformat()})
+        "region": "AM-SU", "urgency": "high", "needed_by": (today() + timedelta(days=7)).isoformat()})
     pledge = call("POST", "/api/v1/pledges", "pledge_donor",
                   {"contribution": "in_kind", "quantity": "10", "unit": "beds", "need_id": need["id"]})
     rate = call("POST", "/api/v1/exchange-rates", "coordinator", {"currency": "EUR", "rate": "1.1"})
@@ -88,7 +87,7 @@ def build_world(app) -> World:
     # a household that registered itself, placed there, with check-ins and an incident.
     offer = call("POST", "/api/v1/housing/offers", "offer_host", {
         "region": "AM-SU", "locality": "Goris", "address": "12 Mesrop Mashtots St, Goris", "beds": 10,
-        "available_from": TODAY.isoformat(), "languages": ["hy"], "pets_accepted": True})
+        "available_from": today().isoformat(), "languages": ["hy"], "pets_accepted": True})
     call("POST", f"/api/v1/housing/offers/{offer['id']}/vet", "coordinator",
          {"decision": "verified", "note": "visited"})
     household = call("POST", "/api/v1/housing/households", "removed_member",
@@ -117,9 +116,11 @@ def build_world(app) -> World:
 
     # Jobs: a published and a pending listing of one employer; a seeker who applied; a seeker registered
     # by the member (a caseworker of a verified organization), waiting in the jobs queue.
-    listing = call("POST", "/api/v1/jobs/listings", "listing_employer", LISTING)
+    # Dates from the moment the world is built, not when this module was imported (a run may cross midnight).
+    listing_body = {**LISTING, "closing_date": (today() + timedelta(days=30)).isoformat()}
+    listing = call("POST", "/api/v1/jobs/listings", "listing_employer", listing_body)
     call("POST", f"/api/v1/jobs/listings/{listing['id']}/publish", "coordinator")
-    pending_listing = call("POST", "/api/v1/jobs/listings", "listing_employer", {**LISTING, "title": "Cook"})
+    pending_listing = call("POST", "/api/v1/jobs/listings", "listing_employer", {**listing_body, "title": "Cook"})
     own_seeker = call("PUT", "/api/v1/jobs/seekers/me", "self_seeker", SEEKER)
     application = call("POST", f"/api/v1/jobs/listings/{listing['id']}/applications", "self_seeker", {})
     seeker = call("POST", "/api/v1/jobs/seekers", "member", {**SEEKER, "contact_name": "Registered Person"})
