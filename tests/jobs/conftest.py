@@ -7,9 +7,6 @@ from aidcoord.common.types import today
 from aidcoord.jobs import listings, seekers
 from tests.factories import UserFactory
 
-# When a test module is imported; used only days away from any boundary (listing_data reads the clock itself).
-TODAY = today()
-
 
 def listing_data(**overrides) -> dict:
     data = {"title": "Warehouse assistant", "sector": "transport", "description": "Sorting and packing parcels.",

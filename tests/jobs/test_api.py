@@ -2,10 +2,10 @@
 referral loop through the queue."""
 import pytest
 
+from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.jobs.models import JobListing, JobSeeker
 from tests.factories import UserFactory
-from tests.jobs.conftest import TODAY
 
 SEEKER = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456", "profession": "warehouse worker",
           "skills": ["packing", "forklift"], "languages": [{"code": "hy", "level": "native"}], "regions": ["AM-ER"],
@@ -13,7 +13,7 @@ SEEKER = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456",
 
 GOOD = {"title": "Driver", "sector": "transport", "region": "AM-ER", "positions": 2, "contract_type": "full_time",
         "languages": [{"code": "hy", "level": "B2"}], "salary_min": 150000, "salary_max": 180000.50,
-        "salary_currency": "AMD", "closing_date": TODAY.replace(year=TODAY.year + 1).isoformat()}
+        "salary_currency": "AMD", "closing_date": today().replace(year=today().year + 1).isoformat()}
 
 
 @pytest.mark.parametrize("changes, field", [

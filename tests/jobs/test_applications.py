@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent
+from aidcoord.common.types import today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs import applications, engine, listings, seekers
@@ -15,7 +16,7 @@ from aidcoord.matching.models import EntryState, Match, MatchState, QueueKind
 from aidcoord.matching.services import CapacityExceeded
 from aidcoord.notifications.models import OutboxMessage
 from tests.factories import OrganizationFactory, UserFactory
-from tests.jobs.conftest import TODAY, listing_data, seeker_data
+from tests.jobs.conftest import listing_data, seeker_data
 
 
 def contact_views(seeker) -> list[AuditEvent]:
@@ -214,7 +215,7 @@ def test_a_closed_listing_ends_its_applications_and_the_engine_ranks_with_reason
     candidate = engine.fit(seeker, published)
     assert candidate.score > 0 and "skills: forklift, packing" in map(engine.reason_text, candidate.reasons)
     match = applications.apply(seeker.user, seeker, published)
-    listings.close_expired(today=TODAY + timedelta(days=40))
+    listings.close_expired(today=today() + timedelta(days=40))
     db.session.refresh(match)
     assert match.state is MatchState.DECLINED and match.decline_reason == "closing date passed"
 

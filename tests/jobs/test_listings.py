@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 
 from aidcoord.audit.models import AuditEvent
-from aidcoord.common.types import utcnow
+from aidcoord.common.types import today, utcnow
 from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs import listings
 from aidcoord.jobs.models import ContractType, ListingState
 from tests.factories import OrganizationFactory, UserFactory
-from tests.jobs.conftest import TODAY, listing_data
+from tests.jobs.conftest import listing_data
 
 
 def test_an_employers_listing_waits_for_review_and_keeps_exact_salary(employer):
@@ -42,7 +42,7 @@ def test_without_the_employer_role_or_an_organization_posting_is_refused(app):
 @pytest.mark.parametrize("field, value", [
     ("title", ""), ("sector", "astrology"), ("positions", "0"), ("positions", "many"), ("region", "XX-99"),
     ("languages", "zz:B1"), ("languages", "hy:expert"), ("contract_type", "forever"), ("salary_currency", "XYZ"),
-    ("salary_min", "-5"), ("salary_max", "100"), ("closing_date", (TODAY - timedelta(days=1)).isoformat()),
+    ("salary_min", "-5"), ("salary_max", "100"), ("closing_date", (today() - timedelta(days=1)).isoformat()),
     ("closing_date", "next week"), ("start_date", "soon"),
 ])
 def test_bad_input_is_refused_field_by_field_and_nothing_is_written(employer, field, value):
@@ -187,7 +187,7 @@ def test_a_report_needs_a_known_reason(published):
 
 
 def test_listings_past_their_closing_date_close_by_themselves(published, employer):
-    later = TODAY + timedelta(days=31)
+    later = today() + timedelta(days=31)
     assert listings.board(listings.BoardFilters(), today=later).total == 0
     assert listings.close_expired(today=later) == 1
     assert published.state is ListingState.CLOSED and published.review_note == "closing date passed"
@@ -255,7 +255,7 @@ def test_unpublished_listings_are_seen_only_by_their_employer_and_coordinators(e
 def test_the_close_expired_command_closes_listings_past_their_date(app, published):
     from aidcoord.jobs.models import JobListing
 
-    db.session.execute(JobListing.__table__.update().values(closing_date=TODAY - timedelta(days=1)))
+    db.session.execute(JobListing.__table__.update().values(closing_date=today() - timedelta(days=1)))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["jobs", "close-expired"])
     assert result.exit_code == 0 and "closed 1 listing" in result.output
