@@ -1,5 +1,5 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
-from datetime import date, timedelta
+from datetime import date
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -12,6 +12,7 @@ from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.permissions import is_staff, owns
+from aidcoord.common.sql import seconds_until_allowed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -105,16 +106,11 @@ def _check_daily_limit(actor: User) -> None:
     # until the registration commits), so the count below sees every one before it. PostgreSQL only: SQLite
     # renders no FOR UPDATE and lets one writer in at a time anyway.
     db.session.execute(select(User.id).where(User.id == actor.id).with_for_update())
-    now = utcnow()
-    recent = db.session.scalars(select(Household.created_at).where(
-        Household.registered_by_id == actor.id, Household.created_at >= now - timedelta(days=1))
-        .order_by(Household.created_at.desc()).limit(limit)).all()
-    if len(recent) >= limit:
-        # One more is allowed once the oldest of the last `limit` registrations is a day old.
-        wait = recent[-1] + timedelta(days=1) - now
+    wait = seconds_until_allowed(Household.created_at, Household.registered_by_id == actor.id, limit=limit)
+    if wait is not None:
         raise TooManyRegistrations(_l(
             "This account has registered %(n)d households in the last 24 hours, the most it may. Ask a caseworker "
-            "or a coordinator to register more, or try again tomorrow.", n=limit), int(wait.total_seconds()) + 1)
+            "or a coordinator to register more, or try again tomorrow.", n=limit), wait)
 
 
 def find_possible_duplicate(clean: dict) -> Household | None:

@@ -18,6 +18,7 @@ from aidcoord.accounts.services import normalize_email
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common.permissions import is_staff
+from aidcoord.common.sql import seconds_until_allowed
 from aidcoord.common.types import utcnow
 from aidcoord.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -47,16 +48,11 @@ def _check_may_send(actor: User, organization: Organization) -> None:
     if not organization.is_verified:
         raise PermissionDenied(_l("Members can invite others once a coordinator has verified the organization."))
     limit = current_app.config["INVITATIONS_PER_ORGANIZATION_PER_DAY"]
-    now = utcnow()
-    recent = db.session.scalars(select(Invitation.created_at).where(
-        Invitation.organization_id == organization.id, Invitation.created_at >= now - timedelta(days=1))
-        .order_by(Invitation.created_at.desc()).limit(limit)).all()
-    if len(recent) >= limit:
-        # One more is allowed once the oldest of the last `limit` invitations is a day old.
-        wait = recent[-1] + timedelta(days=1) - now
+    wait = seconds_until_allowed(Invitation.created_at, Invitation.organization_id == organization.id, limit=limit)
+    if wait is not None:
         raise TooManyInvitations(_l(
             "This organization has sent %(n)d invitations in the last 24 hours, the most it may. Try again "
-            "tomorrow, or ask a coordinator.", n=limit), int(wait.total_seconds()) + 1)
+            "tomorrow, or ask a coordinator.", n=limit), wait)
 
 
 def _digest(token: str) -> str:
