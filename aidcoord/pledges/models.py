@@ -139,6 +139,15 @@ class PledgeTransition(Model):
     reason: Mapped[str | None] = mapped_column(String(2000))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def reason_text(self) -> str | None:
+        """The reason in the reader's language when the system wrote it; as typed when a person did."""
+        return str(SYSTEM_REASONS.get(self.reason, self.reason)) if self.reason else None
+
+
+# Reasons the system records on a pledge's transitions (stored as these keys, worded when read).
+SYSTEM_REASONS = {"delivery started": _l("delivery started")}
+
 
 class Delivery(Model):
     """A (possibly partial) delivery of a pledge, confirmed by the receiving organization."""

@@ -305,6 +305,7 @@ def record_delivery(actor: User, pledge: Pledge, data: dict, *, today: date | No
     db.session.flush()
     db.session.refresh(pledge)
     if pledge.state is PledgeState.PLEDGED:
+        # A key of models.SYSTEM_REASONS: stored as written here, worded in the reader's language when shown.
         _record_transition(actor, pledge, PledgeState.PLEDGED, PledgeState.COMMITTED, "delivery started")
     fully = size_units is not None and pledge.delivered_units == size_units
     if fully or (size_units is None and data.get("final")):

@@ -51,3 +51,11 @@ def test_pledge_delivery_and_rates_through_the_pages(world, pages, client):
     assert pages.post("/exchange-rates", data={"currency": "EUR", "rate": "1.1",
                                                "valid_on": today().isoformat()}).status_code == 302
     assert "1.1" in client.get("/exchange-rates").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, words", [("ru", "доставка началась"), ("hy", "առաքումը սկսվել է"),
+                                             ("en", "delivery started")])
+def test_the_reason_the_system_recorded_is_read_in_the_readers_language(world, client, language, words):
+    pledges.record_delivery(world["member"], world["pledge"], {"delivered_on": today(), "quantity": "1"})
+    page = client.get(f"/pledges/{world['pledge'].id}", headers={"Accept-Language": language})
+    assert page.status_code == 200 and words in page.get_data(as_text=True)
