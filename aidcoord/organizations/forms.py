@@ -18,7 +18,7 @@ def _sector_choices():
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_kind_choices, validators=[DataRequired()])
     country = SelectField(_l("Country of registration"), validators=[DataRequired()])
     regions = RegionsField(_l("Regions served"))

@@ -21,7 +21,7 @@ def test_register_apply_verify_and_find_in_directory(page, live_server):
     shows(page, "Welcome, your account is ready.")
 
     page.goto(f"{base}/organizations/new")
-    page.get_by_label("Name", exact=True).fill("Goris Welcome Kitchen")
+    page.get_by_label("Organization name", exact=True).fill("Goris Welcome Kitchen")
     page.get_by_label("Kind").select_option("community_group")
     page.get_by_label("Country of registration").select_option("AM")
     page.locator('input[name="regions"][value="AM-SU"]').check()
