@@ -72,9 +72,17 @@ class Config:
     PROXY_HOPS = 0
 
     IMPORT_MAX_ROWS = 5000  # rows per CSV import file (IMPORT_MAX_ROWS in the environment)
+    # Phones written without a country code (099 12 34 56) are read as this country's (ISO 3166-1 alpha-2);
+    # they are compared in E.164 to find possible duplicate households.
+    DEFAULT_PHONE_REGION = "AM"
 
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
+
+    # /metrics: with METRICS_TOKEN set, a scraper sends `Authorization: Bearer <token>`; without one, only
+    # callers from these networks are answered (METRICS_NETWORKS, comma-separated, in the environment).
+    METRICS_TOKEN = None
+    METRICS_NETWORKS = ("127.0.0.1/32", "::1/128")
 
     LOG_LEVEL = "INFO"  # JSON lines on stderr (aidcoord/common/logs.py)
 
@@ -124,6 +132,11 @@ def load_config(app, overrides=None):
     if os.environ.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     app.config["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "") == "1"
+    if os.environ.get("METRICS_TOKEN"):
+        app.config["METRICS_TOKEN"] = os.environ["METRICS_TOKEN"]
+    if os.environ.get("METRICS_NETWORKS"):
+        networks = os.environ["METRICS_NETWORKS"].split(",")
+        app.config["METRICS_NETWORKS"] = tuple(network.strip() for network in networks if network.strip())
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     elif env == "development":

@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     from aidcoord.common.locale import init_locale, select_locale
     from aidcoord.common.web import init_web
     from aidcoord.extensions import api, babel, csrf, db, limiter, login_manager, migrate, use_sqlite_pragmas
+    from aidcoord.operations.metrics import init_metrics
 
     db.init_app(app)
     with app.app_context():
@@ -87,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     init_locale(app)
     init_web(app)
+    init_metrics(app)
     init_auth(app)
     api.init_app(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
@@ -107,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.main import views as main_views
     from aidcoord.needs import api as needs_api
     from aidcoord.needs import views as needs_views
+    from aidcoord.operations import views as operations_views
     from aidcoord.organizations import api as organizations_api
     from aidcoord.organizations import views as organizations_views
     from aidcoord.pledges import api as pledges_api
@@ -114,8 +117,8 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.volunteers import api as volunteers_api
     from aidcoord.volunteers import views as volunteers_views
 
-    for blueprint in (main_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp, pledges_views.bp,
-                      housing_views.bp, volunteers_views.bp, jobs_views.bp):
+    for blueprint in (main_views.bp, operations_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp,
+                      pledges_views.bp, housing_views.bp, volunteers_views.bp, jobs_views.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, organizations_api.invitations_blp, needs_api.blp,
                           pledges_api.blp, pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):

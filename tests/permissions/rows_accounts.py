@@ -8,6 +8,8 @@ NEW_ACCOUNT = {"name": "New Person", "email": "new.person@example.org", "passwor
 ROWS = [
     row("GET", "/", everyone=200),
     row("GET", "/healthz", everyone=200),
+    row("GET", "/readyz", everyone=200),
+    row("GET", "/metrics", everyone=200),  # the test client calls from loopback, which METRICS_NETWORKS admits
     # Registered by libraries (aidcoord.common.permissions.LIBRARY_ENDPOINTS): public by design.
     row("GET", "/static/css/app.css", everyone=200),
     row("GET", "/static/swagger-ui/swagger-ui.css", everyone=200),
