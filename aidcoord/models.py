@@ -1,6 +1,7 @@
 """Every slice's models, imported in one place for Alembic and the app factory."""
 from aidcoord.accounts.models import ApiToken, RoleGrant, User  # noqa: F401
 from aidcoord.audit.models import AuditEvent  # noqa: F401
+from aidcoord.consent.models import ConsentRecord  # noqa: F401
 from aidcoord.housing.models import HostSuspension, Household, HousingOffer, Incident, WelfareCheck  # noqa: F401
 from aidcoord.jobs.models import JobListing, JobSeeker, ListingReport  # noqa: F401
 from aidcoord.matching.models import Match, MatchStep, QueueEntry  # noqa: F401

@@ -1,0 +1,1 @@
+"""Consent as records: what a person agreed to, the text they were shown, when, by whom; and its withdrawal."""
