@@ -1,13 +1,22 @@
 """Recording what happened. Callers add the event inside their own transaction, so the
-record and the change it describes are committed (or rolled back) together."""
+record and the change it describes are committed (or rolled back) together.
+
+The audit holds ids, field names and codes, never a person's values: a personal column's value (a host's
+address, a household's phone) becomes WITHHELD here, so that erasing the record erases the person."""
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
-from aidcoord.audit.models import AuditAction, AuditEvent
+from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
+from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.personal_data import is_personal
 from aidcoord.extensions import db
+
+# What the audit keeps in place of a personal value: the field's name says what changed.
+WITHHELD = "(withheld)"
 
 
 def _plain(value):
@@ -25,16 +34,41 @@ def _plain(value):
     return value
 
 
-def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes=None, reason=None) -> AuditEvent:
-    """Add one event to the current transaction (the caller commits)."""
-    event = AuditEvent(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        changes={key: _plain(value) for key, value in (changes or {}).items()},
-        reason=reason,
-    )
+def personal_fields_of(entity_type: str) -> frozenset[str]:
+    """The personal columns of the table an entity type names ("housing_offer" -> housing_offers)."""
+    stem = entity_type[:-1] + "ie" if entity_type.endswith("y") else entity_type
+    for name in (entity_type, stem + "s", entity_type + "es"):
+        table = db.metadata.tables.get(name)
+        if table is not None:
+            return frozenset(column.name for column in table.columns if is_personal(column))
+    return frozenset()
+
+
+def _withhold(value):
+    """[old, new] keeps its shape, each side withheld; any other value is withheld whole."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        return [WITHHELD, WITHHELD]
+    return WITHHELD
+
+
+def without_personal_values(entity_type: str, changes: dict) -> dict:
+    """`changes` with the values of the entity's personal columns replaced by WITHHELD (names kept)."""
+    personal = personal_fields_of(entity_type)
+    return {key: _withhold(value) if key in personal else _plain(value) for key, value in changes.items()}
+
+
+def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes=None, reason=None, *,
+           personal_reason: str | None = None) -> AuditEvent:
+    """Add one event to the current transaction (the caller commits); personal values are withheld.
+
+    `personal_reason` names the personal column a reason was written to (a raise's boost_reason, a vetting
+    note): the audit then keeps that name, not the words."""
+    changes = without_personal_values(entity_type, changes or {})
+    if personal_reason is not None and reason is not None:
+        changes[personal_reason] = WITHHELD
+        reason = None
+    event = AuditEvent(actor_id=getattr(actor, "id", None), action=action, entity_type=entity_type,
+                       entity_id=entity_id, changes=changes, reason=reason)
     db.session.add(event)
     return event
 
@@ -48,9 +82,51 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def record_personal_data_view(viewer, entity_type: str, entity_id: int, fields: list[str]) -> None:
-    """Record that `viewer` saw these personal fields; committed at once, since a view writes nothing else."""
-    record(viewer, AuditAction.VIEW_PERSONAL_DATA, entity_type, entity_id, {"fields": fields})
+@dataclass(frozen=True)
+class ServedBy:
+    """Why personal data was shown: the purpose, and the record it served (a match, a shift, a pledge)."""
+
+    purpose: Purpose
+    record_type: str | None = None
+    record_id: int | None = None
+
+    @property
+    def reason(self) -> str:
+        """"match 12", or the purpose's code when no one record is served."""
+        if self.record_type is None:
+            return self.purpose.value
+        return f"{self.record_type} {self.record_id}"
+
+
+def record_personal_data_view(viewer, entity_type: str, entity_id: int, fields, served_by: ServedBy | None = None,
+                              *, subject: tuple[str, int] | None = None, organization_id: int | None = None,
+                              commit: bool = True) -> AuditEvent | None:
+    """Record that `viewer` saw these personal fields of one record (names only), whose data it is (`subject`,
+    the record itself unless given), why, and for which organization's record; committed at once unless the
+    caller commits. A person seeing their own account is no disclosure and is not recorded."""
+    if viewer is None or not getattr(viewer, "is_authenticated", True):
+        return None
+    subject_type, subject_id = subject or (entity_type, entity_id)
+    if subject_type == "user" and subject_id == viewer.id:
+        return None
+    served_by = served_by or ServedBy(Purpose.CASEWORK)
+    event = record(viewer, AuditAction.VIEW_PERSONAL_DATA, entity_type, entity_id,
+                   {"fields": sorted(fields)}, served_by.reason)
+    event.subject_type, event.subject_id = subject_type, subject_id
+    event.purpose = served_by.purpose.value
+    event.served_by_type, event.served_by_id = served_by.record_type, served_by.record_id
+    event.organization_id = organization_id
+    if commit:
+        db.session.commit()
+    return event
+
+
+def record_personal_data_views(viewer, entity_type: str, entity_ids, fields, served_by: ServedBy,
+                               *, organization_id: int | None = None) -> None:
+    """One row per record shown in a list (a roster, an export, a members list), committed together."""
+    for entity_id in entity_ids:
+        record_personal_data_view(viewer, entity_type, entity_id, fields, served_by,
+                                  organization_id=organization_id, commit=False)
     db.session.commit()
 
 
@@ -62,3 +138,49 @@ def history(entity_type: str, entity_id: int) -> list[AuditEvent]:
         .order_by(AuditEvent.id)
     )
     return list(db.session.scalars(query))
+
+
+@dataclass
+class AuditFilters:
+    """What a reader of the audit asks for; None is "any"."""
+
+    entity_type: str | None = None
+    entity_id: int | None = None
+    subject_type: str | None = None
+    subject_id: int | None = None
+    actor_id: int | None = None
+    served_by_type: str | None = None
+    served_by_id: int | None = None
+    action: AuditAction | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _search_query(filters: AuditFilters, organization_ids: set[int] | None) -> Select:
+    query = select(AuditEvent)
+    for column, value in ((AuditEvent.entity_type, filters.entity_type), (AuditEvent.entity_id, filters.entity_id),
+                          (AuditEvent.subject_type, filters.subject_type), (AuditEvent.subject_id, filters.subject_id),
+                          (AuditEvent.actor_id, filters.actor_id), (AuditEvent.served_by_type, filters.served_by_type),
+                          (AuditEvent.served_by_id, filters.served_by_id), (AuditEvent.action, filters.action)):
+        if value is not None:
+            query = query.where(column == value)
+    if filters.since is not None:
+        query = query.where(AuditEvent.occurred_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEvent.occurred_at < filters.until)
+    if organization_ids is not None:
+        query = query.where(AuditEvent.organization_id.in_(organization_ids or {-1}))
+    return query.order_by(AuditEvent.id.desc())
+
+
+def search(filters: AuditFilters, organization_ids: set[int] | None, page: int = 1,
+           per_page: int | None = None) -> Page:
+    """One page of events, newest first; `organization_ids` limits them to those organizations' records
+    (None: all, for coordinators)."""
+    return paginate(_search_query(filters, organization_ids), page, per_page)
+
+
+def count(filters: AuditFilters) -> int:
+    """How many events match (tests and figures)."""
+    query = _search_query(filters, None).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -199,7 +199,8 @@ def raise_priority(actor: User, household: Household, points: int, reason: str) 
     household.priority_boost, household.boost_reason = points, reason
     household.priority, household.priority_reasons = vulnerability(household)
     queue.set_priority(QueueKind.HOUSING, household.id, household.priority)
-    audit.record(actor, AuditAction.UPDATE, ENTITY, household.id, {"priority": [before, household.priority]}, reason)
+    audit.record(actor, AuditAction.UPDATE, ENTITY, household.id, {"priority": [before, household.priority]}, reason,
+                 personal_reason="boost_reason")
     db.session.commit()
     return household
 

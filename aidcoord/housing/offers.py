@@ -152,7 +152,8 @@ def vet_offer(actor: User, offer: HousingOffer, state: VettingState, note: str) 
     before = offer.vetting_state
     offer.vetting_state, offer.vetting_note = state, note
     offer.vetted_by_id, offer.vetted_at = actor.id, utcnow()
-    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, offer.id, {"vetting_state": [before, state]}, note)
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, offer.id, {"vetting_state": [before, state]}, note,
+                 personal_reason="vetting_note")
     db.session.commit()
     return offer
 
@@ -219,7 +220,8 @@ def suspend_host(actor: User, host: User, reason: str) -> HostSuspension:
         raise Conflict(_l("This host is already suspended."))
     suspension = HostSuspension(host_id=host.id, reason=reason, suspended_by_id=actor.id)
     db.session.add(suspension)
-    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [False, True]}, reason)
+    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [False, True]}, reason,
+                 personal_reason="suspension_reason")
     db.session.commit()
     return suspension
 
@@ -232,6 +234,7 @@ def lift_suspension(actor: User, host: User, reason: str) -> HostSuspension:
         raise NotFound(_l("This host is not suspended."))
     reason = check.required_text(reason, message=_l("Give the reason."))
     suspension.lifted_reason, suspension.lifted_by_id, suspension.lifted_at = reason, actor.id, utcnow()
-    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [True, False]}, reason)
+    audit.record(actor, AuditAction.STATE_CHANGE, "user", host.id, {"host_suspended": [True, False]}, reason,
+                 personal_reason="suspension_reason")
     db.session.commit()
     return suspension

@@ -87,7 +87,8 @@ def review_incident(actor: User, incident: Incident, note: str, *, end_placement
         incident.host_suspended = True
     audit.record(actor, AuditAction.STATE_CHANGE, "incident", incident.id,
                  {"reviewed": [False, True], "placement_ended": incident.placement_ended,
-                  "host_suspended": incident.host_suspended}, note)
+                  "host_suspended": incident.host_suspended}, note,
+                 personal_reason="review_note")
     db.session.commit()
     return incident
 

@@ -204,7 +204,8 @@ def raise_priority(actor: User, seeker: JobSeeker, points, reason: str) -> JobSe
         raise ValidationFailed(_l("Some fields are invalid."), errors)
     seeker.priority_boost, seeker.boost_reason = points, reason
     _refresh_priority(seeker)
-    audit.record(actor, AuditAction.UPDATE, ENTITY, seeker.id, {"priority_boost": [None, points]}, reason)
+    audit.record(actor, AuditAction.UPDATE, ENTITY, seeker.id, {"priority_boost": [None, points]}, reason,
+                 personal_reason="boost_reason")
     db.session.commit()
     return seeker
 

@@ -51,7 +51,8 @@ def record_step(actor: Any, match: Match, state: MatchState, reason: str | None 
     before = match.state
     match.state = state
     db.session.add(MatchStep(match_id=match.id, state=state, actor_id=getattr(actor, "id", None), reason=reason))
-    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, match.id, {"state": [before, state]}, reason)
+    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, match.id, {"state": [before, state]}, reason,
+                 personal_reason="decline_reason")
 
 
 def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int,
