@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aidcoord.common.channels import Channel
 from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
@@ -54,6 +55,12 @@ class User(UserMixin, Model):
     # The language pages and every message to this person are written in (a code of config LANGUAGES);
     # None until they choose: pages then follow the browser, messages the default language.
     preferred_language: Mapped[str | None] = mapped_column(String(16))
+    # How notifications reach this person: e-mail (the account's address), SMS (phone) or Telegram (chat id);
+    # the outbox falls back to e-mail while the channel's address is missing.
+    preferred_channel: Mapped[Channel] = mapped_column(enum_column_type(Channel), default=Channel.EMAIL,
+                                                       server_default="email")
+    phone: Mapped[str | None] = mapped_column(String(40), info=PERSONAL)  # E.164, for SMS
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32), info=PERSONAL)
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
+from aidcoord.common.channels import Channel
 from aidcoord.common.money import from_minor_units
 from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
@@ -133,6 +134,11 @@ class Household(Model):
     vulnerability_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vulnerability_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)  # caseworker's
+    # How the household hears about its case (a staff-registered one has no account): SMS to contact_phone, or
+    # Telegram to the chat it wrote from; e-mail only through a linked account.
+    preferred_channel: Mapped[Channel] = mapped_column(enum_column_type(Channel), default=Channel.SMS,
+                                                       server_default="sms")
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32), info=PERSONAL)
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
