@@ -1,13 +1,13 @@
 """reported arrivals: cumulative counts with their source and local day and time
 
-Revision ID: 0015_arrival_reports
-Revises: 0014_audit_without_personal_values
+Revision ID: 0016_arrival_reports
+Revises: 0015_background_worker
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015_arrival_reports'
-down_revision = '0014_audit_without_personal_values'
+revision = '0016_arrival_reports'
+down_revision = '0015_background_worker'
 branch_labels = None
 depends_on = None
 
