@@ -6,12 +6,13 @@ from flask_login import current_user
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role
 from aidcoord.common.api import Blueprint
-from aidcoord.common.csv_export import csv_response, safe_csv
+from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import ListPager
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow, has_role
 from aidcoord.errors import NotFound
 from aidcoord.organizations import services as organizations
 from aidcoord.volunteers import services
+from aidcoord.volunteers.exports import roster_csv as roster_csv_text
 from aidcoord.volunteers.schemas import (
     AttendanceSchema,
     BackgroundCheckSchema,
@@ -190,11 +191,8 @@ def hours_by_organization():
 @allow(SIGNED_IN)
 @blp.response(200, content_type="text/csv")
 def roster_csv(shift_id):
-    """The shift's roster as CSV.
+    """The shift's roster as CSV with an HXL hashtag row.
 
-    For the organization and staff: names, e-mail addresses, states and hours."""
+    For the organization and staff: the shift, names, states and hours (no e-mail addresses)."""
     shift = services.get_shift(shift_id)
-    rows = ([entry.id, entry.volunteer.name, entry.volunteer.email, entry.state.value, entry.hours or ""]
-            for entry in services.roster(actor(), shift))
-    return csv_response(safe_csv(["sign_up_id", "volunteer", "email", "state", "hours"], rows),
-                        f"shift-{shift.id}-roster.csv")
+    return csv_response(roster_csv_text(services.roster(actor(), shift)), f"shift-{shift.id}-roster.csv")

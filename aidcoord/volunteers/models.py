@@ -122,3 +122,9 @@ class SignUp(Model):
     @property
     def state_label(self):
         return SIGN_UP_LABELS.get(self.state, self.state.label)
+
+    @property
+    def lead_contact_email(self) -> str | None:
+        """The e-mail a shift lead sees on the roster: only while the volunteer is signed up (to reach someone
+        who is due); once cancelled, attended or absent it is no longer needed there (docs/personal-data.md)."""
+        return self.volunteer.email if self.state == SIGNED_UP else None

@@ -81,7 +81,8 @@ class SignUpSchema(ma.Schema):
 
 class RosterEntrySchema(SignUpSchema):
     volunteer_name = ma.fields.Function(lambda e: e.volunteer.name)
-    volunteer_email = ma.fields.Function(lambda e: e.volunteer.email)
+    # Only while signed up: what a shift lead needs to reach someone who is due (SignUp.lead_contact_email).
+    volunteer_email = ma.fields.Function(lambda e: e.lead_contact_email, allow_none=True)
 
 
 class AttendanceSchema(ma.Schema):
