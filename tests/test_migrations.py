@@ -2,10 +2,13 @@
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from aidcoord.extensions import db
+from aidcoord.operations.readiness import MIGRATIONS
 from tests.conftest import POSTGRES_URL, make_app, recreate_postgres_database
 
 
@@ -42,3 +45,13 @@ def test_migrations_downgrade_to_nothing_and_back(empty_database_url):
         upgrade()
         assert pending_differences(app) == []
         db.engine.dispose()
+
+
+def test_every_revision_id_fits_alembic_version_and_the_chain_has_one_head():
+    """alembic_version.version_num is VARCHAR(32): a longer id fails on PostgreSQL only (SQLite ignores lengths)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(config)
+    too_long = [script.revision for script in scripts.walk_revisions() if len(script.revision) > 32]
+    assert too_long == []
+    assert len(scripts.get_heads()) == 1, scripts.get_heads()

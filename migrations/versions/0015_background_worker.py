@@ -2,13 +2,13 @@
 sent by channel (e-mail, SMS, Telegram); people's preferred channel; SMS/Telegram opt-outs (STOP)
 
 Revision ID: 0015_background_worker
-Revises: 0014_audit_without_personal_values
+Revises: 0014_audit_personal_values
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0015_background_worker'
-down_revision = '0014_audit_without_personal_values'
+down_revision = '0014_audit_personal_values'
 branch_labels = None
 depends_on = None
 

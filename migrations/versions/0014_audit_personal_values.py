@@ -8,7 +8,7 @@ note, a suspension's reason, a match's decline reason, an incident's review note
 "(withheld)". The table is append-only in the database: its guard is lifted for this one rewrite and put
 back before the migration ends.
 
-Revision ID: 0014_audit_without_personal_values
+Revision ID: 0014_audit_personal_values
 Revises: 0013_consent_records
 """
 import json
@@ -16,7 +16,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014_audit_without_personal_values'
+revision = '0014_audit_personal_values'
 down_revision = '0013_consent_records'
 branch_labels = None
 depends_on = None
