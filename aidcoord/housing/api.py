@@ -68,7 +68,8 @@ def _offer_filters(args) -> offers.OfferFilters:
 @blp.response(200, content_type="text/csv")
 def export_offers(args):
     """The offers you may see, as CSV with HXL hashtags (external references included)."""
-    return csv_response(offers_csv(offers.all_offers(actor(), _offer_filters(args))), "housing-offers.csv")
+    shown = offers.record_export(actor(), offers.all_offers(actor(), _offer_filters(args)))
+    return csv_response(offers_csv(shown), "housing-offers.csv")
 
 
 @blp.route("/offers", methods=["POST"])
@@ -88,8 +89,9 @@ def create_offer(data):
 def get_offer(offer_id):
     """One housing offer.
 
-    Its host, members of its organization and coordinators; the address is never shown to others."""
-    return offers.get_offer(actor(), offer_id)
+    Its host, members of its organization and coordinators; the address is never shown to others. A view by
+    anyone but the host is recorded in the audit."""
+    return offers.record_view(actor(), offers.get_offer(actor(), offer_id))
 
 
 @blp.route("/offers/<id:offer_id>", methods=["PATCH"])
@@ -233,7 +235,8 @@ add_queue_api(blp, QueueApi(kind=QueueKind.HOUSING, args_schema=QueueArgsSchema,
 def export_queue(args):
     """The open queue in order, with external references; no names or phones."""
     entries = queue.all_open(actor(), QueueKind.HOUSING, queue_filter(args))
-    return csv_response(queue_csv(housing_matching.with_households(entries)), "housing-queue.csv")
+    rows = households.record_export(actor(), housing_matching.with_households(entries))
+    return csv_response(queue_csv(rows), "housing-queue.csv")
 
 
 @blp.route("/queue/<id:entry_id>/candidates")

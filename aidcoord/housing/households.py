@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.permissions import is_staff, owns
 from aidcoord.common.sql import seconds_until_allowed
@@ -181,9 +182,20 @@ def get_household(viewer: User | None, household_id: int) -> Household:
 
 
 def contact_details(viewer: User, household: Household) -> dict:
-    """Name, phone and medical note, each view recorded (who, whose, when)."""
-    audit.record_personal_data_view(viewer, ENTITY, household.id, list(PERSONAL_FIELDS))
+    """Name, phone and medical note, each view by someone other than the household recorded (who, whose, when)."""
+    if viewer.id != household.user_id:
+        audit.record_personal_data_view(viewer, ENTITY, household.id, list(PERSONAL_FIELDS),
+                                        organization_id=household.organization_id)
     return {field: getattr(household, field) for field in PERSONAL_FIELDS}
+
+
+def record_export(viewer: User, rows: list[tuple]) -> list[tuple]:
+    """(entry, household) rows of an export: the households' references are personal, each view recorded."""
+    shown = [household for _entry, household in rows if household.external_ref]
+    for organization_id in {household.organization_id for household in shown}:
+        audit.record_personal_data_views(viewer, ENTITY, [h.id for h in shown if h.organization_id == organization_id],
+                                         ["external_ref"], ServedBy(Purpose.EXPORT), organization_id=organization_id)
+    return rows
 
 
 def raise_priority(actor: User, household: Household, points: int, reason: str) -> Household:

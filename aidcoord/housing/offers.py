@@ -8,7 +8,8 @@ from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select, upda
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
@@ -95,6 +96,28 @@ def get_offer(viewer: User | None, offer_id: int) -> HousingOffer:
     if offer is None or not can_manage(viewer, offer):
         raise NotFound(_l("No such housing offer."))
     return offer
+
+
+# What an offer's page, form and API show of the host's home: all personal, each view by others recorded.
+SHOWN_PERSONAL = ("address", "notes", "vetting_note", "external_ref")
+
+
+def record_view(viewer: User, offer: HousingOffer) -> HousingOffer:
+    """The offer, its view recorded when someone other than its host sees the address and notes."""
+    if viewer.id != offer.host_id:
+        purpose = Purpose.VETTING if viewer.is_staff else Purpose.CASEWORK
+        audit.record_personal_data_view(viewer, ENTITY, offer.id, SHOWN_PERSONAL, ServedBy(purpose),
+                                        organization_id=offer.organization_id)
+    return offer
+
+
+def record_export(viewer: User, shown: list[HousingOffer]) -> list[HousingOffer]:
+    """The offers of an export (their references are personal), each one's view recorded."""
+    for organization_id in {offer.organization_id for offer in shown}:
+        audit.record_personal_data_views(viewer, ENTITY, [o.id for o in shown if o.organization_id == organization_id
+                                                          and o.host_id != viewer.id and o.external_ref],
+                                         ["external_ref"], ServedBy(Purpose.EXPORT), organization_id=organization_id)
+    return shown
 
 
 def create_offer(actor: User, data: dict, *, organization_id: int | None = None, today: date | None = None,

@@ -3,6 +3,8 @@ household the address only after acceptance; coordinators and caseworkers see wh
 view of contact details is recorded."""
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
+from aidcoord.audit.models import Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.errors import NotFound
 from aidcoord.housing import households
 from aidcoord.housing.matching import KIND
@@ -29,8 +31,17 @@ def match_view(viewer: User, match: Match) -> dict:
     if viewer.is_staff or households.is_involved_staff(viewer, household) or (
             is_host_side and match.state in REVEALED_STATES):
         contact = {"name": household.contact_name, "phone": household.contact_phone}
-        audit.record_personal_data_view(viewer, households.ENTITY, household.id, ["contact_name", "contact_phone"])
+        if viewer.id != household.user_id:
+            audit.record_personal_data_view(viewer, households.ENTITY, household.id, ["contact_name", "contact_phone"],
+                                            ServedBy(Purpose.MATCH, matches.ENTITY, match.id),
+                                            organization_id=household.organization_id)
     address = offer.address if (viewer.is_staff or is_host_side or match.state in REVEALED_STATES) else None
+    if address is not None and not is_host_side:
+        # The host's address, seen by the household's side: from acceptance on it is where the family goes.
+        audit.record_personal_data_view(viewer, "housing_offer", offer.id, ["address"],
+                                        ServedBy(Purpose.MATCH, matches.ENTITY, match.id),
+                                        subject=(households.ENTITY, household.id),
+                                        organization_id=household.organization_id)
     return {"match": match, "household": household, "offer": offer, "household_contact": contact,
             "offer_address": address, "is_host_side": is_host_side}
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
@@ -96,7 +97,12 @@ def review_incident(actor: User, incident: Incident, note: str, *, end_placement
 def open_incidents(viewer: User) -> list[Incident]:
     if not viewer.is_staff:
         raise PermissionDenied()
-    return list(db.session.scalars(select(Incident).where(Incident.reviewed_at.is_(None)).order_by(Incident.id)))
+    incidents = list(db.session.scalars(select(Incident).where(Incident.reviewed_at.is_(None)).order_by(Incident.id)))
+    for incident in incidents:  # what was reported is protection data: each reading recorded
+        audit.record_personal_data_view(viewer, "incident", incident.id, ["description"],
+                                        ServedBy(Purpose.SAFEGUARDING, "match", incident.match_id), commit=False)
+    db.session.commit()
+    return incidents
 
 
 def get_incident(incident_id: int) -> Incident:

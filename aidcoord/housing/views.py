@@ -57,7 +57,7 @@ def new_offer():
 @bp.route("/offers/<id:offer_id>")
 @allow(SIGNED_IN)
 def offer_detail(offer_id):
-    offer = offers.get_offer(actor(), offer_id)
+    offer = offers.record_view(actor(), offers.get_offer(actor(), offer_id))
     return render_template("housing/offer_detail.html", offer=offer, vet_form=forms.VetForm(),
                            withdraw_form=forms.ReasonForm(),
                            placements=matches.holding_matches(QueueKind.HOUSING, offer.id))
@@ -69,6 +69,7 @@ def edit_offer(offer_id):
     offer = offers.get_offer(actor(), offer_id)
     form = forms.OfferForm(obj=offer)
     if request.method == "GET":
+        offers.record_view(actor(), offer)  # the form shows the address and notes
         form.languages.data = list(offer.languages)
         form.rent_amount.data = offer.rent
     status = 200

@@ -12,6 +12,8 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from aidcoord.accounts.models import User
+from aidcoord.audit.models import Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -246,6 +248,7 @@ def application_view(viewer: User | None, match: Match) -> dict:
     contact = None
     # involvement() refused anyone not signed in: a viewer who gets here is never None.
     if viewer is not None and (seeker_side or match.consented_at is not None):
-        contact = seekers.contact(viewer, seeker)
+        contact = seekers.contact(viewer, seeker, ServedBy(Purpose.APPLICATION, matches.ENTITY, match.id),
+                                  organization_id=listing.organization_id)
     return {"match": match, "listing": listing, "seeker": seeker, "contact": contact,
             "employer_side": employer_side, "seeker_side": seeker_side}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -210,9 +211,12 @@ def raise_priority(actor: User, seeker: JobSeeker, points, reason: str) -> JobSe
     return seeker
 
 
-def contact(viewer: User, seeker: JobSeeker) -> dict:
-    """The seeker's contact, for someone already allowed to see it; the view is recorded."""
-    audit.record_personal_data_view(viewer, ENTITY, seeker.id, list(CONTACT_FIELDS))
+def contact(viewer: User, seeker: JobSeeker, served_by: ServedBy | None = None,
+            organization_id: int | None = None) -> dict:
+    """The seeker's contact, for someone already allowed to see it; a view by anyone but the seeker is recorded."""
+    if viewer.id != seeker.user_id:
+        audit.record_personal_data_view(viewer, ENTITY, seeker.id, list(CONTACT_FIELDS), served_by,
+                                        organization_id=organization_id)
     return {"name": seeker.contact_name, "phone": seeker.contact_phone, "email": seeker.contact_email}
 
 

@@ -102,7 +102,7 @@ def reject_organization(data, organization_id):
 @blp.paginate(ListPager)
 def list_members(organization_id):
     """Members of the organization (visible to its members and to staff)."""
-    return services.members(services.get_editable_organization(actor(), organization_id))
+    return services.shown_members(actor(), services.get_editable_organization(actor(), organization_id))
 
 
 @blp.route("/<id:organization_id>/members", methods=["POST"])
@@ -125,7 +125,7 @@ def add_member(data, organization_id):
 @blp.paginate(ListPager)
 def list_invitations(organization_id):
     """Invitations still waiting for an answer (for members of the organization and staff)."""
-    return invitations.pending_of(services.get_editable_organization(actor(), organization_id))
+    return invitations.shown_pending_of(actor(), services.get_editable_organization(actor(), organization_id))
 
 
 @blp.route("/<id:organization_id>/members/<id:user_id>", methods=["DELETE"])

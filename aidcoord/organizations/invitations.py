@@ -16,7 +16,8 @@ from sqlalchemy import select
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import normalize_email
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common.permissions import is_staff
 from aidcoord.common.sql import seconds_until_allowed
 from aidcoord.common.types import utcnow
@@ -113,6 +114,15 @@ def pending_of(organization: Organization) -> list[Invitation]:
     """The organization's invitations still waiting for an answer (for those who act for it)."""
     query = _open(select(Invitation).where(Invitation.organization_id == organization.id))
     return list(db.session.scalars(query.order_by(Invitation.created_at)))
+
+
+def shown_pending_of(viewer: User, organization: Organization) -> list[Invitation]:
+    """pending_of() for a page or the API: each invited address seen is recorded."""
+    pending = pending_of(organization)
+    audit.record_personal_data_views(viewer, "organization_invitation", [invitation.id for invitation in pending],
+                                     ["email"], ServedBy(Purpose.MEMBERSHIP, ENTITY, organization.id),
+                                     organization_id=organization.id)
+    return pending
 
 
 def _own_pending(user: User, token: str, invitation_id: int | None = None) -> Invitation:

@@ -7,7 +7,8 @@ from sqlalchemy import Select, delete, func, select
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import find_user_by_email, normalize_email
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common.codes import normalize_country, normalize_subdivision
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.sql import rows_changed
@@ -267,6 +268,15 @@ def remove_member(actor: User, organization: Organization, user_id: int) -> None
 def members(organization: Organization) -> list[Membership]:
     query = select(Membership).where(Membership.organization_id == organization.id).order_by(Membership.added_at)
     return list(db.session.scalars(query))
+
+
+def shown_members(viewer: User, organization: Organization) -> list[Membership]:
+    """members() for a page or the API: each member's name and e-mail seen by someone else is recorded."""
+    memberships = members(organization)
+    audit.record_personal_data_views(viewer, "user", [membership.user_id for membership in memberships],
+                                     ["email", "name"], ServedBy(Purpose.MEMBERSHIP, ENTITY, organization.id),
+                                     organization_id=organization.id)
+    return memberships
 
 
 def organizations_of(user: User) -> list[Organization]:

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units, to_thousandths
 from aidcoord.common.pagination import Page, paginate
@@ -62,7 +63,10 @@ def donor_contact(viewer: User, pledge: Pledge) -> dict | None:
     if not can_see_donor_contact(viewer, pledge):
         return None
     if viewer.id != pledge.pledged_by_id:
-        audit.record_personal_data_view(viewer, "user", pledge.pledged_by_id, ["name", "email"])
+        receiver = pledge.receiving_organization
+        audit.record_personal_data_view(viewer, "user", pledge.pledged_by_id, ["email", "name"],
+                                        ServedBy(Purpose.DELIVERY, ENTITY, pledge.id),
+                                        organization_id=receiver.id if receiver is not None else None)
     return {"name": pledge.pledged_by.name, "email": pledge.pledged_by.email}
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
-from aidcoord.audit.models import AuditAction
+from aidcoord.audit.models import AuditAction, Purpose
+from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.codes import language_names
 from aidcoord.common.types import utcnow
@@ -298,7 +299,10 @@ def roster(actor: User, shift: Shift) -> list[SignUp]:
     if not acts_for(actor, shift.organization_id):
         raise PermissionDenied()
     query = select(SignUp).where(SignUp.shift_id == shift.id).order_by(SignUp.id)
-    return list(db.session.scalars(query))
+    entries = list(db.session.scalars(query))
+    audit.record_personal_data_views(actor, "user", [entry.volunteer_id for entry in entries], ["email", "name"],
+                                     ServedBy(Purpose.ROSTER, "shift", shift.id), organization_id=shift.organization_id)
+    return entries
 
 
 def organization_shifts(actor: User, organization: Organization) -> list[Shift]:
@@ -313,7 +317,11 @@ def organization_hours(actor: User, organization: Organization) -> list[tuple]:
     """(volunteer, hours) given to this organization, most hours first (its members and staff)."""
     if not acts_for(actor, organization.id):
         raise PermissionDenied()
-    return sorted(hours_by_volunteer(organization.id), key=lambda row: (-row[1], row[0].id))
+    rows = sorted(hours_by_volunteer(organization.id), key=lambda row: (-row[1], row[0].id))
+    audit.record_personal_data_views(actor, "user", [volunteer.id for volunteer, _hours in rows], ["name"],
+                                     ServedBy(Purpose.ROSTER, "organization", organization.id),
+                                     organization_id=organization.id)
+    return rows
 
 
 def hours_by_organization(actor: User) -> list[tuple]:
