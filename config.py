@@ -76,6 +76,14 @@ class Config:
     # they are compared in E.164 to find possible duplicate households.
     DEFAULT_PHONE_REGION = "AM"
 
+    # Retention (docs/personal-data.md): months after a record's last activity (an open record counts today) until
+    # `flask privacy purge` anonymises its personal data. Safeguarding records count from the suspension's lifting
+    # and the incident's review; messages, invitations and listing reports from when they were made.
+    RETENTION_MONTHS: ClassVar[dict[str, int]] = {
+        "household": 12, "housing_offer": 12, "job_seeker": 12, "volunteer_profile": 24, "account": 24,
+        "outbox_message": 3, "invitation": 3, "listing_report": 12, "host_suspension": 60, "incident": 60,
+    }
+
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 

@@ -22,6 +22,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     init_logging(app)  # first: its request id is there for every later hook and handler
     register_extensions(app)
     register_blueprints(app)
+    register_privacy_blueprints(app)
     connect_slices()
     register_error_handlers(app)
     register_commands(app)
@@ -129,6 +130,17 @@ def register_blueprints(app: Flask) -> None:
                                      static_url_path="/static/swagger-ui"))
 
 
+def register_privacy_blueprints(app: Flask) -> None:
+    """A person's own data (export, erasure) and the erasures that wait (pages and API)."""
+    from aidcoord.extensions import api, csrf
+    from aidcoord.privacy import api as privacy_api
+    from aidcoord.privacy import views as privacy_views
+
+    app.register_blueprint(privacy_views.bp)
+    csrf.exempt(privacy_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
+    api.register_blueprint(privacy_api.blp)
+
+
 def connect_slices() -> None:
     """Give lower slices what upper slices show of themselves there, so that dependencies point one way only:
     pledges sit above needs, organizations and housing above accounts (see [tool.importlinter])."""
@@ -141,12 +153,16 @@ def connect_slices() -> None:
     from aidcoord.organizations import views as organization_views
     from aidcoord.pledges import coverage as pledge_coverage
     from aidcoord.pledges import views as pledge_views
+    from aidcoord.privacy import views as privacy_views
+    from aidcoord.privacy.retention import init_retention
 
     coverage.use_source(pledge_coverage.SOURCE)
     lockout.use_notifier(notifications.notify)
     need_sections.add("pledges", "pledges/_need.html", pledge_views.need_section)
     account_sections.add("organizations", "organizations/_account.html", organization_views.account_section)
     account_sections.add("housing", "housing/_account.html", lambda user: {"housing_requests": households_of(user)})
+    account_sections.add("privacy", "privacy/_account.html", privacy_views.account_section)
+    init_retention()  # retention dates of new records; sign-ins
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -250,6 +250,8 @@ def import_households_command(as_email, organization_id, commit, csv_file):
 
 
 def register_cli(app: Flask) -> None:
+    from aidcoord.privacy.cli import privacy_cli
+
     app.cli.add_command(users_cli)
     app.cli.add_command(needs_cli)
     app.cli.add_command(match_cli)
@@ -258,3 +260,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(privacy_cli)

@@ -7,11 +7,19 @@ app's permission policy, read as the people using it meet it.
 import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from tests.permissions import rows_accounts, rows_housing, rows_jobs, rows_organizations, rows_pledges, rows_volunteers
+from tests.permissions import (
+    rows_accounts,
+    rows_housing,
+    rows_jobs,
+    rows_organizations,
+    rows_pledges,
+    rows_privacy,
+    rows_volunteers,
+)
 from tests.permissions.matrix import Known, cases, send
 
 TABLE = (rows_accounts.ROWS + rows_organizations.ROWS + rows_pledges.ROWS + rows_housing.ROWS + rows_jobs.ROWS
-         + rows_volunteers.ROWS)
+         + rows_volunteers.ROWS + rows_privacy.ROWS)
 
 
 def endpoint_methods(app) -> set[tuple[str, str]]:
