@@ -32,6 +32,16 @@ def _run(action):
         raise click.ClickException(f"{error.message} {details}".strip()) from error
 
 
+def _read_upload(csv_file) -> str:
+    """The file's text in the encoding it was saved in (common.csv_import.decode_upload), or a clean error."""
+    from aidcoord.common.csv_import import UndecodableFile, decode_upload
+
+    try:
+        return decode_upload(csv_file.read())
+    except UndecodableFile as error:
+        raise click.ClickException(str(error.message)) from error
+
+
 def _import(preview, write, commit):
     """Print every problem by row and column; write only a valid file, and only with --commit."""
     for message in preview.file_errors:
@@ -137,7 +147,7 @@ needs_cli = AppGroup("needs", help="Needs: import from a spreadsheet.")
 @click.option("--organization", "organization_id", required=True, type=int, help="The organization's id.")
 @click.option("--as", "as_email", required=True, help="Email of the member (or coordinator) importing.")
 @click.option("--commit", is_flag=True, help="Write the needs (without it, only check the file).")
-@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_needs_command(organization_id, as_email, commit, csv_file):
     """Check a CSV of needs and, with --commit, import it in one transaction."""
     from aidcoord.needs import imports
@@ -145,7 +155,7 @@ def import_needs_command(organization_id, as_email, commit, csv_file):
 
     user = _user_or_fail(as_email)
     organization = _run(lambda: organizations.get_organization(user, organization_id))
-    text = csv_file.read()
+    text = _read_upload(csv_file)
     _import(_run(lambda: imports.preview_needs_import(user, organization, text)),
             lambda: imports.import_needs(user, organization, text), commit)
 
@@ -221,7 +231,7 @@ housing_cli = AppGroup("housing", help="Housing: import offers and household req
 @click.option("--organization", "organization_id", required=True, type=int)
 @click.option("--as", "as_email", required=True, help="Email of the member (or coordinator) importing.")
 @click.option("--commit", is_flag=True, help="Write the offers (without it, only check the file).")
-@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_offers_command(organization_id, as_email, commit, csv_file):
     """Check a CSV of housing offers and, with --commit, import it in one transaction."""
     from aidcoord.housing import imports
@@ -229,7 +239,7 @@ def import_offers_command(organization_id, as_email, commit, csv_file):
 
     user = _user_or_fail(as_email)
     organization = _run(lambda: organizations.get_organization(user, organization_id))
-    text = csv_file.read()
+    text = _read_upload(csv_file)
     _import(_run(lambda: imports.preview_offers(user, organization, text)),
             lambda: imports.import_offers(user, organization, text), commit)
 
@@ -238,13 +248,13 @@ def import_offers_command(organization_id, as_email, commit, csv_file):
 @click.option("--as", "as_email", required=True, help="Email of the coordinator or caseworker importing.")
 @click.option("--organization", "organization_id", type=int, help="The caseworkers' organization, if any.")
 @click.option("--commit", is_flag=True, help="Register the households (without it, only check the file).")
-@click.argument("csv_file", type=click.File(encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_households_command(as_email, organization_id, commit, csv_file):
     """Check a registration list and, with --commit, put every household in the queue in one transaction."""
     from aidcoord.housing import imports
 
     user = _user_or_fail(as_email)
-    text = csv_file.read()
+    text = _read_upload(csv_file)
     _import(_run(lambda: imports.preview_households(user, text)),
             lambda: imports.import_households(user, text, organization_id=organization_id), commit)
 

@@ -1,12 +1,20 @@
 """All-or-nothing CSV imports for groups moving from spreadsheets: every row is checked by the same
 rules as the forms, every problem reported by row and column, and only a valid file is written,
-in one transaction."""
+in one transaction.
+
+Every uploaded file (pages, API, CLI) is turned into text by `decode_upload`: UTF-8 with or without a BOM,
+UTF-16 with its BOM, or, without a BOM, Windows-1251 (Cyrillic) or Windows-1252 (Western European) as
+charset-normalizer judges; anything else is refused with a message, never read with the wrong letters.
+Armenian text can only arrive in UTF-8 or UTF-16: no legacy Armenian encoding is guessed."""
+import codecs
 import csv
 import io
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import current_app
+from charset_normalizer import from_bytes
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
@@ -46,6 +54,73 @@ class ImportRejected(DomainError):
                                 "Nothing was imported: %(num)d problems.", preview.error_count)
         super().__init__(message, fields)
         self.preview = preview
+
+
+LEGACY_ENCODINGS = ("cp1251", "cp1252")
+# (byte order mark, codec); UTF-32's marks begin like UTF-16 LE's: such a file decodes to NULs and is refused.
+BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+CONTROL_ALLOWED = frozenset("\t\n\r")
+
+
+class UndecodableFile(ValidationFailed):
+    """The upload is in no encoding aidcoord reads (422, a message on the `file` field)."""
+
+    def __init__(self) -> None:
+        message = _l("The file's encoding was not recognised, so nothing was read. Save it as CSV UTF-8 "
+                     "(or UTF-16, Windows-1251 or Windows-1252) and upload it again.")
+        super().__init__(message, {"file": [message]})
+
+
+def decode_upload(data: bytes) -> str:
+    """The uploaded file's text, read in the encoding it was saved in; raises UndecodableFile rather than guess."""
+    encoding = next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if encoding is None:
+        try:
+            return _checked(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            encoding = _legacy_encoding(data)
+    try:
+        return _checked(data.decode(encoding))
+    except UnicodeDecodeError as error:
+        raise UndecodableFile() from error
+
+
+def request_csv_text() -> str:
+    """The API's uploads: the request body (text/csv) through `decode_upload`; 422 when it is missing."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        message = _l("Send the CSV file as the request body (text/csv).")
+        raise ValidationFailed(message, {"file": [message]})
+    return decode_upload(data)
+
+
+def _legacy_encoding(data: bytes) -> str:
+    """Windows-1251 or Windows-1252, whichever reads as text; on a tie, the one that mixes no Latin and Cyrillic
+    letters within a word (a short Western name like "José" is valid in both)."""
+    if b"\x00" in data:  # UTF-16 without its mark, or not text
+        raise UndecodableFile()
+    matches = [match for match in from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+               if match.encoding in LEGACY_ENCODINGS]
+    if not matches:
+        raise UndecodableFile()
+    return min(matches, key=lambda match: (round(match.chaos, 3), _mixed_script_words(str(match)),
+                                           LEGACY_ENCODINGS.index(match.encoding))).encoding
+
+
+def _mixed_script_words(text: str) -> int:
+    words = "".join(char if char.isalpha() else " " for char in text).split()
+    return sum(1 for word in words if _has_script(word, "CYRILLIC") and _has_script(word, "LATIN"))
+
+
+def _has_script(word: str, script: str) -> bool:
+    return any(unicodedata.name(char, "").startswith(script) for char in word)
+
+
+def _checked(text: str) -> str:
+    """Control characters (other than tab and line ends) mean a binary file or the wrong encoding."""
+    if any(unicodedata.category(char) == "Cc" and char not in CONTROL_ALLOWED for char in text):
+        raise UndecodableFile()
+    return text
 
 
 def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dict], object]) -> ImportPreview:

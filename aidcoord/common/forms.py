@@ -70,11 +70,13 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
     def text(self) -> str | None:
-        """The uploaded file as text, or None (with a message on the field) if it is not UTF-8."""
+        """The uploaded file as text (common.csv_import.decode_upload), or None with a message on the field."""
+        from aidcoord.common.csv_import import UndecodableFile, decode_upload
+
         try:
-            return self.file.data.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            self.file.errors.append(_("Save the file as CSV with UTF-8 encoding."))
+            return decode_upload(self.file.data.read())
+        except UndecodableFile as error:
+            self.file.errors.extend(str(message) for message in error.fields["file"])
             return None
 
 

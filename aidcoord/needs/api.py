@@ -1,12 +1,10 @@
 """JSON API for needs."""
-from flask import request
-from flask_babel import lazy_gettext as _l
 
+from aidcoord.common import csv_import
 from aidcoord.common.api import Blueprint
 from aidcoord.common.csv_export import csv_response
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, actor, allow
-from aidcoord.errors import ValidationFailed
 from aidcoord.needs import imports, services
 from aidcoord.needs.coverage import coverage_of
 from aidcoord.needs.exports import needs_csv
@@ -119,18 +117,17 @@ def export_needs(args):
 @blp.arguments(ImportArgsSchema, location="query")
 @blp.response(200, ImportResultSchema)
 @blp.doc(requestBody={"required": True, "content": {"text/csv": {
-    "schema": {"type": "string", "description": "UTF-8 CSV: a header row naming the columns, then one need per row "
-                                                "(the columns of GET /api/v1/needs/export.csv)."},
+    "schema": {"type": "string", "description": "CSV in UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1251 "
+                                                "or Windows-1252 (anything else is refused, 422): a header row naming "
+                                                "the columns, then one need per row (the columns of "
+                                                "GET /api/v1/needs/export.csv)."},
     "example": "sector,item,quantity,unit,region,locality,urgency,needed_by\n"
                "shelter,beds,100,beds,AM-SU,Goris,high,2027-01-15\n"}}})
 def import_needs(args):
     """Send a CSV file as the body (text/csv). With dry_run=true only the check is returned; otherwise every
     row is created in one transaction, or nothing when any row is invalid (422, errors by row and column)."""
     organization = organizations.get_organization(actor(), args["organization_id"])
-    text = request.get_data(as_text=True)
-    if not text.strip():  # the document requires the body: without one there is nothing to check or import
-        message = _l("Send the CSV file as the request body (text/csv).")
-        raise ValidationFailed(message, {"file": [message]})
+    text = csv_import.request_csv_text()  # the encoding detected, or 422; the body is required
     if args["dry_run"]:
         preview = imports.preview_needs_import(actor(), organization, text)
         return {"valid": preview.is_valid, "created": [], "errors": imports.ImportRejected(preview).fields}
