@@ -125,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
                           pledges_api.blp, pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
+    register_reporting_blueprints(app)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
     app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
                                      static_url_path="/static/swagger-ui"))
@@ -139,6 +140,21 @@ def register_privacy_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_views.bp)
     csrf.exempt(privacy_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
     api.register_blueprint(privacy_api.blp)
+
+
+def register_reporting_blueprints(app: Flask) -> None:
+    """Reported arrivals and the dashboard (pages and API)."""
+    from aidcoord.arrivals import api as arrivals_api
+    from aidcoord.arrivals import views as arrivals_views
+    from aidcoord.extensions import api, csrf
+    from aidcoord.reports import api as reports_api
+    from aidcoord.reports import views as reports_views
+
+    for blueprint in (arrivals_views.bp, reports_views.bp):
+        app.register_blueprint(blueprint)
+    for api_blueprint in (arrivals_api.blp, reports_api.blp):
+        csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
+        api.register_blueprint(api_blueprint)
 
 
 def connect_slices() -> None:

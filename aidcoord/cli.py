@@ -128,11 +128,14 @@ def seed_demo_command():
     from aidcoord.seed import DEMO_PASSWORD, seed_demo
 
     result = seed_demo()
-    click.echo(_("organizations created: %(n)d", n=result["organizations_created"]))
-    click.echo(_("pledges created: %(n)d", n=result["pledges_created"]))
-    click.echo(_("needs created: %(n)d", n=result["needs_created"]))
-    click.echo(_("housing offers and households created: %(n)d", n=result["housing_created"]))
-    click.echo(_("job listings, job seekers and volunteer shifts created: %(n)d", n=result["jobs_created"]))
+    # Counted in the database after loading: what is there, and how many of those this run added.
+    labels = {"organizations": _("organizations"), "pledges": _("pledges"), "needs": _("needs"),
+              "housing_offers": _("housing offers"), "households": _("households"),
+              "job_listings": _("job listings"), "job_seekers": _("job seekers"), "shifts": _("volunteer shifts"),
+              "arrival_reports": _("reported arrival counts"), "accounts": _("accounts")}
+    for name, (total, added) in result["loaded"].items():
+        click.echo(_("%(what)s: %(total)d in the database (new: %(added)d)", what=labels[name], total=total,
+                     added=added))
     click.echo(_("demo accounts (password: %(password)s):", password=DEMO_PASSWORD))
     for email, created in result["logins"]:
         click.echo(f"  {email}" if created else "  " + _("%(email)s  (already there)", email=email))

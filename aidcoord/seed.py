@@ -1,9 +1,9 @@
-"""Demo data: the 2023 organizations and one account per role. Idempotent."""
+"""Demo data: the 2023 organizations, pledges and arrivals, and one account per role. Idempotent."""
 import csv
 from datetime import UTC
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aidcoord.accounts import services as accounts
 from aidcoord.accounts.models import Role, User
@@ -242,13 +242,37 @@ def seed_jobs_and_shifts(coordinator, employer, organizer) -> int:
     return created
 
 
+def seed_arrivals(admin, path: Path = DEMO_DATA / "arrivals-2023.csv") -> int:
+    """The reported arrivals of September 2023 (through the arrivals import); rows already there are skipped."""
+    from aidcoord.arrivals import imports
+
+    return len(imports.import_arrivals(admin, path.read_text(encoding="utf-8"), skip_recorded=True))
+
+
+def loaded_counts() -> dict[str, int]:
+    """How many rows of each kind the demo loads are in the database, counted there."""
+    from aidcoord.arrivals.models import ArrivalReport
+    from aidcoord.housing.models import Household, HousingOffer
+    from aidcoord.jobs.models import JobListing, JobSeeker
+    from aidcoord.needs.models import Need
+    from aidcoord.pledges.models import Pledge
+    from aidcoord.volunteers.models import Shift
+
+    models = {"organizations": Organization, "pledges": Pledge, "needs": Need, "housing_offers": HousingOffer,
+              "households": Household, "job_listings": JobListing, "job_seekers": JobSeeker, "shifts": Shift,
+              "arrival_reports": ArrivalReport, "accounts": User}
+    return {name: db.session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()}
+
+
 def seed_demo() -> dict:
-    """Load everything; returns what was created, for the command to print."""
+    """Load everything; returns the logins and, for each kind, the rows in the database after loading and how
+    many of them this run added (counted in the database, not by the loaders)."""
+    before = loaded_counts()
     logins = seed_accounts()
     admin = _demo_user("admin")
-    created = seed_organizations(admin)
-    pledges_created = seed_pledges(admin)
-    needs_created = seed_needs(admin)
+    seed_organizations(admin)
+    seed_pledges(admin)
+    seed_needs(admin)
     member_email = f"org-member@{DEMO_DOMAIN}"
     if accounts.find_user_by_email(member_email) is None:
         accounts.register_user(member_email, "Demo organization member", DEMO_PASSWORD)
@@ -260,7 +284,8 @@ def seed_demo() -> dict:
     member = _demo_user("org-member")
     if hayordi is not None and not is_member_of(member, hayordi.id):
         organizations.add_member(admin, hayordi, member_email)
-    housing_created = seed_housing(_demo_user("coordinator"), _demo_user("host"))
-    jobs_created = seed_jobs_and_shifts(_demo_user("coordinator"), _demo_user("employer"), member)
-    return {"logins": logins, "organizations_created": created, "pledges_created": pledges_created,
-            "needs_created": needs_created, "housing_created": housing_created, "jobs_created": jobs_created}
+    seed_housing(_demo_user("coordinator"), _demo_user("host"))
+    seed_jobs_and_shifts(_demo_user("coordinator"), _demo_user("employer"), member)
+    seed_arrivals(admin)
+    after = loaded_counts()
+    return {"logins": logins, "loaded": {name: (total, total - before[name]) for name, total in after.items()}}

@@ -62,10 +62,11 @@ def coverage_from_pledges(need: Need, day: date) -> Coverage:
 
 @dataclass
 class Totals:
-    """Money per currency (never added together), goods per unit, and a converted grand total."""
+    """Money per currency (never added together), goods per item and unit (30,000 "people" fed and 6,000 "people"
+    given food cards are two figures, never 36,000), and a converted grand total."""
 
     money: dict[str, dict[str, Decimal]]
-    in_kind: dict[str, dict[str, Decimal]]
+    in_kind: list[dict]  # {"item", "unit", "pledged", "committed", "delivered"}: per item and unit
     reporting_currency: str
     converted: dict[str, Decimal]
     rates_used: list[RateUsed]
@@ -88,19 +89,19 @@ def response_totals(day: date | None = None) -> Totals:
     """Everything pledged to the response, by state, summed in the database (one grouped query)."""
     day = day or today()
     money: defaultdict[str, dict[str, Decimal]] = defaultdict(_no_totals)
-    in_kind: defaultdict[str, dict[str, Decimal]] = defaultdict(_no_totals)
+    in_kind: dict[tuple[str, str], dict] = {}
     groups = db.session.execute(
-        select(Pledge.contribution, Pledge.currency, Pledge.unit, Pledge.state, func.sum(Pledge.amount_minor),
-               func.sum(Pledge.quantity), func.sum(Pledge.delivered_units))
+        select(Pledge.contribution, Pledge.currency, Pledge.unit, Pledge.item, Pledge.state,
+               func.sum(Pledge.amount_minor), func.sum(Pledge.quantity), func.sum(Pledge.delivered_units))
         .where((Pledge.contribution == Contribution.MONEY) | Pledge.unit.is_not(None))
-        .group_by(Pledge.contribution, Pledge.currency, Pledge.unit, Pledge.state))
-    for contribution, currency, unit, state, amount_minor, quantity, delivered_units in groups:
+        .group_by(Pledge.contribution, Pledge.currency, Pledge.unit, Pledge.item, Pledge.state))
+    for contribution, currency, unit, item, state, amount_minor, quantity, delivered_units in groups:
         if contribution is Contribution.MONEY:
             bucket = money[currency]
             values = _state_totals(state, from_minor_units(amount_minor, currency),
                                    from_minor_units(delivered_units, currency))
-        else:  # goods and services whose quantity was never published cannot be summed
-            bucket = in_kind[unit.value]
+        else:  # goods and services whose quantity was never published cannot be summed; items never together
+            bucket = in_kind.setdefault((item, unit.value), {"item": item, "unit": unit.value, **_no_totals()})
             values = _state_totals(state, quantity, normalize_decimal(Decimal(delivered_units).scaleb(-QUANTITY_SCALE)))
         for total, value in zip(("pledged", "committed", "delivered"), values, strict=True):
             bucket[total] += value
@@ -117,7 +118,7 @@ def response_totals(day: date | None = None) -> Totals:
                 continue
             converted[total] += result[0]
             rates_used.extend(rate for rate in result[1] if rate not in rates_used)
-    return Totals(money=dict(sorted(money.items())), in_kind=dict(sorted(in_kind.items())),
+    return Totals(money=dict(sorted(money.items())), in_kind=[in_kind[key] for key in sorted(in_kind)],
                   reporting_currency=target, converted=converted, rates_used=rates_used, unconverted=unconverted)
 
 

@@ -139,10 +139,16 @@ class StateTotalsSchema(ma.Schema):
     delivered = ma.fields.Decimal(as_string=True)
 
 
+class ItemTotalsSchema(StateTotalsSchema):
+    item = ma.fields.String()
+    unit = ma.fields.String()
+
+
 class TotalsSchema(ma.Schema):
     money = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StateTotalsSchema),
                            metadata={"description": "Per currency; never added across currencies"})
-    in_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Nested(StateTotalsSchema))
+    in_kind = ma.fields.List(ma.fields.Nested(ItemTotalsSchema), metadata={
+        "description": "Per item and unit; never added across items (even when they share a unit)"})
     reporting_currency = ma.fields.String()
     converted = ma.fields.Nested(StateTotalsSchema)
     rates_used = ma.fields.List(ma.fields.Nested(RateUsedSchema))

@@ -8,7 +8,7 @@ from aidcoord.common.forms import flash_error, show_service_errors
 from aidcoord.common.permissions import ANYONE, SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.types import today
 from aidcoord.errors import ValidationFailed
-from aidcoord.needs.models import Need
+from aidcoord.needs.models import Need, Unit
 from aidcoord.pledges import forms, rates, services
 from aidcoord.pledges.coverage import response_totals
 from aidcoord.pledges.exports import pledges_csv
@@ -22,7 +22,8 @@ def list_pledges():
     mine = request.args.get("mine") == "1" and current_user.is_authenticated
     filters = services.PledgeFilters(pledged_by_id=current_user.id if mine else None)
     page = services.list_pledges(filters, max(1, min(request.args.get("page", 1, type=int), 100_000)))
-    return render_template("pledges/list.html", page=page, mine=mine, totals=response_totals())
+    return render_template("pledges/list.html", page=page, mine=mine, totals=response_totals(),
+                           unit_label=lambda code: Unit(code).label)
 
 
 @bp.route("/pledges/export.csv")
