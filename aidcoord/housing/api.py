@@ -28,6 +28,7 @@ from aidcoord.housing.schemas import (
     OfferPageSchema,
     OfferSchema,
     OfferUpdateSchema,
+    PossibleDuplicatesSchema,
     ProposeSchema,
     QueueArgsSchema,
     QueueEntrySchema,
@@ -193,9 +194,25 @@ def confirm_vulnerability(household_id):
 @blp.arguments(DuplicateSchema)
 @blp.response(200, HouseholdSchema)
 def resolve_duplicate(data, household_id):
-    """Merge into the earlier request (which keeps its place) or keep both."""
+    """Merge into another open request (which keeps its place; this one is closed, marked merged into it), or
+    record that the two are different households (the pair is not flagged again).
+
+    `other_id` defaults to the request this one was flagged as a possible duplicate of at registration."""
     household = households.get_household(actor(), household_id)
-    return household_detail(households.resolve_duplicate(actor(), household, data["merge"]))
+    return household_detail(households.resolve_duplicate(actor(), household, data["merge"], data.get("other_id")))
+
+
+@blp.route("/households/<id:household_id>/duplicates")
+@allow(STAFF)
+@blp.response(200, PossibleDuplicatesSchema)
+def possible_duplicates(household_id):
+    """Open requests that may be the same household, with the reasons: the same phone (in any format) or a
+    similar name (in any script or word order, with the score) and the same size. Dismissed pairs are left out."""
+    household = households.get_household(actor(), household_id)
+    return {"duplicates": [
+        {"household_id": other.id,
+         "reasons": [{"code": reason.code, "score": reason.score, "label": str(reason.label)} for reason in reasons]}
+        for other, reasons in households.possible_duplicates(actor(), household)]}
 
 
 # ---- the queue -------------------------------------------------------------------------------

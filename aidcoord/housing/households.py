@@ -1,6 +1,5 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
 from datetime import date
-from difflib import SequenceMatcher
 from typing import Any
 
 from flask import current_app
@@ -18,6 +17,7 @@ from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
+from aidcoord.housing import duplicates
 from aidcoord.housing.household_fields import COUNTS, FLAGS, PERSONAL_FIELDS
 from aidcoord.housing.models import Household
 from aidcoord.housing.priority import RAISED_BY_COORDINATOR as RAISED_BY_COORDINATOR
@@ -25,14 +25,13 @@ from aidcoord.housing.priority import awaits_confirmation, vulnerability
 from aidcoord.housing.priority import reason_lines as reason_lines
 from aidcoord.housing.priority import reasons_for_api as reasons_for_api
 from aidcoord.matching import queue
-from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+from aidcoord.matching.models import EntryState, QueueKind
 from aidcoord.organizations import services as organizations
 from aidcoord.organizations.permissions import acts_for, is_caseworker, is_member_of, manages
 
 ENTITY = "household"
 # reason_lines, reasons_for_api, RAISED_BY_COORDINATOR: how the jobs slice (which may import this module only)
 # words and extends the reasons documented_vulnerability gives.
-NAME_SIMILARITY = 0.85
 
 
 def normalize_phone(phone: str) -> str:
@@ -114,26 +113,12 @@ def _check_daily_limit(actor: User) -> None:
             "or a coordinator to register more, or try again tomorrow.", n=limit), wait)
 
 
-def find_possible_duplicate(clean: dict) -> Household | None:
-    """An open request with the same phone, or a closely similar head's name and the same size."""
-    open_entries = select(QueueEntry.subject_id).where(
-        QueueEntry.kind == QueueKind.HOUSING, QueueEntry.state.in_(queue.OPEN_STATES))
-    same_phone = db.session.scalar(select(Household).where(
-        Household.contact_phone == clean["contact_phone"], Household.id.in_(open_entries)).limit(1))
-    if same_phone is not None:
-        return same_phone
-    name = clean["contact_name"].casefold()
-    for household in db.session.scalars(select(Household).where(
-            Household.size == clean["size"], Household.id.in_(open_entries))):
-        if SequenceMatcher(None, name, household.contact_name.casefold()).ratio() >= NAME_SIMILARITY:
-            return household
-    return None
-
-
 def register_household(actor: User, data: dict, *, organization_id: int | None = None, for_self: bool = False,
-                       today: date | None = None, commit: bool = True) -> Household:
+                       today: date | None = None, commit: bool = True,
+                       duplicate_index: duplicates.DuplicateIndex | None = None) -> Household:
     """Register a household and put it in the housing queue by its vulnerability score.
-    A close match with an open request is linked for a coordinator to merge or keep apart."""
+    A close match with an open request is linked for a coordinator to merge or keep apart (housing.duplicates;
+    an import passes one `duplicate_index` loaded for the whole file)."""
     if not for_self and not can_register_for_others(actor):
         raise PermissionDenied(_l("Households are registered by coordinators, caseworkers, or themselves."))
     organization = None
@@ -143,14 +128,17 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
             raise PermissionDenied()
     clean = clean_household(data, today=today or local_today())
     _check_daily_limit(actor)
-    duplicate = find_possible_duplicate(clean)
     # Registered by the person themselves: what they declare counts once a caseworker or coordinator confirms it.
     household = Household(registered_by_id=actor.id, user_id=actor.id if for_self else None,
-                          organization=organization, possible_duplicate_of_id=duplicate.id if duplicate else None,
-                          vulnerability_self_declared=for_self, **clean)
+                          organization=organization, vulnerability_self_declared=for_self, **clean)
+    index = duplicate_index or duplicates.DuplicateIndex.load([(household.contact_phone, household.contact_name)])
+    duplicates.set_keys(household)
+    household.possible_duplicate_of_id = duplicates.first_duplicate(index, household)
     household.priority, household.priority_reasons = vulnerability(household)
     db.session.add(household)
     db.session.flush()
+    duplicates.store_name_tokens(household)
+    duplicates.remember(index, household)
     queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
     audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
         "size": household.size, "priority": household.priority,
@@ -241,24 +229,45 @@ def confirm_vulnerability(actor: User, household: Household) -> Household:
     return household
 
 
-def resolve_duplicate(actor: User, household: Household, merge: bool) -> Household:
-    """Merge a flagged duplicate into the earlier request (which keeps its queue place), or keep both."""
+def resolve_duplicate(actor: User, household: Household, merge: bool, other_id: int | None = None) -> Household:
+    """Merge a household into another open request (which keeps its queue place; this one is closed, marked
+    merged into it), or record that the two are different households (the pair is not flagged again).
+    `other_id` defaults to the request it was flagged as a possible duplicate of at registration."""
     if not actor.is_staff:
         raise PermissionDenied()
-    earlier_id = household.possible_duplicate_of_id
-    if earlier_id is None:
+    other_id = other_id or household.possible_duplicate_of_id
+    if other_id is None:
         raise Conflict(_l("This request is not flagged as a possible duplicate."))
-    household.possible_duplicate_of_id = None
+    other = db.session.get(Household, other_id)
+    if other is None or other.id == household.id:
+        raise NotFound(_l("No such household."))
+    for one, two in ((household, other), (other, household)):
+        if one.possible_duplicate_of_id == two.id:
+            one.possible_duplicate_of_id = None
     if merge:
         entry = queue.entry_for(QueueKind.HOUSING, household.id)
         if entry.state not in (EntryState.WAITING, EntryState.LEASED):
             raise Conflict(_l("This request already has a proposal; it cannot be merged now."))
-        household.merged_into_id = earlier_id
+        if queue.entry_for(QueueKind.HOUSING, other.id).state not in queue.OPEN_STATES:
+            raise Conflict(_l("The other request is closed; it cannot take this one in."))
+        household.merged_into_id = other.id
         queue.close(entry)
+        audit.record(actor, AuditAction.UPDATE, ENTITY, other.id, {"merged_from": [None, household.id]},
+                     "duplicate merged")
+    else:
+        duplicates.dismiss(household.id, other.id, actor.id)
     audit.record(actor, AuditAction.UPDATE, ENTITY, household.id,
-                 {"merged_into": [None, earlier_id if merge else None]}, "duplicate resolved")
+                 {"merged_into": [None, other.id if merge else None],
+                  "duplicate_dismissed": None if merge else other.id}, "duplicate resolved")
     db.session.commit()
     return household
+
+
+def possible_duplicates(actor: User, household: Household) -> list[tuple[Household, list[duplicates.Reason]]]:
+    """The open requests this household may duplicate, with the reasons (coordinators)."""
+    if not actor.is_staff:
+        raise PermissionDenied()
+    return duplicates.possible_duplicates(household)
 
 
 def households_needing_review() -> list[Household]:

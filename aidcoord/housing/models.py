@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
@@ -101,6 +101,10 @@ class Household(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
     contact_phone: Mapped[str] = mapped_column(String(40), index=True, info=PERSONAL)
+    # Keys that find possible duplicates by index (housing.duplicates): the phone in E.164, and the head's name
+    # transliterated to Latin letters, normalised for spelling variants, its words sorted.
+    phone_key: Mapped[str | None] = mapped_column(String(40), index=True, info=PERSONAL)
+    name_key: Mapped[str | None] = mapped_column(String(400), index=True, info=PERSONAL)
     size: Mapped[int]
     adults: Mapped[int]
     children: Mapped[int] = mapped_column(default=0)
@@ -143,6 +147,31 @@ class Household(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization | None] = relationship(lazy="joined")
+
+
+class HouseholdNameToken(Model):
+    """Each word of a household's name key, so a household whose name shares a word is found by index."""
+
+    __tablename__ = "household_name_tokens"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(100), primary_key=True, index=True, info=PERSONAL)
+
+
+class DuplicateDismissal(Model):
+    """A caseworker judged two households to be different: the pair is not flagged again."""
+
+    __tablename__ = "household_duplicate_dismissals"
+    __table_args__ = (
+        UniqueConstraint("household_id", "other_id", name="uq_household_duplicate_dismissals_pair"),
+        CheckConstraint("household_id < other_id", name="pair_in_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    dismissed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    dismissed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class HostSuspension(Model):

@@ -195,9 +195,27 @@ class HouseholdSchema(HouseholdSummarySchema):
 
 class DuplicateSchema(ma.Schema):
     # The request example in the OpenAPI document (common.api).
-    example: ClassVar[dict] = {"merge": True}
+    example: ClassVar[dict] = {"merge": True, "other_id": 1}
 
     merge = ma.fields.Boolean(required=True)
+    # The other household: merged into (merge) or judged different (not merge). Default: the request this one
+    # was flagged as a possible duplicate of at registration.
+    other_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class DuplicateReasonSchema(ma.Schema):
+    code = ma.fields.String(required=True, metadata={"enum": ["same_phone", "similar_name"]})
+    score = ma.fields.Integer(required=True, metadata={"description": "percent; 100 for the same phone"})
+    label = ma.fields.String(required=True, metadata={"description": "in the reader's language"})
+
+
+class PossibleDuplicateSchema(ma.Schema):
+    household_id = ma.fields.Integer(required=True)
+    reasons = ma.fields.List(ma.fields.Nested(DuplicateReasonSchema), required=True)
+
+
+class PossibleDuplicatesSchema(ma.Schema):
+    duplicates = ma.fields.List(ma.fields.Nested(PossibleDuplicateSchema), required=True)
 
 
 class QueueEntrySchema(ma.Schema):

@@ -148,7 +148,9 @@ def household_detail(household_id):
                            matches=matches.matches_for_subject(QueueKind.HOUSING, household.id),
                            priority_form=forms.PriorityForm(), confirm_form=ConfirmForm(),
                            awaits_confirmation=households.awaits_confirmation(household),
-                           may_confirm=households.may_confirm_vulnerability(actor(), household))
+                           may_confirm=households.may_confirm_vulnerability(actor(), household),
+                           duplicates=households.possible_duplicates(actor(), household)
+                           if current_user.is_staff else [])
 
 
 @bp.route("/households/<id:household_id>/confirm-vulnerability", methods=["POST"])
@@ -184,11 +186,13 @@ def resolve_duplicate(household_id, decision):
     household = households.get_household(actor(), household_id)
     if ConfirmForm().validate_on_submit():
         try:
-            households.resolve_duplicate(actor(), household, merge=decision == "merge")
+            # ?other=<id>: the household chosen on the page; none: the one flagged at registration
+            households.resolve_duplicate(actor(), household, merge=decision == "merge",
+                                         other_id=request.args.get("other", type=int))
         except DomainError as error:
             flash_error(error)
         else:
-            flash(_("Merged into the earlier request, which keeps its place.") if decision == "merge"
+            flash(_("Merged into the other request, which keeps its place.") if decision == "merge"
                   else _("Kept as a separate request."), "success")
     return redirect(url_for("housing.household_detail", household_id=household.id))
 

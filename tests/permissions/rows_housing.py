@@ -34,6 +34,7 @@ ROWS = [
     row("POST", "/api/v1/housing/households/{household}/priority", {"points": 10, "reason": "widowed"}, others=403,
         staff=200),
     row("POST", "/api/v1/housing/households/{household}/duplicate", {"merge": False}, others=403, staff=409),
+    row("GET", "/api/v1/housing/households/{household}/duplicates", **STAFF_ONLY),
     # Self-declared: coordinators confirm, the household itself may not; a caseworker's registration has nothing
     # to confirm (409); the removed member no longer sees it.
     row("POST", "/api/v1/housing/households/{own_household}/confirm-vulnerability", others=404, staff=200,

@@ -1,0 +1,206 @@
+"""Possible duplicate households, across scripts and phone formats, found by index.
+
+One set of rules for every door (staff forms, the API, CSV imports, the Telegram bot): a household is a possible
+duplicate of an open request with the same phone (compared in E.164, national formats read in
+DEFAULT_PHONE_REGION), or of one of the same size whose head's name is similar once both are written in Latin
+letters (Армен Саргсян, Արմեն Սարգսյան and Sargsyan Armen are one name). Candidates are found through keys
+stored on the household (phone_key, name_key and one row per name word), never by reading every household.
+"""
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import phonenumbers
+from anyascii import anyascii
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz
+from sqlalchemy import delete, insert, or_, select
+
+from aidcoord.extensions import db
+from aidcoord.housing.models import DuplicateDismissal, Household, HouseholdNameToken
+from aidcoord.matching import queue
+from aidcoord.matching.models import QueueEntry, QueueKind
+
+NAME_SIMILARITY = 85  # percent, rapidfuzz's ratio of the sorted name keys
+MAX_TOKENS = 8  # words of a name kept as keys: enough for any person's name, bounded for abuse
+
+# Spelling variants between transliterations of Armenian and Russian names (Hakobyan / Akopyan,
+# Hovhannes / Ovannes, Khachatryan / Khach'atryan): applied in order to the Latin letters.
+_VARIANTS = (("kh", "x"), ("gh", "x"), ("ch", "c"), ("sh", "s"), ("zh", "s"), ("ts", "c"), ("tz", "c"),
+             ("ck", "k"), ("q", "k"), ("h", ""), ("w", "v"), ("y", "i"), ("j", "i"), ("ou", "u"),
+             ("b", "p"), ("d", "t"), ("g", "k"), ("z", "s"))
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def phone_key(phone: str, region: str | None = None) -> str:
+    """The phone in E.164 (+37499123456), national numbers read as `region`'s; digits alone when unparseable."""
+    region = region or (current_app.config["DEFAULT_PHONE_REGION"] if has_app_context() else "AM")
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    digits = "".join(c for c in phone if c.isdigit())
+    return ("+" if phone.strip().startswith("+") else "") + digits
+
+
+def name_tokens(name: str) -> list[str]:
+    """The name's words in Latin letters, spelling variants folded, sorted: the same for every script and order."""
+    tokens = []
+    for word in anyascii(name).lower().split():
+        word = _NOT_LETTERS.sub("", word)
+        for written, folded in _VARIANTS:
+            word = word.replace(written, folded)
+        word = _REPEATS.sub(r"\1", word)
+        if word:
+            tokens.append(word[:100])
+    return sorted(tokens)[:MAX_TOKENS]
+
+
+def name_key(name: str) -> str:
+    return " ".join(name_tokens(name))[:400]
+
+
+def set_keys(household: Household) -> None:
+    """Set the household's phone and name keys from its contact (before it is flushed)."""
+    household.phone_key = phone_key(household.contact_phone)
+    household.name_key = name_key(household.contact_name)
+
+
+def store_name_tokens(household: Household, *, replace: bool = False) -> None:
+    """One row per word of the household's name key (it needs the household's id), in the caller's transaction."""
+    if replace:
+        db.session.execute(delete(HouseholdNameToken).where(HouseholdNameToken.household_id == household.id))
+    tokens = sorted(set((household.name_key or "").split()))
+    if tokens:
+        db.session.execute(insert(HouseholdNameToken), [{"household_id": household.id, "token": token}
+                                                        for token in tokens])
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str  # same_phone or similar_name
+    score: int = 100  # percent
+
+    @property
+    def label(self):
+        if self.code == "same_phone":
+            return _l("same phone")
+        return _l("similar name %(score)d %%", score=self.score)
+
+
+@dataclass
+class _Known:
+    """What is compared of a household: its id and keys."""
+    id: int
+    phone_key: str
+    name_key: str
+    size: int
+
+
+def _reasons(candidate: _Known, other: _Known) -> list[Reason]:
+    reasons = []
+    if candidate.phone_key and candidate.phone_key == other.phone_key:
+        reasons.append(Reason("same_phone"))
+    if candidate.size == other.size and candidate.name_key and other.name_key:
+        score = round(fuzz.ratio(candidate.name_key, other.name_key))
+        if score >= NAME_SIMILARITY:
+            reasons.append(Reason("similar_name", score))
+    return reasons
+
+
+def _open_households():
+    return select(Household.id, Household.phone_key, Household.name_key, Household.size).join(
+        QueueEntry, (QueueEntry.subject_id == Household.id) & (QueueEntry.kind == QueueKind.HOUSING)).where(
+        QueueEntry.state.in_(queue.OPEN_STATES))
+
+
+@dataclass
+class DuplicateIndex:
+    """Open households that may match any of a batch of candidates, loaded in one query by their keys; the
+    batch's own households are added as they are created, so duplicates within one file are found too."""
+
+    by_phone: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    by_token: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, candidates: Iterable[tuple[str, str]]) -> "DuplicateIndex":
+        """`candidates`: (contact_phone, contact_name) pairs."""
+        index = cls()
+        phones, tokens = set(), set()
+        for phone, name in candidates:
+            phones.add(phone_key(phone))
+            tokens.update(name_tokens(name))
+        if not phones and not tokens:
+            return index
+        words = select(HouseholdNameToken.household_id).where(HouseholdNameToken.token.in_(tokens))
+        rows = db.session.execute(_open_households().where(or_(Household.phone_key.in_(phones),
+                                                                Household.id.in_(words))))
+        for row in rows:
+            index.add(_Known(row.id, row.phone_key or "", row.name_key or "", row.size))
+        return index
+
+    def add(self, known: _Known) -> None:
+        if known.phone_key:
+            self.by_phone[known.phone_key].append(known)
+        for token in set(known.name_key.split()):
+            self.by_token[token].append(known)
+
+    def matches(self, candidate: _Known) -> list[tuple[int, list[Reason]]]:
+        """(household id, reasons), the strongest first; never the candidate itself."""
+        seen: dict[int, _Known] = {}
+        for known in self.by_phone.get(candidate.phone_key, ()):
+            seen[known.id] = known
+        for token in set(candidate.name_key.split()):
+            for known in self.by_token.get(token, ()):
+                seen[known.id] = known
+        found = []
+        for known in seen.values():
+            if known.id != candidate.id and (reasons := _reasons(candidate, known)):
+                found.append((known.id, reasons))
+        found.sort(key=lambda pair: (-len(pair[1]), -max(reason.score for reason in pair[1]), pair[0]))
+        return found
+
+
+def _known(household: Household) -> _Known:
+    return _Known(household.id, household.phone_key or phone_key(household.contact_phone),
+                  household.name_key or name_key(household.contact_name), household.size)
+
+
+def dismissed_ids(household_id: int) -> set[int]:
+    rows = db.session.execute(select(DuplicateDismissal.household_id, DuplicateDismissal.other_id).where(
+        or_(DuplicateDismissal.household_id == household_id, DuplicateDismissal.other_id == household_id)))
+    return {a if b == household_id else b for a, b in rows}
+
+
+def possible_duplicates(household: Household) -> list[tuple[Household, list[Reason]]]:
+    """Open households that may be this one (same phone, or similar name and same size), strongest first;
+    pairs a caseworker dismissed are left out."""
+    index = DuplicateIndex.load([(household.contact_phone, household.contact_name)])
+    dismissed = dismissed_ids(household.id)
+    found = [(other_id, reasons) for other_id, reasons in index.matches(_known(household))
+             if other_id not in dismissed]
+    return [(db.session.get_one(Household, other_id), reasons) for other_id, reasons in found]
+
+
+def first_duplicate(index: DuplicateIndex, household: Household) -> int | None:
+    """The strongest open match of a household about to be registered, from `index`."""
+    found = index.matches(_known(household))
+    return found[0][0] if found else None
+
+
+def remember(index: DuplicateIndex, household: Household) -> None:
+    index.add(_known(household))
+
+
+def dismiss(household_id: int, other_id: int, actor_id: int) -> None:
+    """Record that two households are different (in the caller's transaction); recording it twice is harmless."""
+    low, high = sorted((household_id, other_id))
+    exists = db.session.scalar(select(DuplicateDismissal.id).where(
+        DuplicateDismissal.household_id == low, DuplicateDismissal.other_id == high))
+    if exists is None:
+        db.session.add(DuplicateDismissal(household_id=low, other_id=high, dismissed_by_id=actor_id))

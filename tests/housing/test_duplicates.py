@@ -1,0 +1,116 @@
+"""Possible duplicates across phone formats, scripts and word order, found by index; merged or dismissed
+through the API and the household page."""
+import pytest
+
+from aidcoord.extensions import db
+from aidcoord.housing import duplicates, households, imports
+from aidcoord.housing.models import DuplicateDismissal, Household, HouseholdNameToken
+from aidcoord.matching import queue
+from aidcoord.matching.models import EntryState, QueueKind
+
+
+def test_national_and_international_phone_formats_are_one_phone(app):
+    assert duplicates.phone_key("099 12 34 56") == "+37499123456"
+    assert duplicates.phone_key("+37499123456") == "+37499123456"
+    assert duplicates.phone_key("+374 99 123456") == "+37499123456"
+    assert duplicates.phone_key("+7 912 345-67-89") == "+79123456789"
+
+
+def test_a_name_in_any_script_or_order_has_one_key(app):
+    keys = {duplicates.name_key(name) for name in ("Армен Саргсян", "Արմեն Սարգսյան", "Armen Sargsyan",
+                                                   "Sargsyan Armen", "SARGSYAN  armen")}
+    assert len(keys) == 1
+    assert duplicates.name_key("Нарине Акопян") == duplicates.name_key("Նարինե Հակոբյան")
+
+
+@pytest.mark.parametrize("phone", ["099 12 34 56", "+37499123456", "+374 99 123456"])
+def test_the_same_phone_in_any_format_is_a_possible_duplicate(register, phone):
+    earlier = register(contact_phone="099 12 34 56", contact_name="Lilit Avetisyan")
+    later = register(contact_phone=phone, contact_name="Someone Else", adults=1, children=0, children_under_5=0)
+    assert later.possible_duplicate_of_id == earlier.id
+    [(other, reasons)] = duplicates.possible_duplicates(later)
+    assert other.id == earlier.id and [reason.code for reason in reasons] == ["same_phone"]
+
+
+@pytest.mark.parametrize("name", ["Армен Саргсян", "Արմեն Սարգսյան", "Sargsyan Armen"])
+def test_the_same_name_in_another_script_or_order_is_a_possible_duplicate(register, name):
+    earlier = register(contact_name="Armen Sargsyan", contact_phone="+374 91 000001")
+    later = register(contact_name=name, contact_phone="+374 93 000002")
+    assert later.possible_duplicate_of_id == earlier.id
+    [(_other, [reason])] = duplicates.possible_duplicates(later)
+    assert reason.code == "similar_name" and reason.score == 100
+
+
+def test_different_people_are_not_flagged(register):
+    register(contact_name="Armen Sargsyan", contact_phone="+374 91 000001")
+    assert register(contact_name="Armen Petrosyan", contact_phone="+374 91 000002").possible_duplicate_of_id is None
+    # the same name in a household of another size is another family
+    assert register(contact_name="Armen Sargsyan", contact_phone="+374 91 000003", adults=1, children=0,
+                    children_under_5=0).possible_duplicate_of_id is None
+
+
+def test_keys_are_stored_on_the_household_and_its_words_indexed(register):
+    household = register(contact_name="Армен Саргсян", contact_phone="099 12 34 56")
+    assert (household.phone_key, household.name_key) == ("+37499123456", "armen sarksian")
+    tokens = db.session.scalars(db.select(HouseholdNameToken.token).where(
+        HouseholdNameToken.household_id == household.id))
+    assert sorted(tokens) == ["armen", "sarksian"]
+
+
+def test_an_import_flags_rows_like_open_requests_and_like_each_other(coordinator, register):
+    earlier = register(contact_name="Armen Sargsyan", contact_phone="+374 91 000001")
+    text = ("external_ref,contact_name,contact_phone,adults,children,children_under_5\n"
+            "R-1,Саргсян Армен,+374 93 000002,2,2,1\n"
+            "R-2,Gayane Hovhannisyan,099 12 34 56,1,0,0\n"
+            "R-3,Гаяне Оганнисян,+37499123456,1,0,0\n"
+            "R-4,Tigran Mkrtchyan,+374 77 555555,1,0,0\n")
+    rows = {household.external_ref: household for household in imports.import_households(coordinator, text)}
+    assert rows["R-1"].possible_duplicate_of_id == earlier.id
+    assert rows["R-2"].possible_duplicate_of_id is None
+    assert rows["R-3"].possible_duplicate_of_id == rows["R-2"].id
+    assert rows["R-4"].possible_duplicate_of_id is None
+
+
+def test_merge_and_dismiss_through_the_api(api, coordinator, register):
+    earlier = register(contact_name="Armen Sargsyan", contact_phone="+374 91 000001")
+    same_phone = register(contact_name="Ani Grigoryan", contact_phone="091 000 001", adults=1, children=0,
+                          children_under_5=0)
+    similar = register(contact_name="Sargsyan Armen", contact_phone="+374 93 000002")
+    listed = api("GET", f"/api/v1/housing/households/{similar.id}/duplicates", coordinator).get_json()
+    assert listed == {"duplicates": [{"household_id": earlier.id, "reasons": [
+        {"code": "similar_name", "score": 100, "label": "similar name 100 %"}]}]}
+
+    dismissed = api("POST", f"/api/v1/housing/households/{same_phone.id}/duplicate", coordinator,
+                    json={"merge": False, "other_id": earlier.id})
+    assert dismissed.status_code == 200 and dismissed.get_json()["possible_duplicate_of_id"] is None
+    assert db.session.scalar(db.select(DuplicateDismissal.id)) is not None
+    # not shown again for that pair, from either side
+    assert api("GET", f"/api/v1/housing/households/{same_phone.id}/duplicates", coordinator).get_json() == {
+        "duplicates": []}
+    assert [item["household_id"] for item in api("GET", f"/api/v1/housing/households/{earlier.id}/duplicates",
+                                                 coordinator).get_json()["duplicates"]] == [similar.id]
+
+    merged = api("POST", f"/api/v1/housing/households/{similar.id}/duplicate", coordinator, json={"merge": True})
+    assert merged.status_code == 200
+    assert db.session.get(Household, similar.id).merged_into_id == earlier.id
+    assert queue.entry_for(QueueKind.HOUSING, similar.id).state is EntryState.CLOSED
+    assert api("GET", f"/api/v1/housing/households/{earlier.id}/duplicates", coordinator).get_json() == {
+        "duplicates": []}
+    again = api("POST", f"/api/v1/housing/households/{earlier.id}/duplicate", coordinator,
+                json={"merge": True, "other_id": similar.id})
+    assert again.status_code == 409  # the other request is closed
+
+
+def test_merge_and_dismiss_on_the_household_page(pages, client, coordinator, register):
+    earlier = register(contact_name="Armen Sargsyan", contact_phone="+374 91 000001")
+    later = register(contact_name="Արմեն Սարգսյան", contact_phone="099 12 34 56")
+    third = register(contact_name="Armen Sargsian", contact_phone="+374 91 000001")
+    pages.login(coordinator.email)
+    page = client.get(f"/housing/households/{third.id}").get_data(as_text=True)
+    assert "same phone" in page and "similar name 100 %" in page
+    assert f"/housing/households/{earlier.id}" in page and f"/housing/households/{later.id}" in page
+    pages.post(f"/housing/households/{third.id}/keep_apart?other={later.id}")
+    page = client.get(f"/housing/households/{third.id}").get_data(as_text=True)
+    assert f"/housing/households/{later.id}\"" not in page
+    pages.post(f"/housing/households/{third.id}/merge?other={earlier.id}")
+    assert households.get_household(coordinator, third.id).merged_into_id == earlier.id
