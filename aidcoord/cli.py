@@ -214,9 +214,20 @@ def close_expired_listings_command():
     click.echo(ngettext("closed %(num)d listing", "closed %(num)d listings", close_expired()))
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work off what is ready now, then exit (cron, tests).")
+@click.option("--batch", default=20, show_default=True, help="Rows claimed at a time.")
+def worker_command(burst, batch):
+    """Run background jobs and send the outbox (e-mail, SMS, Telegram) until stopped; any number may run."""
+    import aidcoord.notifications.delivery  # noqa: F401 - the outbox joins the worker's loop
+    from aidcoord.worker.services import run_worker
+
+    click.echo(_("handled %(num)d", num=run_worker(burst=burst, batch=batch)))
+
+
 @outbox_cli.command("send")
 def send_outbox_command():
-    """Send queued notifications through the SMTP server in MAIL_SERVER."""
+    """Send queued notifications (a worker in burst mode); needs MAIL_SERVER."""
     from aidcoord.notifications.services import send_pending
 
     try:
@@ -270,6 +281,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(match_cli)
     app.cli.add_command(housing_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(jobs_cli)
