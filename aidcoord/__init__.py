@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.needs import views as needs_views
     from aidcoord.operations import views as operations_views
     from aidcoord.organizations import api as organizations_api
+    from aidcoord.organizations import audit_log
     from aidcoord.organizations import views as organizations_views
     from aidcoord.pledges import api as pledges_api
     from aidcoord.pledges import views as pledges_views
@@ -119,10 +120,11 @@ def register_blueprints(app: Flask) -> None:
     from aidcoord.volunteers import views as volunteers_views
 
     for blueprint in (main_views.bp, operations_views.bp, accounts_views.bp, organizations_views.bp, needs_views.bp,
-                      pledges_views.bp, housing_views.bp, volunteers_views.bp, jobs_views.bp):
+                      pledges_views.bp, housing_views.bp, volunteers_views.bp, jobs_views.bp, audit_log.bp):
         app.register_blueprint(blueprint)
     for api_blueprint in (accounts_api.blp, organizations_api.blp, organizations_api.invitations_blp, needs_api.blp,
-                          pledges_api.blp, pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp):
+                          pledges_api.blp, pledges_api.rates_blp, housing_api.blp, volunteers_api.blp, jobs_api.blp,
+                          audit_log.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     register_reporting_blueprints(app)

@@ -9,6 +9,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from tests.permissions import (
     rows_accounts,
+    rows_audit,
     rows_dashboard,
     rows_housing,
     rows_jobs,
@@ -20,7 +21,7 @@ from tests.permissions import (
 from tests.permissions.matrix import Known, cases, send
 
 TABLE = (rows_accounts.ROWS + rows_organizations.ROWS + rows_pledges.ROWS + rows_housing.ROWS + rows_jobs.ROWS
-         + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS)
+         + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS + rows_audit.ROWS)
 
 
 def endpoint_methods(app) -> set[tuple[str, str]]:
