@@ -61,8 +61,10 @@ def register_extensions(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     # Models must be imported before Alembic or create_all look at the metadata; kinds of match register.
+    import aidcoord.housing.consents  # households and job seekers declare themselves to consent
     import aidcoord.housing.matching
     import aidcoord.jobs.applications
+    import aidcoord.jobs.consents
     import aidcoord.models
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
@@ -128,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
     register_reporting_blueprints(app)
+    register_consent_blueprints(app)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
     app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
                                      static_url_path="/static/swagger-ui"))
@@ -157,6 +160,17 @@ def register_reporting_blueprints(app: Flask) -> None:
     for api_blueprint in (arrivals_api.blp, reports_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
+
+
+def register_consent_blueprints(app: Flask) -> None:
+    """Consent records of households and job seekers: their pages and API."""
+    from aidcoord.consent import api as consent_api
+    from aidcoord.consent import views as consent_views
+    from aidcoord.extensions import api, csrf
+
+    app.register_blueprint(consent_views.bp)
+    csrf.exempt(consent_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
+    api.register_blueprint(consent_api.blp)
 
 
 def connect_slices() -> None:

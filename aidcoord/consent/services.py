@@ -13,7 +13,7 @@ from aidcoord.common.locale import default_language, supported
 from aidcoord.common.types import utcnow
 from aidcoord.consent import subjects, texts
 from aidcoord.consent.models import ConsentPurpose, ConsentRecord, ConsentSubject
-from aidcoord.errors import Conflict, ValidationFailed
+from aidcoord.errors import Conflict, NotFound, ValidationFailed
 from aidcoord.extensions import db
 
 ENTITY = "consent"
@@ -26,11 +26,10 @@ class ConsentMissing(Conflict):
 
 
 def _kind(value: Any) -> ConsentSubject:
-    errors = check.FieldErrors()
-    kind = check.enum_value(errors, "subject_kind", value, ConsentSubject)
-    if errors:
-        raise ValidationFailed(_l("Some fields are invalid."), errors)
-    return kind
+    try:
+        return value if isinstance(value, ConsentSubject) else ConsentSubject(value)
+    except ValueError:
+        raise NotFound(_l("No such record.")) from None  # a kind named in a path: no such page
 
 
 def _purpose(value: Any) -> ConsentPurpose:
@@ -106,10 +105,12 @@ def _language(value: Any) -> str:
 
 
 def _on_behalf_reason(on_behalf: bool, value: Any, field: str) -> str | None:
+    if not on_behalf:
+        return None  # the person's own word needs no reason
     errors = check.FieldErrors()
     reason = check.text(errors, field, value, 2000, required=on_behalf)
     if errors:
-        if on_behalf and not (value or "").strip():
+        if not (value or "").strip():
             message = _l("Say why you record this on the person's behalf (for example: agreed in person at the desk).")
             raise ValidationFailed(message, {field: [str(message)]})
         raise ValidationFailed(_l("Some fields are invalid."), errors)
@@ -179,10 +180,22 @@ def withdraw_consent(actor: Any, subject_kind: Any, subject_id: int, purpose: An
     return current
 
 
+# The reason stored when a registration form or request recording consent for someone gives none: the
+# registration itself is the occasion (the consent panel and the consent API always ask for one).
+FORM_REASON = "recorded with the registration by the person who registered them"
+ANSWER_FIELDS = {"consent_text_version": "text_version", "consent_language": "language", "consent_reason": "reason"}
+
+
+def answer_from(data: dict) -> dict:
+    """The consent details a registration form or request carries (text version, language, on-behalf reason)."""
+    return {name: data.get(field) or None for field, name in ANSWER_FIELDS.items()}
+
+
 def follow_answer(actor: Any, subject_kind: Any, subject_id: int, purpose: Any, given: bool, *,
                   text_version: str | None = None, language: str | None = None, reason: str | None = None) -> None:
     """A yes/no answer from a registration or edit form, in the caller's transaction: a yes records consent
     (unless it stands), a no withdraws a standing one."""
+    reason = reason or FORM_REASON
     if given:
         record_consent(actor, subject_kind, subject_id, purpose, text_version=text_version, language=language,
                        on_behalf_reason=reason, commit=False)

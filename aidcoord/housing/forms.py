@@ -4,6 +4,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aidcoord.common.forms import FlaskForm, LanguagesField, RegionField, RegionsField
+from aidcoord.consent import forms as consent_forms
+from aidcoord.consent.models import ConsentPurpose
 from aidcoord.housing import household_fields
 
 
@@ -66,13 +68,16 @@ class HouseholdForm(FlaskForm):
     languages = LanguagesField(_l("Languages"))
     consent_to_share = BooleanField(
         _l("The household agrees to share these details (not name or phone) with a proposed host"))
+    consent_text_version = consent_forms.version_field(ConsentPurpose.SHARE_WITH_HOST)
+    consent_language = consent_forms.language_field()
+    consent_reason = consent_forms.reason_field()
     external_ref = StringField(_l("Reference in your registration list"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Register household"))
 
     FIELDS = household_fields.INPUT_FIELDS
 
     def service_data(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        return {name: getattr(self, name).data for name in self.FIELDS} | consent_forms.answer_of(self)
 
 
 class ReasonForm(FlaskForm):

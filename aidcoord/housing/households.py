@@ -15,6 +15,8 @@ from aidcoord.common.permissions import is_staff, owns
 from aidcoord.common.sql import seconds_until_allowed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
+from aidcoord.consent import services as consent
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import duplicates
@@ -140,6 +142,9 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
     duplicates.store_name_tokens(household)
     duplicates.remember(index, household)
     queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
+    # The form's yes becomes a consent record (text version, language, on whose behalf): the records decide.
+    consent.follow_answer(actor, ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.SHARE_WITH_HOST,
+                          household.consent_to_share, **consent.answer_from(data))
     audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
         "size": household.size, "priority": household.priority,
         "possible_duplicate_of": household.possible_duplicate_of_id})

@@ -14,6 +14,8 @@ from sqlalchemy import case, not_, select, update
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
 from aidcoord.common.types import today as local_today
+from aidcoord.consent import services as consent
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import compatibility, engine
@@ -88,6 +90,8 @@ class HousingKind(kinds.MatchKind):
 
     def subject_users(self, household: Household) -> list[User]:
         user = db.session.get(User, household.user_id) if household.user_id else None
+        if consent.has_withdrawn(ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.MESSAGES):
+            return []  # the household withdrew its consent to messages
         return [user] if user is not None else []
 
     def after_placed(self, match: Match) -> None:
@@ -144,6 +148,8 @@ def accept(actor: User, match: Match) -> Match:
     if matches.settle_if_expired(match):
         db.session.commit()
         raise Conflict(_l("This proposal expired; the request went back to the queue."))
+    # Accepting shows the household's contact to the host: only while the household agrees to share it.
+    consent.require_consent(ConsentSubject.HOUSEHOLD, match.subject_id, ConsentPurpose.SHARE_WITH_HOST)
     matches.move(actor, match, MatchState.ACCEPTED, message=_l("Only a proposed match can be accepted."))
     proposer_id = match.steps[0].actor_id if match.steps else None
     people = [db.session.get(User, proposer_id)] if proposer_id else []

@@ -5,6 +5,8 @@ from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import Purpose
 from aidcoord.audit.services import ServedBy
+from aidcoord.consent import services as consent
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import NotFound
 from aidcoord.housing import households
 from aidcoord.housing.matching import KIND
@@ -14,6 +16,11 @@ from aidcoord.matching.models import Match
 
 # From acceptance the host sees the household's name and phone, and the household the address.
 REVEALED_STATES = KIND.contact_shown_from
+
+
+def shares_with_host(household: Household) -> bool:
+    """The household agrees, and still agrees, that a host sees its details and contact."""
+    return consent.has_consent(ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.SHARE_WITH_HOST)
 
 
 def can_view_match(user: User | None, match: Match, household: Household) -> bool:
@@ -29,7 +36,7 @@ def match_view(viewer: User, match: Match) -> dict:
     is_host_side = matches.is_answerer(viewer, match)
     contact = None
     if viewer.is_staff or households.is_involved_staff(viewer, household) or (
-            is_host_side and match.state in REVEALED_STATES):
+            is_host_side and match.state in REVEALED_STATES and shares_with_host(household)):
         contact = {"name": household.contact_name, "phone": household.contact_phone}
         if viewer.id != household.user_id:
             audit.record_personal_data_view(viewer, households.ENTITY, household.id, ["contact_name", "contact_phone"],

@@ -134,6 +134,13 @@ class HouseholdInputSchema(ma.Schema):
     stay_days = ma.fields.Integer(strict=True, allow_none=True)
     languages = ma.fields.List(text(2), validate=ma.validate.Length(max=20), metadata=LANGS)
     consent_to_share = ma.fields.Boolean(metadata={"description": "Required before any proposal"})
+    consent_text_version = text(16, metadata={"description": "The version of the consent text shown "
+                                "(GET /api/v1/consent/texts; default: the current one)"})
+    consent_language = text(16, metadata={"description": "The language the consent text was shown in "
+                                                          "(default: the request's)"})
+    consent_reason = text(2000, allow_none=True, metadata={
+        "description": "How the person agreed, when someone registers them"
+                       " (default: recorded with the registration)"})
     external_ref = text(100, allow_none=True)
 
 

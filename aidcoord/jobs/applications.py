@@ -16,6 +16,8 @@ from aidcoord.audit.models import Purpose
 from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.types import utcnow
+from aidcoord.consent import services as consent_records
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.jobs import engine, listings, seekers
@@ -67,6 +69,8 @@ class JobKind(kinds.MatchKind):
         return [listing.id for listing in listings.listings_of(user)]
 
     def subject_users(self, seeker: JobSeeker) -> list[User]:
+        if consent_records.has_withdrawn(ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.MESSAGES):
+            return []  # the seeker withdrew their consent to messages
         return [seeker.user] if seeker.user is not None else []
 
 
@@ -90,6 +94,17 @@ def is_employer_side(user: User | None, match: Match) -> bool:
     return listings.is_employer_side(user, KIND.offer(match.offer_id))
 
 
+def shares_with_employers(seeker: JobSeeker) -> bool:
+    """Employers may see what the seeker shared with them: not once the seeker withdrew that consent."""
+    return not consent_records.has_withdrawn(ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.SHARE_WITH_EMPLOYER)
+
+
+def _require_sharing(seeker: JobSeeker) -> None:
+    if not shares_with_employers(seeker):
+        raise consent_records.ConsentMissing(_l("The seeker withdrew their consent to share with employers; record it "
+                                        "again first."))
+
+
 def is_seeker_side(user: User | None, match: Match) -> bool:
     return seekers.can_manage(user, KIND.subject(match.subject_id))
 
@@ -108,6 +123,7 @@ def apply(actor: User, seeker: JobSeeker, listing: JobListing) -> Match:
     """The seeker (or their caseworker, with them) applies; applying shares the contact."""
     if not seekers.can_manage(actor, seeker):
         raise NotFound(_l("No such job seeker."))
+    _require_sharing(seeker)
     match = matches.open_match(actor, KIND, seeker, listing, consented=True, broken=_listing_open(listing),
                                **_fit(seeker, listing))
     matches.tell(KIND.answerers(listing), "application", _l("A new application"),
@@ -149,6 +165,7 @@ def consent(actor: User, match: Match) -> Match:
     if match.state not in ACTIVE_MATCH_STATES:
         raise Conflict(_l("This application is closed."))
     if match.consented_at is None:
+        _require_sharing(KIND.subject(match.subject_id))
         match.consented_at = utcnow()
         matches.record_step(actor, match, match.state, "the seeker agreed to share their contact")
         matches.tell(KIND.answerers(KIND.offer(match.offer_id)), "consent", _l("A candidate shared their contact"),
@@ -247,7 +264,7 @@ def application_view(viewer: User | None, match: Match) -> dict:
     employer_side, seeker_side = involvement(viewer, match)
     contact = None
     # involvement() refused anyone not signed in: a viewer who gets here is never None.
-    if viewer is not None and (seeker_side or match.consented_at is not None):
+    if viewer is not None and (seeker_side or (match.consented_at is not None and shares_with_employers(seeker))):
         contact = seekers.contact(viewer, seeker, ServedBy(Purpose.APPLICATION, matches.ENTITY, match.id),
                                   organization_id=listing.organization_id)
     return {"match": match, "listing": listing, "seeker": seeker, "contact": contact,

@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from aidcoord.common.codes import collation_key
 from aidcoord.common.forms import ANY_REGION, FlaskForm, LanguageField, RegionField, RegionsField
+from aidcoord.consent import forms as consent_forms
+from aidcoord.consent.models import ConsentPurpose
 from aidcoord.jobs.models import LANGUAGE_LEVELS, SECTOR_LABELS, SECTORS, ContractType, ReportReason, level_keyword
 
 # The word for "native" is the reader's (the parser understands it and the English one).
@@ -95,13 +97,16 @@ class SeekerForm(FlaskForm):
     remote_ok = BooleanField(_l("Remote work is fine"))
     available_from = DateField(_l("Available from"), validators=[Optional()])
     consent_to_share = BooleanField(_l("The person agrees to show this profile (never the contact) to employers"))
+    consent_text_version = consent_forms.version_field(ConsentPurpose.SHARE_WITH_EMPLOYER)
+    consent_language = consent_forms.language_field()
+    consent_reason = consent_forms.reason_field()
     submit = SubmitField(_l("Save"))
 
     FIELDS = ("contact_name", "contact_phone", "contact_email", "profession", "skills", "languages", "regions",
               "remote_ok", "available_from", "consent_to_share")
 
     def service_data(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        return {name: getattr(self, name).data for name in self.FIELDS} | consent_forms.answer_of(self)
 
     def fill_from(self, seeker) -> None:
         for name in self.FIELDS:

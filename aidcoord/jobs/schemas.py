@@ -114,6 +114,13 @@ class SeekerInputSchema(ma.Schema):
     remote_ok = ma.fields.Boolean(load_default=False)
     available_from = ma.fields.Date(allow_none=True, load_default=None)
     consent_to_share = ma.fields.Boolean(load_default=False)
+    consent_text_version = text(16, metadata={"description": "The version of the consent text shown "
+                                "(GET /api/v1/consent/texts; default: the current one)"})
+    consent_language = text(16, metadata={"description": "The language the consent text was shown in "
+                                                          "(default: the request's)"})
+    consent_reason = text(2000, allow_none=True, metadata={
+        "description": "How the person agreed, when someone registers them"
+                       " or changes the answer (default: recorded with the registration)"})
 
 
 class SeekerForOtherInputSchema(SeekerInputSchema):

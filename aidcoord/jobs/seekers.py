@@ -12,6 +12,8 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.types import today as local_today
+from aidcoord.consent import services as consent
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import households
@@ -80,6 +82,7 @@ def save_own_profile(user: User, data: dict, *, today: date | None = None) -> Jo
         audit.record(user, AuditAction.CREATE, ENTITY, seeker.id, {"profession": seeker.profession})
     else:
         _update(user, seeker, clean)
+    _follow_consent(user, seeker, data)
     db.session.commit()
     return seeker
 
@@ -95,6 +98,7 @@ def register_for_other(actor: User, data: dict, *, today: date | None = None) ->
     db.session.add(seeker)
     db.session.flush()
     audit.record(actor, AuditAction.CREATE, ENTITY, seeker.id, {"profession": seeker.profession})
+    _follow_consent(actor, seeker, data)
     db.session.commit()
     return seeker
 
@@ -104,8 +108,15 @@ def update_seeker(actor: User, seeker: JobSeeker, data: dict, *, today: date | N
         raise NotFound(_l("No such job seeker."))
     _update(actor, seeker, clean_seeker(data, today=today or local_today()))
     _refresh_priority(seeker)
+    _follow_consent(actor, seeker, data)
     db.session.commit()
     return seeker
+
+
+def _follow_consent(actor: User, seeker: JobSeeker, data: dict) -> None:
+    """The form's yes/no to sharing the profile with employers becomes (or withdraws) a consent record."""
+    consent.follow_answer(actor, ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.SHARE_WITH_EMPLOYER,
+                          seeker.consent_to_share, **consent.answer_from(data))
 
 
 def _update(actor: User, seeker: JobSeeker, clean: dict) -> None:

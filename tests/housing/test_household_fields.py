@@ -8,7 +8,7 @@ from aidcoord.housing.models import Household
 from aidcoord.housing.schemas import HouseholdInputSchema, HouseholdSchema, HouseholdSummarySchema
 
 # Fields of the input schema that are about the registration, not the household.
-REGISTRATION_OPTIONS = {"organization_id", "for_self"}
+REGISTRATION_OPTIONS = {"organization_id", "for_self", "consent_text_version", "consent_language", "consent_reason"}
 
 
 def test_every_declared_field_is_a_column_of_the_model():

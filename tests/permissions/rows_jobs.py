@@ -114,4 +114,17 @@ ROWS = [
         self_seeker=302),
     row("POST", "/jobs/applications/{application}/consent", others=404, staff=302, listing_employer=404,
         self_seeker=302),
+
+    # ---- consent: the texts for anyone; a seeker's records for the seeker, whoever registered them, coordinators
+    row("GET", "/api/v1/consent/texts", everyone=200),
+    row("GET", "/api/v1/consent/job_seeker/{seeker}", **REGISTERED_SEEKER),
+    row("GET", "/api/v1/consent/job_seeker/{own_seeker}", **OWN_SEEKER),
+    row("POST", "/api/v1/consent/job_seeker/{own_seeker}", {"purpose": "messages"}, others=404, staff=422,
+        self_seeker=201),
+    row("POST", "/api/v1/consent/job_seeker/{seeker}/share_with_employer/withdraw", {"reason": "asked"}, others=404,
+        staff=200, member=200),
+    row("POST", "/consent/job_seeker/{own_seeker}/record", {"consent-purpose": "messages"}, others=404, staff=302,
+        self_seeker=302),
+    row("POST", "/consent/job_seeker/{own_seeker}/share_with_employer/withdraw", others=404, staff=302,
+        self_seeker=302),
 ]
