@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(api_blueprint)
     register_reporting_blueprints(app)
     register_consent_blueprints(app)
+    register_coordination_blueprints(app)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
     app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
                                      static_url_path="/static/swagger-ui"))
@@ -171,6 +172,18 @@ def register_consent_blueprints(app: Flask) -> None:
     app.register_blueprint(consent_views.bp)
     csrf.exempt(consent_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
     api.register_blueprint(consent_api.blp)
+
+
+def register_coordination_blueprints(app: Flask) -> None:
+    """3W (who does what where) and the housing batch runs (pages and API)."""
+    from aidcoord.extensions import api, csrf
+    from aidcoord.housing import batch_api
+    from aidcoord.reports import threew_api, threew_views
+
+    app.register_blueprint(threew_views.bp)
+    for api_blueprint in (threew_api.blp, batch_api.blp):
+        csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
+        api.register_blueprint(api_blueprint)
 
 
 def connect_slices() -> None:

@@ -27,7 +27,7 @@ class Suggestion:
     reasons: list
 
 
-def _weight(priority: int) -> float:
+def priority_weight(priority: int) -> float:
     """Per-person weight from the vulnerability score: everyone counts, the vulnerable more."""
     return 1 + priority / 25
 
@@ -43,7 +43,7 @@ def suggest(coordinator: User, today: date | None = None) -> list[Suggestion]:
     offers = db.session.scalars(select(HousingOffer).where(
         HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds > 0,
         or_(HousingOffer.host_id.is_(None), not_(host_is_suspended(HousingOffer.host_id))))).all()
-    needs = [compatibility.need_of(household, _weight(entry.priority)) for entry, household in waiting]
+    needs = [compatibility.need_of(household, priority_weight(entry.priority)) for entry, household in waiting]
     spaces = [compatibility.space_of(offer) for offer in offers]
     plan = optimiser.best_plan(needs, [space for space in spaces if space.capacity > 0])
     offers_by_id = {offer.id: offer for offer in offers}

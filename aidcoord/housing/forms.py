@@ -108,3 +108,10 @@ class PriorityForm(FlaskForm):
     points = IntegerField(_l("Raise by (points)"), validators=[DataRequired(), NumberRange(min=1, max=100)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Raise priority"))
+
+
+class BatchRunForm(FlaskForm):
+    """Start a batch run: the whole queue, or one region's offers and the households who may live there."""
+
+    region = RegionField(_l("Region"), blank=_l("All regions"))
+    submit = SubmitField(_l("Compute batch proposals"))

@@ -14,8 +14,7 @@ from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.types import today as local_today
 from aidcoord.common.web import id_arg
 from aidcoord.errors import DomainError, ValidationFailed
-from aidcoord.housing import batch as housing_batch
-from aidcoord.housing import engine, forms, households, imports, offers, privacy, safeguarding
+from aidcoord.housing import batch_runs, engine, forms, households, imports, offers, privacy, safeguarding
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue
@@ -208,26 +207,54 @@ def _household_and_candidates(household) -> dict:
     return {"household": household, "candidates": engine.candidates(household)}
 
 
-@bp.route("/queue/batch")
+@bp.route("/batches")
 @allow(STAFF)
-def batch_page():
-    """Suggested proposals for the whole queue, each confirmed by a coordinator before a host sees it."""
-    return render_template("housing/batch.html", suggestions=housing_batch.suggest(current_user),
+def batches_page():
+    """Recent batch runs, and the form that starts one (computed by a worker, never in this request)."""
+    return render_template("housing/batches.html", runs=batch_runs.recent_runs(current_user),
+                           form=forms.BatchRunForm())
+
+
+@bp.route("/batches", methods=["POST"])
+@allow(STAFF)
+def start_batch():
+    form = forms.BatchRunForm()
+    if not form.validate_on_submit():
+        return render_template("housing/batches.html", runs=batch_runs.recent_runs(current_user), form=form), 422
+    try:
+        run = batch_runs.start_run(actor(), form.region.data or None)
+    except DomainError as error:
+        flash_error(error)
+        return redirect(url_for("housing.batches_page"))
+    return redirect(url_for("housing.batch_run_page", run_id=run.id))
+
+
+@bp.route("/batches/<id:run_id>")
+@allow(STAFF)
+def batch_run_page(run_id):
+    """A run's progress (the page reloads itself until it is done), then its result for review."""
+    run = batch_runs.get_run(current_user, run_id)
+    return render_template("housing/batch_run.html", run=run, review=batch_runs.review(run),
                            confirm_form=ConfirmForm())
 
 
-@bp.route("/queue/batch/<id:entry_id>/<id:offer_id>", methods=["POST"])
+@bp.route("/batches/<id:run_id>/approve", methods=["POST"])
 @allow(STAFF)
-def confirm_suggestion(entry_id, offer_id):
+def approve_batch(run_id):
+    run = batch_runs.get_run(current_user, run_id)
     if ConfirmForm().validate_on_submit():
+        chosen = None if request.form.get("all") else [int(value) for value in request.form.getlist("entry_id")
+                                                        if value.isascii() and value.isdigit() and len(value) < 10]
         try:
-            entry = queue.lease(actor(), housing_matching.get_entry(entry_id))
-            housing_matching.propose_offer(actor(), entry, offer_id)
+            outcome = batch_runs.approve(actor(), run, chosen)
         except DomainError as error:
             flash_error(error)
         else:
-            flash(_("Proposed to the host."), "success")
-    return redirect(url_for("housing.batch_page"))
+            flash(ngettext("%(num)d proposal made.", "%(num)d proposals made.", len(outcome.proposed)), "success")
+            if outcome.skipped:
+                flash(ngettext("%(num)d proposal could not be made any more.",
+                               "%(num)d proposals could not be made any more.", len(outcome.skipped)), "error")
+    return redirect(url_for("housing.batch_run_page", run_id=run_id))
 
 
 @bp.route("/queue/<id:entry_id>/propose/<id:offer_id>", methods=["POST"])

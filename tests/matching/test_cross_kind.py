@@ -106,7 +106,6 @@ PAGE_CALLS = [
     ("coordinator", "GET", "/housing/queue/{jobs_entry}"),
     ("coordinator", "POST", "/housing/queue/{jobs_entry}/release"),
     ("coordinator", "POST", "/housing/queue/{jobs_entry}/propose/{offer}"),
-    ("coordinator", "POST", "/housing/queue/batch/{jobs_entry}/{offer}"),
     ("coordinator", "GET", "/jobs/applications/{housing_match}"),
     ("coordinator", "POST", "/jobs/applications/{housing_match}/hire"),
     ("coordinator", "GET", "/jobs/queue/{housing_entry}"),

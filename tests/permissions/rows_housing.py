@@ -110,11 +110,18 @@ ROWS = [
     # ---- queue pages
     row("GET", "/housing/queue", **STAFF_ONLY),
     row("POST", "/housing/queue/take", others=403, staff=302),
-    row("GET", "/housing/queue/batch", **STAFF_ONLY),
-    row("POST", "/housing/queue/batch/{own_entry}/{offer}", others=403, staff=302),
     row("GET", "/housing/queue/{entry}", others=403, staff=200),
     row("POST", "/housing/queue/{entry}/release", others=403, staff=OK),
     row("POST", "/housing/queue/{entry}/propose/{offer}", others=403, staff=302),
+
+    # ---- batch runs: {batch} is queued (no worker runs in the matrix), so approving it is refused (409)
+    row("GET", "/housing/batches", **STAFF_ONLY),
+    row("POST", "/housing/batches", {"region": ""}, others=403, staff=302),
+    row("GET", "/housing/batches/{batch}", others=403, staff=200),
+    row("POST", "/housing/batches/{batch}/approve", others=403, staff=302),
+    row("POST", "/api/v1/housing/batches", {}, others=403, staff=202),
+    row("GET", "/api/v1/housing/batches/{batch}", others=403, staff=200),
+    row("POST", "/api/v1/housing/batches/{batch}/approve", {}, others=403, staff=409),
 
     # ---- matches pages
     row("GET", "/housing/matches/{match}", others=404, staff=200, member=200, offer_host=200),

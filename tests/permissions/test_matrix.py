@@ -16,12 +16,13 @@ from tests.permissions import (
     rows_organizations,
     rows_pledges,
     rows_privacy,
+    rows_threew,
     rows_volunteers,
 )
 from tests.permissions.matrix import Known, cases, send
 
 TABLE = (rows_accounts.ROWS + rows_organizations.ROWS + rows_pledges.ROWS + rows_housing.ROWS + rows_jobs.ROWS
-         + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS + rows_audit.ROWS)
+         + rows_threew.ROWS + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS + rows_audit.ROWS)
 
 
 def endpoint_methods(app) -> set[tuple[str, str]]:

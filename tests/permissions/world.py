@@ -109,6 +109,8 @@ def build_world(app) -> World:
     call("POST", f"/api/v1/housing/hosts/{users['host'].id}/suspend", "coordinator", {"reason": "a report to check"})
     welfare_check = db.session.scalar(sa.text("SELECT min(id) FROM welfare_checks WHERE match_id = :match"),
                                       {"match": placed["id"]})
+    batch = call("POST", "/api/v1/housing/batches", "coordinator", {}, status=202)  # queued: no worker here
+    ids.update(batch=batch["id"])
     ids.update(offer=offer["id"], household=household["id"], entry=entry["id"], match=match["id"],
                own_household=own_household["id"], own_entry=own_entry["id"], placed_match=placed["id"],
                incident=incident["id"], check=welfare_check, host_user=users["offer_host"].id,
