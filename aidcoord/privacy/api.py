@@ -17,12 +17,12 @@ blp = Blueprint("privacy_api", __name__, url_prefix="/api/v1",
 @allow(SIGNED_IN)
 @blp.arguments(DataArgsSchema, location="query")
 @blp.response(200, MyDataSchema)
-@blp.doc(responses={"200": {"content": {"text/csv": {"schema": {"type": "string"}}}}})
 def my_data(args):
     """Everything aidcoord holds that is the caller's own, as JSON or CSV.
 
     Their account, households they registered themselves, job-seeker and volunteer profiles, housing offers,
-    pledges, shift sign-ups, consent records and erasure requests; the download is recorded in the audit."""
+    pledges, shift sign-ups, consent records and erasure requests; the download is recorded in the audit.
+    With format=csv the answer is text/csv instead: one line per value (section, record_id, field, value)."""
     data = services.export_personal_data(current_user)
     if args["format"] == "csv":
         return csv_response(services.export_as_csv(data), "my-data.csv")

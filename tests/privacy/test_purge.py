@@ -74,3 +74,16 @@ def test_a_closed_case_is_kept_for_its_period(app, months_later, kept):
         assert purge(app).exit_code == 0
         db.session.expire_all()
         assert ("households.contact_name" in canaries_found()) is kept
+
+
+def test_an_account_signed_in_to_recently_is_kept(app, pages):
+    world = seed()
+    with time_machine.travel(PINNED_NOW + timedelta(days=30 * 31), tick=False):
+        assert pages.login(world["host"].email).status_code == 302
+        assert purge(app).exit_code == 0
+        db.session.expire_all()
+        kept = db.session.get(RetentionDate, ("account", world["host"].id))
+        gone = db.session.get(RetentionDate, ("account", world["donor"].id))
+    assert kept.anonymised_at is None and kept.last_seen_at is not None
+    assert gone.anonymised_at is not None
+    assert world["host"].email.startswith("canary")
