@@ -87,6 +87,12 @@ class Config:
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
+    # The Telegram bot (aidcoord/telegram): the token BotFather gives, the secret Telegram sends back with every
+    # update (X-Telegram-Bot-Api-Secret-Token; the webhook refuses requests without it), and the Bot API's address.
+    TELEGRAM_BOT_TOKEN = None
+    TELEGRAM_WEBHOOK_SECRET = None
+    TELEGRAM_API_URL = "https://api.telegram.org"
+
     # /metrics: with METRICS_TOKEN set, a scraper sends `Authorization: Bearer <token>`; without one, only
     # callers from these networks are answered (METRICS_NETWORKS, comma-separated, in the environment).
     METRICS_TOKEN = None
@@ -140,6 +146,9 @@ def load_config(app, overrides=None):
     if os.environ.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     app.config["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "") == "1"
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
     if os.environ.get("METRICS_TOKEN"):
         app.config["METRICS_TOKEN"] = os.environ["METRICS_TOKEN"]
     if os.environ.get("METRICS_NETWORKS"):

@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     import aidcoord.jobs.applications
     import aidcoord.jobs.consents
     import aidcoord.models
+    import aidcoord.telegram.services  # the bot's worker job registers itself
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
     from aidcoord.common.headers import init_headers
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         api.register_blueprint(api_blueprint)
     register_reporting_blueprints(app)
     register_consent_blueprints(app)
+    register_channel_blueprints(app)
     register_coordination_blueprints(app)
     # Swagger UI's files come from the swagger-ui-bundle package: the docs page needs no CDN.
     app.register_blueprint(Blueprint("swagger_ui", __name__, static_folder=swagger_ui_path,
@@ -146,6 +148,15 @@ def register_privacy_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_views.bp)
     csrf.exempt(privacy_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
     api.register_blueprint(privacy_api.blp)
+
+
+def register_channel_blueprints(app: Flask) -> None:
+    """Where people without an account reach us: the Telegram bot's webhook (its work runs in the worker)."""
+    from aidcoord.extensions import api, csrf
+    from aidcoord.telegram import api as telegram_api
+
+    csrf.exempt(telegram_api.blp)  # Telegram proves itself with the webhook's secret header, not a session
+    api.register_blueprint(telegram_api.blp)
 
 
 def register_reporting_blueprints(app: Flask) -> None:

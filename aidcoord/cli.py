@@ -275,6 +275,7 @@ def import_households_command(as_email, organization_id, commit, csv_file):
 
 def register_cli(app: Flask) -> None:
     from aidcoord.privacy.cli import privacy_cli
+    from aidcoord.telegram.cli import telegram_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(needs_cli)
@@ -286,3 +287,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(volunteers_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(telegram_cli)

@@ -12,5 +12,6 @@ from aidcoord.notifications.models import MessageOptOut, OutboxMessage  # noqa: 
 from aidcoord.organizations.models import Membership, Organization, OrganizationRegion, OrganizationSector  # noqa: F401
 from aidcoord.pledges.models import Delivery, ExchangeRate, Pledge, PledgeTransition  # noqa: F401
 from aidcoord.privacy.models import ErasureRequest, RetentionDate  # noqa: F401
+from aidcoord.telegram.models import TelegramConversation, TelegramUpdate  # noqa: F401
 from aidcoord.volunteers.models import Shift, SignUp, VolunteerProfile  # noqa: F401
 from aidcoord.worker.models import Job, WorkerHeartbeat  # noqa: F401

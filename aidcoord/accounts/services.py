@@ -12,6 +12,7 @@ from aidcoord.accounts.models import SELF_SERVICE_ROLES, ApiToken, Role, RoleGra
 from aidcoord.accounts.passwords import hash_password, needs_rehash, verify_password
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
+from aidcoord.common.channels import Channel
 from aidcoord.common.locale import supported
 from aidcoord.common.types import utcnow
 from aidcoord.common.validation import has_control_characters
@@ -230,3 +231,28 @@ def load_session_user(session_id: str) -> User | None:
         return None
     return user
 
+
+
+# Addresses under the reserved .invalid domain (RFC 2606): no mail is ever sent to them.
+CHANNEL_ACCOUNT_DOMAIN = "invalid"
+# Not an argon2 hash: verify_password never accepts it, so nobody can sign in with the account.
+NO_PASSWORD = "!"  # noqa: S105 - a marker for "no password", not a secret
+
+
+def channel_account(channel: Channel, address: str, handle: str, name: str, language: str | None) -> User:
+    """The account of a person who reaches us only through a channel (a Telegram user, by their `handle`):
+    it owns their cases so that the web's rules hold for them; it has no password and no mailbox.
+    Found again by its handle; added to the caller's transaction."""
+    email = f"{handle}@{channel.value}.{CHANNEL_ACCOUNT_DOMAIN}"
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name[:200] or channel.value, password_hash=NO_PASSWORD,
+                    preferred_language=supported(language))
+        db.session.add(user)
+    user.preferred_channel = channel
+    if channel is Channel.TELEGRAM:
+        user.telegram_chat_id = address
+    if language:
+        user.preferred_language = supported(language)
+    db.session.flush()
+    return user

@@ -10,6 +10,8 @@ ROWS = [
     row("GET", "/healthz", everyone=200),
     row("GET", "/readyz", everyone=200),
     row("GET", "/metrics", everyone=200),  # the test client calls from loopback, which METRICS_NETWORKS admits
+    # Telegram proves itself with the webhook's secret header, which no persona sends (tests/telegram send it).
+    row("POST", "/telegram/webhook", {"update_id": 1}, everyone=403),
     # Registered by libraries (aidcoord.common.permissions.LIBRARY_ENDPOINTS): public by design.
     row("GET", "/static/css/app.css", everyone=200),
     row("GET", "/static/swagger-ui/swagger-ui.css", everyone=200),

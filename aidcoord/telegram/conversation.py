@@ -1,0 +1,137 @@
+"""The bot's conversation: one step at a time, each answer checked, nothing personal kept before consent.
+
+`answer(conversation, said)` takes what the person sent (a text, or the data of a button they pressed) and
+returns the replies; the conversation row holds the step and the answers so far. Every reply is worded in the
+person's chosen language (the caller renders it under that locale). The case itself is made by the same
+services as a registration on the web (housing.households), so the same rules hold.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from aidcoord.common.codes import REGION_NAMES_IN_OUR_CATALOG, subdivision_name
+from aidcoord.common.locale import supported
+from aidcoord.telegram.models import TelegramConversation
+
+YES, NO = "yes", "no"
+LANGUAGE_BUTTONS = (("Հայերեն", "lang:hy"), ("Русский", "lang:ru"), ("English", "lang:en"))
+MAX_PEOPLE = 30
+
+
+@dataclass
+class Reply:
+    text: Any  # a lazy string, worded when sent
+    buttons: list[list[tuple[Any, str]]] = field(default_factory=list)  # rows of (label, data)
+
+
+BUTTONS_RETRY = _l("Please answer with one of the buttons.")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a form the bot asks; `read` turns what was said into the value (None: not understood)."""
+
+    name: str
+    text: Any
+    read: Callable[[str], Any]
+    buttons: Callable[[], list[list[tuple[Any, str]]]] = list
+    retry: Any = BUTTONS_RETRY
+
+
+def _yes_no_buttons():
+    return [[(_l("Yes"), YES), (_l("No"), NO)]]
+
+
+def _yes_no(said: str) -> bool | None:
+    return {YES: True, NO: False}.get(said)
+
+
+def _count(said: str) -> int | None:
+    said = said.strip()
+    return int(said) if said.isdigit() and int(said) <= MAX_PEOPLE else None
+
+
+def _some_text(said: str) -> str | None:
+    said = " ".join(said.split())
+    return said if 0 < len(said) <= 200 and not said.startswith("/") else None
+
+
+def _region_buttons():
+    codes = sorted(REGION_NAMES_IN_OUR_CATALOG)
+    buttons = [(subdivision_name(code), f"region:{code}") for code in codes]
+    return [buttons[i:i + 2] for i in range(0, len(buttons), 2)] + [[(_l("Anywhere"), "region:any")]]
+
+
+def _region(said: str) -> list[str] | None:
+    if said == "region:any":
+        return []
+    code = said.removeprefix("region:")
+    return [code] if said.startswith("region:") and code in REGION_NAMES_IN_OUR_CATALOG else None
+
+
+def _language_buttons():
+    return [[("Հայերեն", "speaks:hy"), ("Русский", "speaks:ru")], [("English", "speaks:en"), (_l("Other"), "speaks:")]]
+
+
+def _spoken(said: str) -> list[str] | None:
+    if not said.startswith("speaks:"):
+        return None
+    code = said.removeprefix("speaks:")
+    return [code] if code else []
+
+
+COUNT_RETRY = _l("Please send a number, for example 2.")
+
+# The household form, in the order asked. Consent comes first: nothing the person says is kept before it.
+HOUSEHOLD = (
+    Question("consent_registration", _l(
+        "To find you a place to stay we keep what you tell us here. Only the people who work on your case see it, "
+        "and you can ask us to delete it. Do you agree?"), _yes_no, _yes_no_buttons),
+    Question("contact_name", _l("What is your name (first and last name)?"), _some_text,
+             retry=_l("Please write your name in one line.")),
+    Question("contact_phone", _l("Your phone number, so that a caseworker can call you:"), _some_text,
+             retry=_l("Please write a phone number, for example 099 12 34 56.")),
+    Question("adults", _l("How many adults (18 or older) are in your household, you included?"), _count,
+             retry=COUNT_RETRY),
+    Question("children", _l("How many children (under 18)?"), _count, retry=COUNT_RETRY),
+    Question("children_under_5", _l("Of them, how many are under 5?"), _count, retry=COUNT_RETRY),
+    Question("over_65", _l("How many people are 65 or older?"), _count, retry=COUNT_RETRY),
+    Question("disabled", _l("How many people live with a disability?"), _count, retry=COUNT_RETRY),
+    Question("medical_needs", _l("Does anyone need regular medical care?"), _yes_no, _yes_no_buttons),
+    Question("preferred_regions", _l("Where do you want to stay?"), _region, _region_buttons),
+    Question("languages", _l("Which language do you speak best?"), _spoken, _language_buttons),
+    Question("consent_share_with_host", _l(
+        "When we find a host, may we show them your household (how many people, needs), and after they accept, "
+        "your name and phone?"), _yes_no, _yes_no_buttons),
+    Question("consent_messages", _l("May we send you messages about your case here?"), _yes_no, _yes_no_buttons),
+)
+QUESTIONS = {question.name: question for question in HOUSEHOLD}
+STEP_PREFIX = "household:"
+
+
+def language_choice() -> Reply:
+    return Reply(_l("Choose your language:"), [list(LANGUAGE_BUTTONS)])
+
+
+def menu() -> Reply:
+    return Reply(_l("What do you need?"), [
+        [(_l("Register my household for housing"), "menu:household")],
+        [(_l("My status"), "menu:status")],
+    ])
+
+
+def ask(conversation: TelegramConversation, question: Question) -> Reply:
+    conversation.step = STEP_PREFIX + question.name
+    return Reply(question.text, question.buttons())
+
+
+def next_question(name: str) -> Question | None:
+    names = [question.name for question in HOUSEHOLD]
+    position = names.index(name) + 1
+    return HOUSEHOLD[position] if position < len(HOUSEHOLD) else None
+
+
+def chosen_language(said: str) -> str | None:
+    return supported(said.removeprefix("lang:")) if said.startswith("lang:") else None

@@ -1,0 +1,244 @@
+"""The bot's rules: take each update once, answer it in the worker, register what people tell it through the
+same services as the web."""
+from typing import Any
+
+import telebot
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from aidcoord.accounts import services as accounts
+from aidcoord.common.channels import Channel
+from aidcoord.common.locale import default_language
+from aidcoord.common.types import utcnow
+from aidcoord.consent import services as consent
+from aidcoord.consent.models import ConsentPurpose, ConsentSubject
+from aidcoord.errors import DomainError, ValidationFailed
+from aidcoord.extensions import db
+from aidcoord.housing import households
+from aidcoord.housing.priority import awaits_confirmation
+from aidcoord.matching import queue
+from aidcoord.matching.models import QueueKind
+from aidcoord.notifications.telegram_api import telegram_bot, telegram_configured
+from aidcoord.telegram import conversation as talk
+from aidcoord.telegram.conversation import Reply
+from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
+from aidcoord.worker import PermanentFailure, enqueue, handles
+
+JOB = "telegram.update"
+
+
+def receive_update(body: dict) -> bool:
+    """Store the update and queue its handling, once per update_id; False for an update seen before
+    (Telegram retries until it gets a 200: the retry is acknowledged, not applied again)."""
+    update_id = body["update_id"]
+    if db.session.get(TelegramUpdate, update_id) is not None:
+        return False
+    db.session.add(TelegramUpdate(update_id=update_id, body=body))
+    enqueue(JOB, {"update_id": update_id}, dedupe_key=f"telegram:{update_id}")
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same update, delivered twice at the same moment
+        db.session.rollback()
+        return False
+    return True
+
+
+def _what_was_said(update: Update) -> tuple[Any, int, str] | None:
+    """(Telegram user, chat id, text or button data) of a message or a button press; None for other updates."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        return query.from_user, query.message.chat.id, query.data or ""
+    message = update.message
+    if message is not None and message.from_user is not None:
+        if message.contact is not None and message.contact.phone_number:
+            return message.from_user, message.chat.id, message.contact.phone_number
+        return message.from_user, message.chat.id, message.text or ""
+    return None
+
+
+def _conversation(telegram_user_id: int, chat_id: int) -> TelegramConversation:
+    conversation = db.session.get(TelegramConversation, telegram_user_id)
+    if conversation is None:
+        conversation = TelegramConversation(telegram_user_id=telegram_user_id, chat_id=chat_id, answers={})
+        db.session.add(conversation)
+    conversation.chat_id = chat_id
+    return conversation
+
+
+@handles(JOB)
+def handle_update(job) -> dict:
+    """Answer one update (run by the worker). Idempotent: a handled update is skipped."""
+    update = db.session.get(TelegramUpdate, job.payload["update_id"])
+    if update is None or update.handled_at is not None:
+        return {"skipped": True}
+    said = _what_was_said(Update.de_json(update.body)) if update.body else None
+    replies: list[Reply] = []
+    conversation = None
+    if said is not None:
+        person, chat_id, text = said
+        conversation = _conversation(person.id, chat_id)
+        replies = respond(conversation, text.strip(), person)
+    # What the person typed is not kept once answered: the case holds what they registered.
+    update.body, update.handled_at = None, utcnow()
+    if conversation is not None:
+        send(conversation.chat_id, conversation.language, replies)
+    return {"replies": len(replies)}
+
+
+def respond(conversation: TelegramConversation, said: str, person: Any) -> list[Reply]:
+    """The replies to what the person said, moving the conversation on."""
+    if said == "/start" or (conversation.language is None and not said.startswith("lang:")):
+        conversation.step, conversation.answers = "language", {}
+        return [talk.language_choice()]
+    if said.startswith("lang:"):
+        language = talk.chosen_language(said)
+        if language is None:
+            return [talk.language_choice()]
+        conversation.language, conversation.step = language, "menu"
+        return [talk.menu()]
+    if said == "/stop":
+        return [stop_messages(conversation), talk.menu()]
+    if said in ("/status", "menu:status"):
+        return [status(conversation), talk.menu()]
+    if said in ("/register", "menu:household"):
+        conversation.answers = {}
+        return [talk.ask(conversation, talk.HOUSEHOLD[0])]
+    if conversation.step.startswith(talk.STEP_PREFIX):
+        return _household_answer(conversation, said, person)
+    return [talk.menu()]
+
+
+def _household_answer(conversation: TelegramConversation, said: str, person: Any) -> list[Reply]:
+    question = talk.QUESTIONS.get(conversation.step.removeprefix(talk.STEP_PREFIX))
+    if question is None:
+        return [talk.menu()]
+    value = question.read(said)
+    if value is None:
+        return [Reply(question.retry), talk.ask(conversation, question)]
+    if question.name == "consent_registration" and value is False:
+        conversation.answers, conversation.step = {}, "menu"
+        return [Reply(_l("We stored nothing. You can start again at any time with /start.")), talk.menu()]
+    conversation.answers[question.name] = value
+    flag_modified(conversation, "answers")
+    following = talk.next_question(question.name)
+    if following is not None:
+        return [talk.ask(conversation, following)]
+    return _register_household(conversation, person)
+
+
+def _household_data(answers: dict, language: str | None) -> dict:
+    return {name: answers[name] for name in (
+        "contact_name", "contact_phone", "adults", "children", "children_under_5", "over_65", "disabled",
+        "medical_needs", "preferred_regions", "languages")} | {
+        "consent_to_share": answers["consent_share_with_host"], "consent_language": language}
+
+
+def _register_household(conversation: TelegramConversation, person: Any) -> list[Reply]:
+    answers = conversation.answers
+    try:
+        user = person_account(conversation, person)
+        household = households.register_household(user, _household_data(answers, conversation.language), for_self=True,
+                                                   commit=False)
+        household.preferred_channel, household.telegram_chat_id = Channel.TELEGRAM, str(conversation.chat_id)
+        language = conversation.language
+        given = [ConsentPurpose.REGISTRATION] + [purpose for purpose, key in (
+            (ConsentPurpose.SHARE_WITH_HOST, "consent_share_with_host"),
+            (ConsentPurpose.MESSAGES, "consent_messages")) if answers.get(key)]
+        for purpose in given:
+            consent.record_consent(user, ConsentSubject.HOUSEHOLD, household.id, purpose, language=language,
+                                   commit=False)
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        field = next((name for name in error.fields if name in talk.QUESTIONS), None)
+        message = " ".join(str(text) for texts in error.fields.values() for text in texts) or error.message
+        if field is None:
+            conversation.step = "menu"
+            return [Reply(message), talk.menu()]
+        return [Reply(message), talk.ask(conversation, talk.QUESTIONS[field])]
+    except DomainError as error:  # e.g. the day's limit of cases for one person
+        db.session.rollback()
+        conversation.answers, conversation.step = {}, "menu"
+        return [Reply(error.message), talk.menu()]
+    conversation.answers, conversation.step = {}, "menu"
+    flag_modified(conversation, "answers")
+    return [Reply(_l("Thank you. Your case number is %(number)d. A caseworker will confirm it; until then it is "
+                     "marked as self-registered. We will write to you here.", number=household.id)), talk.menu()]
+
+
+def person_account(conversation: TelegramConversation, person: Any) -> Any:
+    """The Telegram person's own passwordless account (made on first use): their cases are theirs, as on the web."""
+    if conversation.user_id is not None:
+        return accounts.get_user(conversation.user_id)
+    name = " ".join(part for part in (person.first_name, person.last_name) if part) or "Telegram"
+    user = accounts.channel_account(Channel.TELEGRAM, str(conversation.chat_id), f"telegram-{person.id}",
+                                    name, conversation.language)
+    conversation.user_id = user.id
+    return user
+
+
+def status(conversation: TelegramConversation) -> Reply:
+    """The person's own cases and where each stands; never anyone else's."""
+    cases = households.for_user(accounts.get_user(conversation.user_id)) if conversation.user_id else []
+    if not cases:
+        return Reply(_l("You have not registered anything yet."))
+    lines = []
+    for household in cases:
+        entry = queue.entry_for(QueueKind.HOUSING, household.id)
+        line = _l("Case %(number)d: %(state)s", number=household.id, state=entry.state.label)
+        if awaits_confirmation(household):
+            line = _l("%(case)s (not yet confirmed by a caseworker)", case=line)
+        lines.append(line)
+    return Reply(_Lines(lines))
+
+
+class _Lines:
+    """Several lazy lines, worded together when the reply is sent."""
+
+    def __init__(self, lines):
+        self.lines = lines
+
+    def __str__(self):
+        return "\n".join(str(line) for line in self.lines)
+
+
+def stop_messages(conversation: TelegramConversation) -> Reply:
+    """/stop: the person's consent to messages is withdrawn for every case of theirs."""
+    if conversation.user_id is not None:
+        user = accounts.get_user(conversation.user_id)
+        for household in households.for_user(user):
+            if consent.has_consent(ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.MESSAGES):
+                consent.withdraw_consent(user, ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.MESSAGES,
+                                         commit=False)
+    return Reply(_l("We will not send you messages any more. You can still ask for your status here."))
+
+
+def _bot() -> telebot.TeleBot:
+    if not telegram_configured(current_app.config):
+        raise PermanentFailure("TELEGRAM_BOT_TOKEN is not configured")
+    return telegram_bot(current_app.config)
+
+
+def send(chat_id: int, language: str | None, replies: list[Reply]) -> None:
+    """Send the replies, worded in the person's language."""
+    if not replies:
+        return
+    bot = _bot()
+    with force_locale(language or default_language()):
+        for reply in replies:
+            markup = None
+            if reply.buttons:
+                markup = InlineKeyboardMarkup()
+                for row in reply.buttons:
+                    markup.row(*(InlineKeyboardButton(str(label), callback_data=data) for label, data in row))
+            bot.send_message(chat_id, str(reply.text), reply_markup=markup)
+
+
+def set_webhook(url: str) -> bool:
+    """Tell Telegram where to post updates, with the secret it must send back."""
+    return bool(_bot().set_webhook(url=url, secret_token=current_app.config["TELEGRAM_WEBHOOK_SECRET"],
+                                   allowed_updates=["message", "callback_query"]))

@@ -1,0 +1,152 @@
+"""The Telegram bot end to end: updates posted to the webhook as Telegram posts them, the worker answering
+through a fake Bot API (a real local HTTP server)."""
+import logging
+
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from aidcoord.accounts.models import User
+from aidcoord.consent.models import ConsentPurpose, ConsentRecord
+from aidcoord.extensions import db
+from aidcoord.housing.models import Household
+from aidcoord.housing.priority import awaits_confirmation
+from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
+from aidcoord.telegram import conversation as talk
+from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
+
+ANSWERS = [("says", "Армен Саргсян"), ("says", "099 12 34 56"), ("says", "2"), ("says", "1"), ("says", "0"),
+           ("says", "0"), ("says", "0"), ("presses", "no"), ("presses", "region:AM-SU"), ("presses", "speaks:ru"),
+           ("presses", "yes"), ("presses", "yes")]
+
+
+def register_household(someone, language="ru", answers=ANSWERS):
+    someone.says("/start")
+    someone.presses(f"lang:{language}")
+    someone.presses("menu:household")
+    someone.presses("yes")  # consent to keep the details
+    for action, value in answers:
+        getattr(someone, action)(value)
+
+
+def worded(language, text):
+    with force_locale(language):
+        return str(text)
+
+
+def households(app):
+    with app.app_context():
+        return list(db.session.scalars(select(Household).order_by(Household.id)))
+
+
+def test_a_household_registers_itself_in_russian_and_waits_in_the_queue_unconfirmed(app, person):
+    armen = person()
+    register_household(armen)
+    [household] = households(app)
+    with app.app_context():
+        household = db.session.get(Household, household.id)
+        owner = db.session.get(User, household.user_id)
+        assert household.contact_name == "Армен Саргсян" and household.size == 3
+        assert household.preferred_regions == ["AM-SU"] and household.languages == ["ru"]
+        assert owner.email.endswith(".invalid") and owner.preferred_language == "ru"
+        assert household.vulnerability_self_declared and awaits_confirmation(household)
+        entry = db.session.scalar(select(QueueEntry).where(QueueEntry.kind == QueueKind.HOUSING,
+                                                            QueueEntry.subject_id == household.id))
+        assert entry.state is EntryState.WAITING
+        records = db.session.scalars(select(ConsentRecord).where(ConsentRecord.subject_id == household.id)).all()
+        assert {record.purpose for record in records} == {
+            ConsentPurpose.REGISTRATION, ConsentPurpose.SHARE_WITH_HOST, ConsentPurpose.MESSAGES}
+        assert {(record.language, record.text_version) for record in records} == {("ru", "1")}
+        # What was typed is not kept in the updates once answered.
+        assert db.session.scalar(select(func.count()).where(TelegramUpdate.body.is_not(None))) == 0
+    replies = armen.replies()
+    assert replies[1] == worded("ru", talk.menu().text)
+    assert f"{household.id}" in replies[-2] and replies[-2] != worded("en", "Thank you")
+    assert all(any("а" <= letter <= "я" for letter in reply.lower()) for reply in replies[1:])
+
+
+def test_refusing_consent_stores_nothing(app, person):
+    someone = person()
+    someone.says("/start")
+    someone.presses("lang:hy")
+    someone.presses("menu:household")
+    someone.presses("no")
+    assert households(app) == []
+    with app.app_context():
+        conversation = db.session.get(TelegramConversation, someone.user_id)
+        assert conversation.answers == {} and conversation.user_id is None
+    with force_locale("hy"):
+        assert someone.replies()[-2] == str(talk._l("We stored nothing. You can start again at any time with /start."))
+
+
+def test_a_retried_update_is_acknowledged_and_not_applied_again(app, person):
+    someone = person()
+    first = someone.says("/start", update_id=77)
+    again = someone.says("/start", update_id=77)
+    assert first.get_json() == {"ok": True, "duplicate": False}
+    assert again.get_json() == {"ok": True, "duplicate": True}
+    assert len(someone.replies()) == 1
+
+
+def test_requests_without_the_secret_are_refused_and_logged_without_their_body(app, person, caplog):
+    someone = person()
+    update = {"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"},
+                                          "text": "my secret address is Tumanyan 5"}}
+    with caplog.at_level(logging.INFO):
+        assert someone.post(update, secret=None).status_code == 403
+        assert someone.post(update, secret="wrong")  # noqa: S106 - a wrong secret on purpose.status_code == 403
+    assert "Tumanyan" not in caplog.text and "refused" in caplog.text
+    with app.app_context():
+        assert db.session.get(TelegramUpdate, 5) is None
+
+
+def test_status_tells_each_person_their_own_case_only(app, person):
+    armen, ani = person(555001), person(555002, "Ani")
+    register_household(armen, "ru")
+    register_household(ani, "hy", [("says", "Անի Պետրոսյան"), ("says", "+374 91 765432"), *ANSWERS[2:]])
+    first, second = households(app)
+    armen.presses("menu:status")
+    ani.says("/status")
+    assert f"{first.id}" in armen.replies()[-2] and f"{second.id}" not in armen.replies()[-2]
+    assert f"{second.id}" in ani.replies()[-2] and f"{first.id}" not in ani.replies()[-2]
+
+
+def test_one_person_registers_at_most_the_days_limit_of_cases(app, person):
+    app.config["HOUSEHOLDS_PER_ACCOUNT_PER_DAY"] = 1
+    someone = person()
+    register_household(someone)
+    register_household(someone, answers=[("says", "Другой Человек"), ("says", "+374 93 000111"), *ANSWERS[2:]])
+    assert len(households(app)) == 1
+    assert "24" in someone.replies()[-2]
+
+
+def test_stop_withdraws_consent_to_messages(app, person):
+    someone = person()
+    register_household(someone)
+    someone.says("/stop")
+    [household] = households(app)
+    with app.app_context():
+        from aidcoord.consent.services import has_consent
+        assert not has_consent("household", household.id, "messages")
+        assert has_consent("household", household.id, "registration")
+
+
+def test_an_answer_that_is_not_understood_is_asked_again(app, person):
+    someone = person()
+    someone.says("/start")
+    someone.presses("lang:en")
+    someone.presses("menu:household")
+    someone.presses("yes")
+    someone.says("Anna Petrosyan")
+    someone.says("099 12 34 56")
+    someone.says("many")
+    assert someone.replies()[-2:] == ["Please send a number, for example 2.",
+                                      "How many adults (18 or older) are in your household, you included?"]
+
+
+def test_set_webhook_sends_the_secret_to_telegram(app, bot_api):
+    url = "https://aid.example/telegram/webhook"
+    result = app.test_cli_runner().invoke(args=["telegram", "set-webhook", "--url", url])
+    assert result.exit_code == 0, result.output
+    [call] = [request for request, _ in bot_api.log if request.path.endswith("/setWebhook")]
+    assert call.args["secret_token"] == "webhook-secret-for-tests"
+    assert call.args["url"] == url
