@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from flask_login import user_logged_in
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import Select, String, and_, event, func, insert, or_, select
 from sqlalchemy.orm import Mapper
 
 from aidcoord.accounts.models import ApiToken, User
@@ -24,7 +24,7 @@ from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.jobs.models import JobSeeker
 from aidcoord.matching.models import EntryState, Match, MatchState, MatchStep, QueueEntry, QueueKind
 from aidcoord.privacy.models import RetentionDate
-from aidcoord.privacy.registry import KINDS, Kind, is_blank
+from aidcoord.privacy.registry import KINDS, Kind, is_blank, personal_columns
 from aidcoord.volunteers.models import SIGNED_UP, Shift, SignUp, VolunteerProfile
 
 OPEN_ENTRY = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
@@ -154,7 +154,12 @@ def expired(kind: Kind, today: date) -> list[int]:
             RetentionDate.kind == kind.name, RetentionDate.retain_until < today,
             RetentionDate.anonymised_at.is_(None)).order_by(RetentionDate.record_id)))
     cutoff = datetime.combine(add_months(today, -period(kind.name)), time(), tzinfo=UTC)
-    rows: Iterable[Any] = db.session.scalars(select(kind.model).where(kind.expires_from < cutoff))
+    # Only rows with a personal value left are read (not every old message each day).
+    texts = [column for column in personal_columns(kind.model) if isinstance(column.type, String)]
+    query: Select[Any] = select(kind.model).where(kind.expires_from < cutoff)
+    if texts:
+        query = query.where(or_(*(and_(column.is_not(None), column != "") for column in texts)))
+    rows: Iterable[Any] = db.session.scalars(query)
     return [row.id for row in rows if not is_blank(row)]
 
 
