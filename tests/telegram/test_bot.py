@@ -150,3 +150,27 @@ def test_set_webhook_sends_the_secret_to_telegram(app, bot_api):
     [call] = [request for request, _ in bot_api.log if request.path.endswith("/setWebhook")]
     assert call.args["secret_token"] == "webhook-secret-for-tests"
     assert call.args["url"] == url
+
+
+def test_a_household_registered_through_the_bot_hears_of_its_placement_on_telegram_in_its_language(app, person):
+    from aidcoord.housing import matching as housing_matching
+    from aidcoord.matching import queue
+    from aidcoord.worker.services import run_worker
+    from tests.factories import HousingOfferFactory, UserFactory
+
+    armen = person()
+    register_household(armen, "ru")
+    replies_before = len(armen.replies())
+    with app.app_context():
+        coordinator = UserFactory(roles=["coordinator"])
+        offer = HousingOfferFactory(beds=4)
+        entry = queue.take_next(coordinator, QueueKind.HOUSING)
+        match = housing_matching.propose_offer(coordinator, entry, offer.id)
+        host = db.session.get(User, offer.host_id)
+        housing_matching.accept(host, match)
+        run_worker(burst=True)
+    told = armen.replies()[replies_before:]
+    assert len(told) == 1
+    with force_locale("ru"):
+        assert str(talk._l("A proposal was accepted")) in told[0]
+        assert str(talk._l("A proposal was accepted")) != "A proposal was accepted"
