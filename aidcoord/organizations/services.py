@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import Role, RoleGrant, User
 from aidcoord.accounts.services import find_user_by_email, normalize_email
@@ -266,7 +267,8 @@ def remove_member(actor: User, organization: Organization, user_id: int) -> None
 
 
 def members(organization: Organization) -> list[Membership]:
-    query = select(Membership).where(Membership.organization_id == organization.id).order_by(Membership.added_at)
+    query = (select(Membership).where(Membership.organization_id == organization.id).order_by(Membership.added_at)
+             .options(joinedload(Membership.user)))  # names and e-mails shown: one query, not one per member
     return list(db.session.scalars(query))
 
 

@@ -330,8 +330,10 @@ def hours_by_organization(actor: User) -> list[tuple]:
         raise PermissionDenied()
     query = (select(Shift.organization_id, func.count(func.distinct(SignUp.volunteer_id)), func.sum(SignUp.hours))
              .join(SignUp.shift).where(SignUp.state == ATTENDED).group_by(Shift.organization_id))
-    rows = [(db.session.get(Organization, org_id), people, hours) for org_id, people,
-            hours in db.session.execute(query)]
+    figures = db.session.execute(query).all()
+    by_id = {organization.id: organization for organization in db.session.scalars(  # one query, not one per row
+        select(Organization).where(Organization.id.in_([org_id for org_id, _people, _hours in figures])))}
+    rows = [(by_id[org_id], people, hours) for org_id, people, hours in figures]
     return sorted(rows, key=lambda row: (-row[2], row[0].id))
 
 
@@ -341,7 +343,10 @@ def hours_by_volunteer(organization_id: int | None = None) -> list[tuple]:
              .where(SignUp.state == ATTENDED).group_by(SignUp.volunteer_id))
     if organization_id is not None:
         query = query.where(Shift.organization_id == organization_id)
-    return [(db.session.get(User, volunteer_id), hours) for volunteer_id, hours in db.session.execute(query)]
+    figures = db.session.execute(query).all()
+    by_id = {user.id: user for user in db.session.scalars(  # one query for the names, not one per volunteer
+        select(User).where(User.id.in_([volunteer_id for volunteer_id, _hours in figures])))}
+    return [(by_id[volunteer_id], hours) for volunteer_id, hours in figures]
 
 
 def send_reminders(*, now: datetime | None = None) -> int:
