@@ -39,6 +39,7 @@ MEASURES = {
     "organizations": _l("Organizations present"),
 }
 DEFAULT_MEASURE = "needs"
+ACTIVITY_SECTOR = {"housing_offers": Sector.SHELTER}  # activities whose records name no sector of their own
 STILL_NEEDED = (NeedState.OPEN, NeedState.PARTIALLY_COVERED, NeedState.COVERED)
 
 
@@ -65,22 +66,26 @@ class ThreeWRow:
 
 
 def _aggregate(activity: str, organization_id, sector, region, capacity, *where):
+    """One activity's rows; `sector` is a column, or None when the activity has a fixed sector (or none)."""
+    fixed = ACTIVITY_SECTOR.get(activity)
+    sector_value = sector if sector is not None else (literal(fixed.value) if fixed else null())
+    grouped = [organization_id, Organization.name, region] + ([sector] if sector is not None else [])
     return (select(organization_id.label("organization_id"), Organization.name.label("organization"),
-                   sector.label("sector"), region.label("region"), literal(activity).label("activity"),
+                   sector_value.label("sector"), region.label("region"), literal(activity).label("activity"),
                    func.count().label("records"), capacity.label("capacity"))
             .join(Organization, Organization.id == organization_id)
             .where(Organization.verification_state == VerificationState.VERIFIED, *where)
-            .group_by(organization_id, Organization.name, sector, region))
+            .group_by(*grouped))
 
 
 def _queries(filters: ThreeWFilters) -> list:
     needs = _aggregate("needs", Need.organization_id, Need.sector, Need.region, null(), Need.state.in_(STILL_NEEDED))
     pledges = _aggregate("pledges", Pledge.donor_organization_id, Need.sector, Need.region, null(),
                          Pledge.state != PledgeState.CANCELLED).join(Need, Need.id == Pledge.need_id)
-    offers = _aggregate("housing_offers", HousingOffer.organization_id, literal(Sector.SHELTER.value),
-                        HousingOffer.region, func.sum(HousingOffer.beds),
+    offers = _aggregate("housing_offers", HousingOffer.organization_id, None, HousingOffer.region,
+                        func.sum(HousingOffer.beds),
                         HousingOffer.vetting_state == VettingState.VERIFIED)
-    shifts = _aggregate("volunteer_shifts", Shift.organization_id, null(), Shift.region, func.sum(Shift.slots),
+    shifts = _aggregate("volunteer_shifts", Shift.organization_id, None, Shift.region, func.sum(Shift.slots),
                         Shift.cancelled.is_(False))
     queries = [(needs, Need.sector, Need.region, Need.organization_id),
                (pledges, Need.sector, Need.region, Pledge.donor_organization_id),
