@@ -98,9 +98,10 @@ def keep_guard():
 def remove_personal_values():
     bind = op.get_bind()
     events = sa.table('audit_events', sa.column('id', sa.Integer), sa.column('entity_type', sa.String),
-                      sa.column('action', sa.String), sa.column('changes', sa.JSON), sa.column('reason', sa.String))
-    rows = bind.execute(sa.select(events.c.id, events.c.entity_type, events.c.action, events.c.changes,
-                                  events.c.reason)).all()
+                      sa.column('entity_id', sa.Integer), sa.column('action', sa.String),
+                      sa.column('changes', sa.JSON), sa.column('reason', sa.String))
+    rows = bind.execute(sa.select(events.c.id, events.c.entity_type, events.c.entity_id, events.c.action,
+                                  events.c.changes, events.c.reason)).all()
     updates = []
     views = []
     for row in rows:
