@@ -178,3 +178,17 @@ def write_all(checked: ImportPreview, create_row: Callable[[dict], object]) -> l
         db.session.rollback()
         raise
     return created
+
+
+def write_batch(checked: ImportPreview, create_rows: Callable[[list[dict]], list]) -> list:
+    """As write_all, for a service that creates all the rows in one call (set-based: one duplicate lookup, batched
+    inserts); create_rows must not commit."""
+    if not checked.is_valid:
+        raise ImportRejected(checked)
+    try:
+        created = create_rows([row.values for row in checked.rows])
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return created

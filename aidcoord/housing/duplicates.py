@@ -4,12 +4,14 @@ One set of rules for every door (staff forms, the API, CSV imports, the Telegram
 duplicate of an open request with the same phone (compared in E.164, national formats read in
 DEFAULT_PHONE_REGION), or of one of the same size whose head's name is similar once both are written in Latin
 letters (Армен Саргсян, Արմեն Սարգսյան and Sargsyan Armen are one name). Candidates are found through keys
-stored on the household (phone_key, name_key and one row per name word), never by reading every household.
+stored on the household (phone_key, name_key and its block keys: a word and the first letters of another), never
+by reading every household.
 """
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import permutations
 
 import phonenumbers
 from anyascii import anyascii
@@ -24,7 +26,8 @@ from aidcoord.matching import queue
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 NAME_SIMILARITY = 85  # percent, rapidfuzz's ratio of the sorted name keys
-MAX_TOKENS = 8  # words of a name kept as keys: enough for any person's name, bounded for abuse
+MAX_TOKENS = 5  # words of a name kept: enough for any person's name, bounded for abuse
+PREFIX = 3  # letters of another word that block keys carry
 
 # Spelling variants between transliterations of Armenian and Russian names (Hakobyan / Akopyan,
 # Hovhannes / Ovannes, Khachatryan / Khach'atryan): applied in order to the Latin letters.
@@ -57,12 +60,22 @@ def name_tokens(name: str) -> list[str]:
             word = word.replace(written, folded)
         word = _REPEATS.sub(r"\1", word)
         if word:
-            tokens.append(word[:100])
+            tokens.append(word[:60])
     return sorted(tokens)[:MAX_TOKENS]
 
 
 def name_key(name: str) -> str:
     return " ".join(name_tokens(name))[:400]
+
+
+def block_keys(key: str) -> set[str]:
+    """Keys that two similar names share, selective enough to look up by index: each word with the first letters
+    of each other word ('armen sar', 'sarksian arm'); a one-word name is its own key. Names that differ in one
+    word's spelling (Khachatryan / Khachaturyan) or by a middle name still share one."""
+    words = key.split()
+    if len(words) == 1:
+        return set(words)
+    return {f"{word} {other[:PREFIX]}" for word, other in permutations(words, 2)}
 
 
 def set_keys(household: Household) -> None:
@@ -72,13 +85,21 @@ def set_keys(household: Household) -> None:
 
 
 def store_name_tokens(household: Household, *, replace: bool = False) -> None:
-    """One row per word of the household's name key (it needs the household's id), in the caller's transaction."""
+    """One row per block key of the household's name (it needs the household's id), in the caller's transaction."""
     if replace:
         db.session.execute(delete(HouseholdNameToken).where(HouseholdNameToken.household_id == household.id))
-    tokens = sorted(set((household.name_key or "").split()))
+    tokens = sorted(block_keys(household.name_key or ""))
     if tokens:
         db.session.execute(insert(HouseholdNameToken), [{"household_id": household.id, "token": token}
                                                         for token in tokens])
+
+
+def store_name_tokens_of(households: list[Household]) -> None:
+    """The block keys of new households (flushed: they have ids), in one statement."""
+    rows = [{"household_id": household.id, "token": token}
+            for household in households for token in sorted(block_keys(household.name_key or ""))]
+    if rows:
+        db.session.execute(insert(HouseholdNameToken), rows)
 
 
 @dataclass(frozen=True)
@@ -125,7 +146,7 @@ class DuplicateIndex:
     batch's own households are added as they are created, so duplicates within one file are found too."""
 
     by_phone: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
-    by_token: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    by_block: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def load(cls, candidates: Iterable[tuple[str, str]]) -> "DuplicateIndex":
@@ -134,7 +155,7 @@ class DuplicateIndex:
         phones, tokens = set(), set()
         for phone, name in candidates:
             phones.add(phone_key(phone))
-            tokens.update(name_tokens(name))
+            tokens.update(block_keys(" ".join(name_tokens(name))))
         if not phones and not tokens:
             return index
         words = select(HouseholdNameToken.household_id).where(HouseholdNameToken.token.in_(tokens))
@@ -147,16 +168,16 @@ class DuplicateIndex:
     def add(self, known: _Known) -> None:
         if known.phone_key:
             self.by_phone[known.phone_key].append(known)
-        for token in set(known.name_key.split()):
-            self.by_token[token].append(known)
+        for block in block_keys(known.name_key):
+            self.by_block[block].append(known)
 
     def matches(self, candidate: _Known) -> list[tuple[int, list[Reason]]]:
         """(household id, reasons), the strongest first; never the candidate itself."""
         seen: dict[int, _Known] = {}
         for known in self.by_phone.get(candidate.phone_key, ()):
             seen[known.id] = known
-        for token in set(candidate.name_key.split()):
-            for known in self.by_token.get(token, ()):
+        for block in block_keys(candidate.name_key):
+            for known in self.by_block.get(block, ()):
                 seen[known.id] = known
         found = []
         for known in seen.values():

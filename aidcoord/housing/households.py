@@ -153,6 +153,45 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
     return household
 
 
+def register_households(actor: User, rows: list[dict], *, organization_id: int | None = None,
+                        today: date | None = None) -> list[Household]:
+    """Register many households at once (an import), by the rules of register_household, in set-based steps:
+    one query for every duplicate candidate of the batch, inserts sent together; the caller commits."""
+    if not can_register_for_others(actor):
+        raise PermissionDenied(_l("Households are registered by coordinators, caseworkers, or themselves."))
+    organization = None
+    if organization_id is not None:
+        organization = organizations.get_organization(actor, organization_id)
+        if not acts_for(actor, organization.id):
+            raise PermissionDenied()
+    today = today or local_today()
+    cleaned = [clean_household(row, today=today) for row in rows]
+    _check_daily_limit(actor)
+    created = []
+    for clean in cleaned:
+        household = Household(registered_by_id=actor.id, organization=organization, **clean)
+        duplicates.set_keys(household)
+        household.priority, household.priority_reasons = vulnerability(household)
+        created.append(household)
+    index = duplicates.DuplicateIndex.load((household.contact_phone, household.contact_name) for household in created)
+    db.session.add_all(created)
+    db.session.flush()
+    duplicates.store_name_tokens_of(created)
+    for row, household in zip(rows, created, strict=True):
+        # Against the open requests and the rows before it in the batch, as if registered one by one.
+        household.possible_duplicate_of_id = duplicates.first_duplicate(index, household)
+        duplicates.remember(index, household)
+        queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
+        if household.consent_to_share:  # a new household has no consent that a no would withdraw
+            consent.follow_answer(actor, ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.SHARE_WITH_HOST,
+                                  True, **consent.answer_from(row))
+        audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
+            "size": household.size, "priority": household.priority,
+            "possible_duplicate_of": household.possible_duplicate_of_id})
+    db.session.flush()
+    return created
+
+
 def is_involved_staff(user: User | None, household: Household) -> bool:
     """Who may see the household's contact: coordinators, the household itself, and its caseworkers: the
     current members of the organization it was registered for (whoever leaves that organization loses

@@ -7,7 +7,7 @@ from aidcoord.common import csv_import
 from aidcoord.common.csv_import import ImportPreview
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied
-from aidcoord.housing import duplicates, households, offers
+from aidcoord.housing import households, offers
 from aidcoord.housing.household_fields import INPUT_FIELDS, REQUIRED_FIELDS
 from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import acts_for
@@ -48,11 +48,8 @@ def preview_households(actor: User, text: str, *, today: date | None = None) -> 
 
 def import_households(actor: User, text: str, *, organization_id: int | None = None,
                       today: date | None = None) -> list:
-    """Register every row (duplicates within the file and against open requests are flagged: the open requests
-    sharing a key with any row are loaded in one query, the file's own rows are added as they are registered)."""
+    """Register every row (duplicates within the file and against open requests are flagged), all together:
+    one query finds the duplicate candidates of the whole file, the inserts are sent in batches."""
     checked = preview_households(actor, text, today=today)
-    index = duplicates.DuplicateIndex.load(
-        (row.values.get("contact_phone", ""), row.values.get("contact_name", "")) for row in checked.rows
-    ) if checked.is_valid else None
-    return csv_import.write_all(checked, lambda row: households.register_household(
-        actor, row, organization_id=organization_id, today=today, commit=False, duplicate_index=index))
+    return csv_import.write_batch(checked, lambda rows: households.register_households(
+        actor, rows, organization_id=organization_id, today=today))

@@ -150,7 +150,8 @@ class Household(Model):
 
 
 class HouseholdNameToken(Model):
-    """Each word of a household's name key, so a household whose name shares a word is found by index."""
+    """The block keys of a household's name (housing.duplicates.block_keys: a word and the first letters of
+    another), so households with similar names are found by index."""
 
     __tablename__ = "household_name_tokens"
 

@@ -56,7 +56,7 @@ def upgrade():
 
 def backfill():
     """Keys of the households registered before: the same functions as registration uses."""
-    from aidcoord.housing.duplicates import name_tokens, phone_key
+    from aidcoord.housing.duplicates import block_keys, name_tokens, phone_key
 
     connection = op.get_bind()
     households = sa.table('households', sa.column('id', sa.Integer), sa.column('contact_phone', sa.String),
@@ -73,7 +73,7 @@ def backfill():
         for row in rows:
             name = name_tokens(row.contact_name)
             keys.append({"key_id": row.id, "phone": phone_key(row.contact_phone), "name": " ".join(name)[:400]})
-            words.extend({"household_id": row.id, "token": token} for token in sorted(set(name)))
+            words.extend({"household_id": row.id, "token": token} for token in sorted(block_keys(" ".join(name))))
         connection.execute(households.update().where(households.c.id == sa.bindparam("key_id")).values(
             phone_key=sa.bindparam("phone"), name_key=sa.bindparam("name")), keys)
         if words:
