@@ -8,14 +8,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from aidcoord.accounts.models import User
 from aidcoord.accounts.services import create_api_token
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.jobs import listings
-from aidcoord.organizations.models import Invitation, Membership
+from aidcoord.organizations.models import (
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    VerificationState,
+)
 from aidcoord.pledges import services as pledges
-from aidcoord.volunteers import services as volunteers
+from aidcoord.volunteers.models import ATTENDED, Shift, SignUp
 from tests.factories import HousingOfferFactory, NeedFactory, OrganizationFactory, UserFactory
 from tests.housing.conftest import FAMILY
 from tests.jobs.conftest import listing_data
@@ -29,8 +36,6 @@ class World:
 
     def __init__(self):
         self.coordinator = UserFactory(roles=["coordinator", "volunteer", "employer"])
-        volunteers.save_profile(self.coordinator, {"skills": ["logistics"], "languages": ["hy"],
-                                                   "regions": ["AM-SU"]})
         self.organization = OrganizationFactory(members=[self.coordinator])
         self.made = 0
 
@@ -38,27 +43,48 @@ class World:
         self.made += 1
         return self.made
 
-    def shift(self, slots=200):
-        start = utcnow() + timedelta(days=2)
-        return volunteers.post_shift(self.coordinator, self.organization, {
-            "task": "Sorting", "region": "AM-SU", "locality": "Goris", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=4)).isoformat(), "slots": slots})
+    def people(self, n) -> list[User]:
+        """n accounts in one go (nobody signs in as them)."""
+        people = [User(email=f"seeded{number}@example.org", name=f"Seeded {number}", password_hash=NO_PASSWORD)
+                  for number in (self.sequence() for _ in range(n))]
+        db.session.add_all(people)
+        db.session.flush()
+        return people
 
-    def volunteer(self):
-        person = UserFactory(roles=["volunteer"], password_hash=NO_PASSWORD)
-        volunteers.save_profile(person, {"skills": ["logistics"], "languages": ["hy"], "regions": ["AM-SU"]})
-        return person
+    def groups(self, n) -> list[Organization]:
+        """n verified organizations in one go."""
+        groups = [Organization(name=f"Seeded group {number}", name_key=f"seeded group {number}",
+                               kind=OrganizationKind.NGO, country="AM", verification_state=VerificationState.VERIFIED)
+                  for number in (self.sequence() for _ in range(n))]
+        db.session.add_all(groups)
+        db.session.flush()
+        return groups
+
+    def shifts(self, n, *, slots=1, filled=0, organization_ids=None) -> list[Shift]:
+        start = utcnow() + timedelta(days=2)
+        shifts = [Shift(organization_id=organization_id, task="Sorting", region="AM-SU", locality="Goris",
+                        starts_at=start, ends_at=start + timedelta(hours=4), slots=slots, filled=filled,
+                        created_by_id=self.coordinator.id)
+                  for organization_id in (organization_ids or [self.organization.id] * n)]
+        db.session.add_all(shifts)
+        db.session.flush()
+        return shifts
+
+    def sign_ups(self, shifts, people, **values) -> None:
+        db.session.add_all(SignUp(shift_id=shift.id, volunteer_id=person.id, **values)
+                           for shift, person in zip(shifts, people, strict=True))
+        db.session.commit()
 
 
 def organizations(world, n):
-    for _ in range(n):
-        OrganizationFactory()
+    world.groups(n)
+    db.session.commit()
     return {}
 
 
 def members(world, n):
-    people = [UserFactory(password_hash=NO_PASSWORD) for _ in range(n)]
-    db.session.add_all(Membership(organization_id=world.organization.id, user_id=person.id) for person in people)
+    db.session.add_all(Membership(organization_id=world.organization.id, user_id=person.id)
+                       for person in world.people(n))
     db.session.commit()
     return {"organization_id": world.organization.id}
 
@@ -71,8 +97,8 @@ def invitations(world, n):
 
 
 def my_invitations(world, n):
-    db.session.add_all(Invitation(organization_id=OrganizationFactory().id, email=world.coordinator.email)
-                       for _ in range(n))
+    db.session.add_all(Invitation(organization_id=group.id, email=world.coordinator.email)
+                       for group in world.groups(n))
     db.session.commit()
     return {}
 
@@ -85,12 +111,12 @@ def tokens(world, n):
 
 def needs(world, n):
     for _ in range(n):
-        NeedFactory(organization=world.organization)
+        NeedFactory(organization=world.organization, created_by=world.coordinator)
     return {}
 
 
 def pledge_rows(world, n):
-    need = NeedFactory(organization=world.organization, quantity=Decimal(100_000))
+    need = NeedFactory(organization=world.organization, created_by=world.coordinator, quantity=Decimal(100_000))
     donor = UserFactory(roles=["donor"])
     for _ in range(n):
         pledges.make_pledge(donor, {"contribution": "in_kind", "quantity": "1", "unit": "beds", "need_id": need.id})
@@ -99,7 +125,7 @@ def pledge_rows(world, n):
 
 def offers(world, n):
     for _ in range(n):
-        HousingOfferFactory(organization=world.organization)
+        HousingOfferFactory(organization=world.organization, host=world.coordinator)
     return {}
 
 
@@ -112,40 +138,33 @@ def queue(world, n):
 
 
 def open_shifts(world, n):
-    for _ in range(n):
-        world.shift()
+    world.shifts(n)
+    db.session.commit()
     return {}
 
 
 def my_shifts(world, n):
-    for _ in range(n):
-        volunteers.sign_up(world.coordinator, world.shift())
+    world.sign_ups(world.shifts(n, filled=1), [world.coordinator] * n)
     return {}
 
 
 def roster(world, n):
     if not hasattr(world, "roster_shift"):
-        world.roster_shift = world.shift(slots=LARGE)
-    for _ in range(n):
-        volunteers.sign_up(world.volunteer(), world.roster_shift)
+        world.roster_shift = world.shifts(1, slots=LARGE)[0]
+    world.roster_shift.filled += n
+    world.sign_ups([world.roster_shift] * n, world.people(n))
     return {"shift_id": world.roster_shift.id}
 
 
 def hours(world, n):
-    shift = world.shift(slots=n)
-    for _ in range(n):
-        entry = volunteers.sign_up(world.volunteer(), shift)
-        volunteers.mark_attendance(world.coordinator, entry, True, Decimal(2))
+    world.sign_ups(world.shifts(n), world.people(n), state=ATTENDED, hours=Decimal(2))
     return {"organization_id": world.organization.id}
 
 
 def hours_by_organization(world, n):
-    for _ in range(n):
-        organization = OrganizationFactory()
-        world.organization, kept = organization, world.organization
-        shift = world.shift(slots=1)
-        world.organization = kept
-        volunteers.mark_attendance(world.coordinator, volunteers.sign_up(world.volunteer(), shift), True, Decimal(2))
+    groups = world.groups(n)
+    shifts = world.shifts(n, organization_ids=[group.id for group in groups])
+    world.sign_ups(shifts, world.people(n), state=ATTENDED, hours=Decimal(2))
     return {}
 
 
