@@ -34,6 +34,8 @@ help: ## list the targets
 
 run: seed catalogs ## install, migrate, load the demo data, compile the translations, serve on http://127.0.0.1:5000
 	@echo "aidcoord on http://127.0.0.1:5000 -- log in as coordinator@demo.aidcoord.example / demo-password-2023"
+	@# A background worker runs beside the server (batch proposals, notifications); it stops with it.
+	$(DEV_ENV) $(BIN)/flask worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: lint browser catalogs ## lint, then the tests on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
