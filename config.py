@@ -82,6 +82,7 @@ class Config:
     RETENTION_MONTHS: ClassVar[dict[str, int]] = {
         "household": 12, "housing_offer": 12, "job_seeker": 12, "volunteer_profile": 24, "account": 24,
         "outbox_message": 3, "invitation": 3, "listing_report": 12, "host_suspension": 60, "incident": 60,
+        "telegram_update": 1, "telegram_conversation": 3,
     }
 
     DEFAULT_PAGE_SIZE = 20

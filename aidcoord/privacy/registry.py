@@ -19,7 +19,7 @@ from aidcoord.accounts.models import ApiToken, User
 from aidcoord.common.personal_data import is_personal
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import Model, db
-from aidcoord.housing.models import HostSuspension, Household, HousingOffer, Incident, WelfareCheck
+from aidcoord.housing.models import Household, HousingOffer, WelfareCheck
 from aidcoord.jobs.models import JobSeeker, ListingReport
 from aidcoord.matching.models import Match, MatchStep, QueueKind
 from aidcoord.notifications.models import OutboxMessage
@@ -157,7 +157,8 @@ def account_rows(ids: list[int]) -> list[Any]:
             *_all(select(Pledge).where(Pledge.pledged_by_id.in_(ids))),
             *_all(select(ListingReport).where(ListingReport.reporter_id.in_(ids))),
             *_all(select(Invitation).where(Invitation.email.in_(emails))),
-            *_all(select(VolunteerProfile).where(VolunteerProfile.user_id.in_(ids)))]
+            *_all(select(VolunteerProfile).where(VolunteerProfile.user_id.in_(ids))),
+            *_rows_keyed_to("telegram_conversations", "user_id", ids)]
 
 
 def _close_account(ids: list[int]) -> None:
@@ -181,50 +182,62 @@ class Kind:
     """A kind of record whose personal data has an end.
 
     Kinds with `dated=True` have a row in retention_dates (privacy.retention computes it); the others expire by
-    their own date column (`expires_from`, counted from it by `period` of config RETENTION_MONTHS/DAYS)."""
+    their own date column (`expires_from`, counted from it by the kind's period in config RETENTION_MONTHS).
+    The model is found by its table's name, so a slice that builds on privacy (the Telegram bot) is covered
+    without privacy importing it."""
 
     name: str
-    model: type
-    rows: Callable[[list[int]], list[Any]]  # the record's rows and the rows that go with it
+    table: str
+    rows: Callable[[list[Any]], list[Any]] | None = None  # the record's rows and those going with it (None: its own)
     dated: bool = True
-    expires_from: Any = None  # a column (not dated kinds): the period counts from it; NULL: not yet
-    after: Callable[[list[int]], None] = field(default=lambda ids: None)  # what else anonymising means
+    expires_from: str | None = None  # not dated kinds: the attribute the period counts from (NULL: not yet)
+    only: Callable[[Any], Any] | None = None  # not dated kinds: which rows expire at all (a WHERE clause)
+    after: Callable[[list[Any]], None] = field(default=lambda ids: None)  # what else anonymising means
     related: tuple[str, ...] = ()  # tables of the rows that go with it (`rows` returns them too)
 
-    def anonymise(self, ids: list[int]) -> int:
+    @property
+    def model(self) -> Any:
+        """The mapped class (None when its slice is not part of this app)."""
+        return model_of_table(self.table)
+
+    def key(self) -> Any:
+        return self.model.__mapper__.primary_key[0]
+
+    def anonymise(self, ids: list[Any]) -> int:
         """Blank the personal values of these records and of their related rows; the number of rows changed."""
-        if not ids:
+        if not ids or self.model is None:
             return 0
-        changed = blank(self.rows(ids))
+        rows = self.rows(ids) if self.rows is not None else _all(select(self.model).where(self.key().in_(ids)))
+        changed = blank(rows)
         self.after(ids)
         return changed
 
 
-def _own(model: type) -> Callable[[list[int]], list[Any]]:
-    return lambda ids: _all(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
-
-
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("household", Household, household_rows,
+    Kind("household", "households", household_rows,
          related=("matches", "match_steps", "welfare_checks", "consent_records", "household_name_tokens")),
-    Kind("housing_offer", HousingOffer, housing_offer_rows, related=("matches", "match_steps")),
-    Kind("job_seeker", JobSeeker, job_seeker_rows, related=("matches", "match_steps", "consent_records")),
-    Kind("volunteer_profile", VolunteerProfile, volunteer_profile_rows),
-    Kind("account", User, account_rows, after=_close_account,
-         related=("outbox_messages", "pledges", "listing_reports", "organization_invitations", "volunteer_profiles")),
-    Kind("outbox_message", OutboxMessage, _own(OutboxMessage), dated=False, expires_from=OutboxMessage.created_at,
-         after=_stop_sending),
-    Kind("invitation", Invitation, _own(Invitation), dated=False, expires_from=Invitation.created_at),
-    Kind("listing_report", ListingReport, _own(ListingReport), dated=False, expires_from=ListingReport.created_at),
-    # Safeguarding records outlive the case (config SAFEGUARDING): counted from the suspension's lifting and the
-    # incident's review; open ones are kept.
-    Kind("host_suspension", HostSuspension, _own(HostSuspension), dated=False, expires_from=HostSuspension.lifted_at),
-    Kind("incident", Incident, _own(Incident), dated=False, expires_from=Incident.reviewed_at),
+    Kind("housing_offer", "housing_offers", housing_offer_rows, related=("matches", "match_steps")),
+    Kind("job_seeker", "job_seekers", job_seeker_rows, related=("matches", "match_steps", "consent_records")),
+    Kind("volunteer_profile", "volunteer_profiles", volunteer_profile_rows),
+    Kind("account", "users", account_rows, after=_close_account,
+         related=("outbox_messages", "pledges", "listing_reports", "organization_invitations", "volunteer_profiles",
+                  "telegram_conversations")),
+    Kind("outbox_message", "outbox_messages", dated=False, expires_from="created_at", after=_stop_sending),
+    Kind("invitation", "organization_invitations", dated=False, expires_from="created_at"),
+    Kind("listing_report", "listing_reports", dated=False, expires_from="created_at"),
+    # Safeguarding records outlive the case: counted from the suspension's lifting and the incident's review; open
+    # ones are kept.
+    Kind("host_suspension", "host_suspensions", dated=False, expires_from="lifted_at"),
+    Kind("incident", "incidents", dated=False, expires_from="reviewed_at"),
+    # The bot's updates as received (kept only until handled), and conversations abandoned before the person
+    # registered anything (a registered person's conversation goes with their account).
+    Kind("telegram_update", "telegram_updates", dated=False, expires_from="received_at"),
+    Kind("telegram_conversation", "telegram_conversations", dated=False, expires_from="updated_at",
+         only=lambda model: model.user_id.is_(None)),
 )}
 
 
 def covered_tables() -> set[str]:
     """Tables whose personal columns some kind anonymises (directly or as related rows)."""
-    return ({kind.model.__tablename__ for kind in KINDS.values()}  # type: ignore[attr-defined]
-            | {table for kind in KINDS.values() for table in kind.related})
+    return {kind.table for kind in KINDS.values()} | {table for kind in KINDS.values() for table in kind.related}
 

@@ -153,14 +153,19 @@ def expired(kind: Kind, today: date) -> list[int]:
         return list(db.session.scalars(select(RetentionDate.record_id).where(
             RetentionDate.kind == kind.name, RetentionDate.retain_until < today,
             RetentionDate.anonymised_at.is_(None)).order_by(RetentionDate.record_id)))
+    model = kind.model
+    if model is None or kind.expires_from is None:
+        return []
     cutoff = datetime.combine(add_months(today, -period(kind.name)), time(), tzinfo=UTC)
+    query: Select[Any] = select(model).where(getattr(model, kind.expires_from) < cutoff)
+    if kind.only is not None:
+        query = query.where(kind.only(model))
     # Only rows with a personal value left are read (not every old message each day).
-    texts = [column for column in personal_columns(kind.model) if isinstance(column.type, String)]
-    query: Select[Any] = select(kind.model).where(kind.expires_from < cutoff)
+    texts = [column for column in personal_columns(model) if isinstance(column.type, String)]
     if texts:
         query = query.where(or_(*(and_(column.is_not(None), column != "") for column in texts)))
     rows: Iterable[Any] = db.session.scalars(query)
-    return [row.id for row in rows if not is_blank(row)]
+    return [model.__mapper__.primary_key_from_instance(row)[0] for row in rows if not is_blank(row)]
 
 
 def mark_anonymised(kind: Kind, ids: Iterable[int], today: date) -> None:

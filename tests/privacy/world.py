@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from aidcoord.audit import services as audit
+from aidcoord.audit.models import AuditAction
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import Model, db
 from aidcoord.housing.models import HostSuspension, Household, Incident, VettingState, WelfareCheck
@@ -110,9 +112,19 @@ def seed(closed: bool = True) -> dict:
     tokens = model_of_table("household_name_tokens")
     if tokens is not None:
         rows.append(tokens(household_id=household.id, token=""))
+    conversation, update = model_of_table("telegram_conversations"), model_of_table("telegram_updates")
+    if conversation is not None:
+        rows += [conversation(telegram_user_id=700001, chat_id=700001, user_id=people["family"].id, answers={}),
+                 conversation(telegram_user_id=700002, chat_id=700002, answers={}),  # left before registering
+                 update(update_id=900001, body={})]
     for row in [*rows, housing_match, job_match]:
         fill(row)
     db.session.add_all(rows)
+    # Changes and a reason about the household go through the audit the way services record them: the audit keeps
+    # field names only (the purge cannot rewrite it, so nothing personal may be there to begin with).
+    audit.record(people["coordinator"], AuditAction.UPDATE, "household", household.id,
+                 {"contact_name": ["", household.contact_name], "medical_note": ["", household.medical_note]},
+                 household.boost_reason, personal_reason="boost_reason")
     db.session.commit()
     return {**people, "household": household, "offer": offer, "seeker": seeker, "organization": organization,
             "housing_match": housing_match, "job_match": job_match}
@@ -138,9 +150,25 @@ def canaries_found() -> dict[str, int]:
 
 def personal_text_columns() -> set[str]:
     """Every personal text column of every model that retention covers (the canaries must reach each)."""
-    return {f"{column.table.name}.{column.name}" for mapper in Model.registry.mappers
-            for column in personal_columns(mapper.class_)
-            if column.table.name not in NOT_ANONYMISED and not isinstance(column.type, sa.Enum)}
+    return {f"{column.table.name}.{column.name}" for column in _covered_personal_columns()
+            if isinstance(column.type, (sa.String, sa.Text, sa.JSON)) and not isinstance(column.type, sa.Enum)}
+
+
+def _covered_personal_columns():
+    return [column for mapper in Model.registry.mappers for column in personal_columns(mapper.class_)
+            if column.table.name not in NOT_ANONYMISED]
+
+
+def personal_numbers_found() -> dict[str, int]:
+    """Personal columns holding numbers (a Telegram user's id): "table.column" -> rows where one is set."""
+    found = {}
+    with db.engine.connect() as connection:
+        for column in _covered_personal_columns():
+            if isinstance(column.type, sa.Integer):
+                count = connection.execute(sa.select(sa.func.count()).where(column.is_not(None))).scalar()
+                if count:
+                    found[f"{column.table.name}.{column.name}"] = count
+    return found
 
 
 def aggregates() -> dict:
@@ -148,7 +176,8 @@ def aggregates() -> dict:
     figures: dict = {}
     with db.engine.connect() as connection:
         for table in Model.metadata.sorted_tables:
-            if table.name in ("retention_dates", "household_name_tokens"):  # bookkeeping; an index of names
+            if table.name in ("retention_dates", "household_name_tokens", "telegram_conversations"):
+                # bookkeeping, an index of names, a bot's conversations: rows deleted with the person
                 continue
             figures[table.name] = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
         figures["people"] = connection.execute(sa.text("SELECT sum(size), sum(children) FROM households")).all()
