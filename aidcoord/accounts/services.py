@@ -256,3 +256,14 @@ def channel_account(channel: Channel, address: str, handle: str, name: str, lang
         user.preferred_language = supported(language)
     db.session.flush()
     return user
+
+
+def take_self_service_role(user: User, role: Role) -> None:
+    """A person takes a role anyone may take for themselves (host, volunteer...), as when registering on the web;
+    in the caller's transaction."""
+    if role not in SELF_SERVICE_ROLES:
+        raise PermissionDenied(_l("These roles are granted by an administrator."))
+    if not user.has_role(role):
+        user.role_grants.append(RoleGrant(role=role))
+        db.session.flush()
+        audit.record(user, AuditAction.UPDATE, "user", user.id, {"roles": {role}})

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from aidcoord.common.codes import REGION_NAMES_IN_OUR_CATALOG, subdivision_name
@@ -107,8 +108,56 @@ HOUSEHOLD = (
         "your name and phone?"), _yes_no, _yes_no_buttons),
     Question("consent_messages", _l("May we send you messages about your case here?"), _yes_no, _yes_no_buttons),
 )
-QUESTIONS = {question.name: question for question in HOUSEHOLD}
-STEP_PREFIX = "household:"
+def _shift_choice(said: str) -> int | None:
+    number = said.removeprefix("shift:")
+    return int(number) if said.startswith("shift:") and number.isdigit() else None
+
+
+HOST_OFFER = (
+    Question("consent_registration", _l(
+        "We keep what you tell us about your place so that coordinators can propose it to a household. The address "
+        "is shown to a household only after you accept them. Do you agree?"), _yes_no, _yes_no_buttons),
+    Question("region", _l("In which region is the place?"), _region, _region_buttons),
+    Question("address", _l("Its address (street, house, apartment, town):"), _some_text,
+             retry=_l("Please write the address in one line.")),
+    Question("beds", _l("How many people can sleep there?"), _count, retry=COUNT_RETRY),
+    Question("children_welcome", _l("Are children welcome?"), _yes_no, _yes_no_buttons),
+    Question("pets_accepted", _l("Are pets accepted?"), _yes_no, _yes_no_buttons),
+    Question("step_free", _l("Can someone in a wheelchair get in without steps?"), _yes_no, _yes_no_buttons),
+)
+
+JOB_SEEKER = (
+    Question("consent_registration", _l(
+        "To help you find work we keep your work profile. Employers see it without your contact; they see your "
+        "contact only after you apply or agree to a referral. Do you agree?"), _yes_no, _yes_no_buttons),
+    Question("contact_name", HOUSEHOLD[1].text, _some_text, retry=HOUSEHOLD[1].retry),
+    Question("contact_phone", HOUSEHOLD[2].text, _some_text, retry=HOUSEHOLD[2].retry),
+    Question("profession", _l("What is your profession or the work you want to do?"), _some_text,
+             retry=_l("Please write it in one line.")),
+    Question("regions", _l("Where do you want to work?"), _region, _region_buttons),
+    Question("languages", HOUSEHOLD[10].text, _spoken, _language_buttons),
+    Question("consent_messages", HOUSEHOLD[-1].text, _yes_no, _yes_no_buttons),
+)
+
+
+@dataclass(frozen=True)
+class Form:
+    """Questions asked one at a time; the answers go to one service when the last one is answered."""
+
+    name: str
+    questions: tuple[Question, ...]
+
+    def question(self, name: str) -> Question | None:
+        return next((question for question in self.questions if question.name == name), None)
+
+    def after(self, name: str) -> Question | None:
+        names = [question.name for question in self.questions]
+        position = names.index(name) + 1
+        return self.questions[position] if position < len(self.questions) else None
+
+
+FORMS = {form.name: form for form in (Form("household", HOUSEHOLD), Form("offer", HOST_OFFER),
+                                      Form("seeker", JOB_SEEKER))}
 
 
 def language_choice() -> Reply:
@@ -118,19 +167,38 @@ def language_choice() -> Reply:
 def menu() -> Reply:
     return Reply(_l("What do you need?"), [
         [(_l("Register my household for housing"), "menu:household")],
+        [(_l("Offer housing"), "menu:offer")],
+        [(_l("Find work"), "menu:seeker")],
+        [(_l("Volunteer for a shift"), "menu:shifts")],
         [(_l("My status"), "menu:status")],
     ])
 
 
-def ask(conversation: TelegramConversation, question: Question) -> Reply:
-    conversation.step = STEP_PREFIX + question.name
+def ask(conversation: TelegramConversation, form: Form, question: Question) -> Reply:
+    conversation.step = f"{form.name}:{question.name}"
     return Reply(question.text, question.buttons())
 
 
-def next_question(name: str) -> Question | None:
-    names = [question.name for question in HOUSEHOLD]
-    position = names.index(name) + 1
-    return HOUSEHOLD[position] if position < len(HOUSEHOLD) else None
+def current(conversation: TelegramConversation) -> tuple[Form, Question] | None:
+    """The form and question the conversation is at (None: not in a form)."""
+    form_name, _, question_name = conversation.step.partition(":")
+    form = FORMS.get(form_name)
+    question = form.question(question_name) if form else None
+    return (form, question) if form and question else None
+
+
+class ShiftLabel:
+    """A shift's button: its start in the reader's language and time zone, and its task."""
+
+    def __init__(self, shift):
+        self.starts_at, self.task = shift.starts_at, shift.task[:40]
+
+    def __str__(self):
+        return f"{format_datetime(self.starts_at, 'short')} {self.task}"
+
+
+def shift_buttons(shifts) -> list[list[tuple[Any, str]]]:
+    return [[(ShiftLabel(shift), f"shift:{shift.id}")] for shift in shifts]
 
 
 def chosen_language(said: str) -> str | None:

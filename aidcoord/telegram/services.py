@@ -11,21 +11,25 @@ from sqlalchemy.orm.attributes import flag_modified
 from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from aidcoord.accounts import services as accounts
+from aidcoord.accounts.models import Role
 from aidcoord.common.channels import Channel
 from aidcoord.common.locale import default_language
+from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.consent import services as consent
 from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import DomainError, ValidationFailed
 from aidcoord.extensions import db
-from aidcoord.housing import households
+from aidcoord.housing import households, offers
 from aidcoord.housing.priority import awaits_confirmation
+from aidcoord.jobs import seekers
 from aidcoord.matching import queue
 from aidcoord.matching.models import QueueKind
 from aidcoord.notifications.telegram_api import telegram_bot, telegram_configured
 from aidcoord.telegram import conversation as talk
 from aidcoord.telegram.conversation import Reply
 from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
+from aidcoord.volunteers import services as volunteers
 from aidcoord.worker import PermanentFailure, enqueue, handles
 
 JOB = "telegram.update"
@@ -104,30 +108,50 @@ def respond(conversation: TelegramConversation, said: str, person: Any) -> list[
         return [stop_messages(conversation), talk.menu()]
     if said in ("/status", "menu:status"):
         return [status(conversation), talk.menu()]
-    if said in ("/register", "menu:household"):
+    if said.removeprefix("menu:") in talk.FORMS and said.startswith("menu:"):
+        form = talk.FORMS[said.removeprefix("menu:")]
         conversation.answers = {}
-        return [talk.ask(conversation, talk.HOUSEHOLD[0])]
-    if conversation.step.startswith(talk.STEP_PREFIX):
-        return _household_answer(conversation, said, person)
+        return [talk.ask(conversation, form, form.questions[0])]
+    if said == "menu:shifts":
+        return [_shift_choice(conversation)]
+    if said.startswith("shift:"):
+        return [_sign_up(conversation, person, said), talk.menu()]
+    if talk.current(conversation) is not None:
+        return _form_answer(conversation, said, person)
     return [talk.menu()]
 
 
-def _household_answer(conversation: TelegramConversation, said: str, person: Any) -> list[Reply]:
-    question = talk.QUESTIONS.get(conversation.step.removeprefix(talk.STEP_PREFIX))
-    if question is None:
-        return [talk.menu()]
+def _form_answer(conversation: TelegramConversation, said: str, person: Any) -> list[Reply]:
+    form, question = talk.current(conversation)  # type: ignore[misc]
     value = question.read(said)
     if value is None:
-        return [Reply(question.retry), talk.ask(conversation, question)]
+        return [Reply(question.retry), talk.ask(conversation, form, question)]
     if question.name == "consent_registration" and value is False:
         conversation.answers, conversation.step = {}, "menu"
         return [Reply(_l("We stored nothing. You can start again at any time with /start.")), talk.menu()]
     conversation.answers[question.name] = value
     flag_modified(conversation, "answers")
-    following = talk.next_question(question.name)
+    following = form.after(question.name)
     if following is not None:
-        return [talk.ask(conversation, following)]
-    return _register_household(conversation, person)
+        return [talk.ask(conversation, form, following)]
+    try:
+        done = FINISH[form.name](conversation, person)
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        field = next((name for name in error.fields if form.question(name)), None)
+        message = " ".join(str(text) for texts in error.fields.values() for text in texts) or error.message
+        if field is None:
+            conversation.answers, conversation.step = {}, "menu"
+            return [Reply(message), talk.menu()]
+        return [Reply(message), talk.ask(conversation, form, form.question(field))]  # type: ignore[arg-type]
+    except DomainError as error:  # e.g. the day's limit of cases for one person
+        db.session.rollback()
+        conversation.answers, conversation.step = {}, "menu"
+        return [Reply(error.message), talk.menu()]
+    conversation.answers, conversation.step = {}, "menu"
+    flag_modified(conversation, "answers")
+    return [done, talk.menu()]
 
 
 def _household_data(answers: dict, language: str | None) -> dict:
@@ -137,47 +161,82 @@ def _household_data(answers: dict, language: str | None) -> dict:
         "consent_to_share": answers["consent_share_with_host"], "consent_language": language}
 
 
-def _register_household(conversation: TelegramConversation, person: Any) -> list[Reply]:
+def _register_household(conversation: TelegramConversation, person: Any) -> Reply:
+    answers, language = conversation.answers, conversation.language
+    user = person_account(conversation, person)
+    household = households.register_household(user, _household_data(answers, language), for_self=True,
+                                              commit=False)
+    household.preferred_channel, household.telegram_chat_id = Channel.TELEGRAM, str(conversation.chat_id)
+    given = [ConsentPurpose.REGISTRATION] + [ConsentPurpose.MESSAGES] * bool(answers.get("consent_messages"))
+    for purpose in given:
+        consent.record_consent(user, ConsentSubject.HOUSEHOLD, household.id, purpose, language=language,
+                               commit=False)
+    return Reply(_l("Thank you. Your case number is %(number)d. A caseworker will confirm it; until then it is "
+                    "marked as self-registered. We will write to you here.", number=household.id))
+
+
+def _offer_housing(conversation: TelegramConversation, person: Any) -> Reply:
     answers = conversation.answers
+    user = person_account(conversation, person, Role.HOST)
+    data = {name: answers[name] for name in ("address", "beds", "children_welcome", "pets_accepted", "step_free")}
+    offer = offers.create_offer(user, {**data, "region": (answers["region"] or [None])[0],
+                                       "available_from": local_today().isoformat()}, commit=False)
+    db.session.flush()
+    return Reply(_l("Thank you. Your offer number is %(number)d. A coordinator will check it and write to you here.",
+                    number=offer.id))
+
+
+def _save_seeker(conversation: TelegramConversation, person: Any) -> Reply:
+    answers, language = conversation.answers, conversation.language
+    user = person_account(conversation, person)
+    seeker = seekers.save_own_profile(user, {
+        "contact_name": answers["contact_name"], "contact_phone": answers["contact_phone"],
+        "profession": answers["profession"], "regions": answers["regions"], "languages": answers["languages"],
+        "consent_to_share": True, "consent_language": language})
+    consent.record_consent(user, ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.REGISTRATION,
+                           language=language, commit=False)
+    if answers.get("consent_messages"):
+        consent.record_consent(user, ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.MESSAGES,
+                               language=language, commit=False)
+    return Reply(_l("Thank you. Your work profile is saved; coordinators can now refer you to jobs."))
+
+
+FINISH = {"household": _register_household, "offer": _offer_housing, "seeker": _save_seeker}
+SHIFTS_SHOWN = 8
+
+
+def _shift_choice(conversation: TelegramConversation) -> Reply:
+    shifts = volunteers.open_shifts(volunteers.ShiftFilters())[:SHIFTS_SHOWN]
+    if not shifts:
+        return Reply(_l("There are no open shifts right now. Ask again later."), [])
+    return Reply(_l("Choose a shift:"), talk.shift_buttons(shifts))
+
+
+def _sign_up(conversation: TelegramConversation, person: Any, said: str) -> Reply:
+    shift_id = talk._shift_choice(said)
     try:
-        user = person_account(conversation, person)
-        household = households.register_household(user, _household_data(answers, conversation.language), for_self=True,
-                                                   commit=False)
-        household.preferred_channel, household.telegram_chat_id = Channel.TELEGRAM, str(conversation.chat_id)
-        language = conversation.language
-        given = [ConsentPurpose.REGISTRATION] + [purpose for purpose, key in (
-            (ConsentPurpose.SHARE_WITH_HOST, "consent_share_with_host"),
-            (ConsentPurpose.MESSAGES, "consent_messages")) if answers.get(key)]
-        for purpose in given:
-            consent.record_consent(user, ConsentSubject.HOUSEHOLD, household.id, purpose, language=language,
-                                   commit=False)
-        db.session.commit()
-    except ValidationFailed as error:
+        user = person_account(conversation, person, Role.VOLUNTEER)
+        if volunteers.profile_of(user) is None:
+            volunteers.save_profile(user, {"languages": [conversation.language or default_language()]})
+        volunteers.sign_up(user, volunteers.get_shift(shift_id))  # type: ignore[arg-type]
+    except DomainError as error:
         db.session.rollback()
-        field = next((name for name in error.fields if name in talk.QUESTIONS), None)
-        message = " ".join(str(text) for texts in error.fields.values() for text in texts) or error.message
-        if field is None:
-            conversation.step = "menu"
-            return [Reply(message), talk.menu()]
-        return [Reply(message), talk.ask(conversation, talk.QUESTIONS[field])]
-    except DomainError as error:  # e.g. the day's limit of cases for one person
-        db.session.rollback()
-        conversation.answers, conversation.step = {}, "menu"
-        return [Reply(error.message), talk.menu()]
-    conversation.answers, conversation.step = {}, "menu"
-    flag_modified(conversation, "answers")
-    return [Reply(_l("Thank you. Your case number is %(number)d. A caseworker will confirm it; until then it is "
-                     "marked as self-registered. We will write to you here.", number=household.id)), talk.menu()]
+        return Reply(error.message)
+    return Reply(_l("You are signed up. Thank you!"))
 
 
-def person_account(conversation: TelegramConversation, person: Any) -> Any:
-    """The Telegram person's own passwordless account (made on first use): their cases are theirs, as on the web."""
+def person_account(conversation: TelegramConversation, person: Any, role: Role | None = None) -> Any:
+    """The Telegram person's own passwordless account (made on first use): their cases are theirs, as on the web.
+    `role`: a self-service role the form needs (host, volunteer), taken as a person takes it on the web."""
     if conversation.user_id is not None:
-        return accounts.get_user(conversation.user_id)
-    name = " ".join(part for part in (person.first_name, person.last_name) if part) or "Telegram"
-    user = accounts.channel_account(Channel.TELEGRAM, str(conversation.chat_id), f"telegram-{person.id}",
-                                    name, conversation.language)
-    conversation.user_id = user.id
+        user = accounts.get_user(conversation.user_id)
+    else:
+        name = " ".join(part for part in (person.first_name, person.last_name) if part) or "Telegram"
+        user = accounts.channel_account(Channel.TELEGRAM, str(conversation.chat_id), f"telegram-{person.id}",
+                                        name, conversation.language)
+        conversation.user_id = user.id
+    if role is not None:
+        accounts.take_self_service_role(user, role)
     return user
 
 

@@ -5,7 +5,7 @@ import logging
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from aidcoord.accounts.models import User
+from aidcoord.accounts.models import Role, User
 from aidcoord.consent.models import ConsentPurpose, ConsentRecord
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household
@@ -13,6 +13,7 @@ from aidcoord.housing.priority import awaits_confirmation
 from aidcoord.matching.models import EntryState, QueueEntry, QueueKind
 from aidcoord.telegram import conversation as talk
 from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
+from tests.factories import UserFactory
 
 ANSWERS = [("says", "Армен Саргсян"), ("says", "099 12 34 56"), ("says", "2"), ("says", "1"), ("says", "0"),
            ("says", "0"), ("says", "0"), ("presses", "no"), ("presses", "region:AM-SU"), ("presses", "speaks:ru"),
@@ -156,7 +157,7 @@ def test_a_household_registered_through_the_bot_hears_of_its_placement_on_telegr
     from aidcoord.housing import matching as housing_matching
     from aidcoord.matching import queue
     from aidcoord.worker.services import run_worker
-    from tests.factories import HousingOfferFactory, UserFactory
+    from tests.factories import HousingOfferFactory
 
     armen = person()
     register_household(armen, "ru")
@@ -174,3 +175,73 @@ def test_a_household_registered_through_the_bot_hears_of_its_placement_on_telegr
     with force_locale("ru"):
         assert str(talk._l("A proposal was accepted")) in told[0]
         assert str(talk._l("A proposal was accepted")) != "A proposal was accepted"
+
+
+def test_a_host_offers_housing_in_armenian(app, person):
+    from aidcoord.housing.models import HousingOffer
+
+    host = person(555010, "Gohar")
+    host.says("/start")
+    host.presses("lang:hy")
+    host.presses("menu:offer")
+    for action, value in [("presses", "yes"), ("presses", "region:AM-LO"), ("says", "Vanadzor, Tigran Mets 10"),
+                          ("says", "4"), ("presses", "yes"), ("presses", "no"), ("presses", "no")]:
+        getattr(host, action)(value)
+    with app.app_context():
+        [offer] = db.session.scalars(select(HousingOffer)).all()
+        owner = db.session.get(User, offer.host_id)
+        assert (offer.region, offer.beds, offer.children_welcome, offer.pets_accepted) == ("AM-LO", 4, True, False)
+        assert owner.has_role(Role.HOST) and owner.password_hash == "!"
+    with force_locale("hy"):
+        assert host.replies()[-2] == str(talk._l(
+            "Thank you. Your offer number is %(number)d. A coordinator will check it and write to you here.",
+            number=offer.id))
+    assert host.replies()[-2] != (f"Thank you. Your offer number is {offer.id}. A coordinator will check it and "
+                                  "write to you here.")
+
+
+def test_a_job_seeker_saves_a_work_profile(app, person):
+    from aidcoord.jobs.models import JobSeeker
+
+    seeker = person(555020, "Davit")
+    seeker.says("/start")
+    seeker.presses("lang:en")
+    seeker.presses("menu:seeker")
+    for action, value in [("presses", "yes"), ("says", "Davit Grigoryan"), ("says", "+374 77 123456"),
+                          ("says", "Electrician"), ("presses", "region:AM-ER"), ("presses", "speaks:hy"),
+                          ("presses", "no")]:
+        getattr(seeker, action)(value)
+    with app.app_context():
+        [profile] = db.session.scalars(select(JobSeeker)).all()
+        assert (profile.profession, profile.regions) == ("Electrician", ["AM-ER"])
+        from aidcoord.consent.services import has_consent
+        assert has_consent("job_seeker", profile.id, "registration")
+        assert not has_consent("job_seeker", profile.id, "messages")
+    assert seeker.replies()[-2] == "Thank you. Your work profile is saved; coordinators can now refer you to jobs."
+
+
+def test_a_volunteer_signs_up_for_an_open_shift(app, person):
+    from datetime import timedelta
+
+    from aidcoord.common.types import utcnow
+    from aidcoord.volunteers import services as volunteers
+    from aidcoord.volunteers.models import SignUp
+    from tests.factories import OrganizationFactory
+
+    organizer = UserFactory(roles=[])
+    organization = OrganizationFactory(members=[organizer])
+    start = utcnow() + timedelta(days=1)
+    shift = volunteers.post_shift(organizer, organization, {
+        "task": "Sorting donated clothes", "region": "AM-SU", "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=3)).isoformat(), "slots": 2})
+    volunteer = person(555030, "Lilit")
+    volunteer.says("/start")
+    volunteer.presses("lang:ru")
+    volunteer.presses("menu:shifts")
+    assert "Sorting donated clothes" in str(volunteer.bot_api.log[-1][0].args.get("reply_markup"))
+    volunteer.presses(f"shift:{shift.id}")
+    with app.app_context():
+        [sign_up] = db.session.scalars(select(SignUp)).all()
+        assert sign_up.shift_id == shift.id
+    with force_locale("ru"):
+        assert volunteer.replies()[-2] == str(talk._l("You are signed up. Thank you!"))
