@@ -105,7 +105,6 @@ class BandSchema(ma.Schema):
     band = ma.fields.String()
     min_priority = ma.fields.Integer()
     households = ma.fields.Integer()
-    people = ma.fields.Integer()
     p50_days = exact()
     p90_days = exact()
 

@@ -7,14 +7,15 @@ unit; nothing is ever added across currencies, units or items.
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from sqlalchemy import BigInteger, Select, String, and_, case, cast, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, DateTime, Select, String, and_, case, cast, func, or_, select, type_coerce
+from sqlalchemy.dialects import postgresql
 
 from aidcoord.arrivals import services as arrivals
 from aidcoord.common.locale import deployment_timezone
-from aidcoord.common.money import QUANTITY_SCALE, RateUsed, from_minor_units, normalize_decimal
+from aidcoord.common.money import QUANTITY_SCALE, RateUsed, currency_exponent, from_minor_units, normalize_decimal
 from aidcoord.common.permissions import Person, is_staff, signed_in
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
@@ -22,11 +23,11 @@ from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.jobs.models import JobListing, ListingState
 from aidcoord.matching.models import EntryState, Match, MatchState, QueueEntry, QueueKind
-from aidcoord.needs.coverage import Coverage, coverage_of
+from aidcoord.needs.coverage import Coverage
 from aidcoord.needs.models import ENDED_NEED_STATES, Need, NeedState, Urgency
 from aidcoord.organizations.models import Membership, Organization
 from aidcoord.pledges.models import Contribution, Pledge, PledgeState
-from aidcoord.pledges.rates import convert, reporting_currency
+from aidcoord.pledges.rates import rate_on, reporting_currency
 from aidcoord.volunteers.models import Shift, SignUp
 
 ZERO = Decimal(0)
@@ -87,6 +88,31 @@ def _in_period(query: Select, column, filters: DashboardFilters) -> Select:
     if end is not None:
         query = query.where(column < end)
     return query
+
+
+class Converter:
+    """pledges.rates.convert with each currency's rate of the day read once (a dashboard converts hundreds of
+    groups; one query per conversion made it seconds)."""
+
+    def __init__(self, day: date):
+        self.day = day
+        self._rates: dict[str, RateUsed | None] = {}
+
+    def _rate(self, currency: str) -> RateUsed | None:
+        if currency not in self._rates:
+            self._rates[currency] = rate_on(currency, self.day)
+        return self._rates[currency]
+
+    def __call__(self, amount: Decimal, source: str, target: str) -> tuple[Decimal, list[RateUsed]] | None:
+        """As pledges.rates.convert: rounded to the target's minor unit, with the rates used; None without a rate."""
+        if source == target:
+            return amount, []
+        source_rate, target_rate = self._rate(source), self._rate(target)
+        if source_rate is None or target_rate is None:
+            return None
+        converted = amount * source_rate.rate / target_rate.rate
+        used = [rate for rate in (source_rate, target_rate) if rate.currency != rate.reporting_currency]
+        return converted.quantize(Decimal(1).scaleb(-currency_exponent(target)), rounding=ROUND_HALF_EVEN), used
 
 
 def _quantity(raw) -> Decimal:
@@ -152,7 +178,7 @@ _PLEDGE_SIZE = func.coalesce(Pledge.amount_minor, type_coerce(Pledge.quantity, B
 _COUNTED = case((Pledge.state == PledgeState.CANCELLED, Pledge.delivered_units), else_=_PLEDGE_SIZE)
 
 
-def needs_coverage(scope: Scope, filters: DashboardFilters, day: date) -> list[CoverageRow]:
+def needs_coverage(scope: Scope, filters: DashboardFilters, convert: Converter) -> list[CoverageRow]:
     """Coverage of the open needs by sector, region and measure, least covered first; cash pledges in
     another currency are converted to the need's at the rates of `day`."""
     rows: dict[tuple, CoverageRow] = {}
@@ -180,7 +206,7 @@ def needs_coverage(scope: Scope, filters: DashboardFilters, day: date) -> list[C
         if pledge_currency is None:
             continue
         for attribute, minor in (("pledged", counted), ("delivered", delivered)):
-            result = convert(from_minor_units(minor or 0, pledge_currency), pledge_currency, need_currency, day)
+            result = convert(from_minor_units(minor or 0, pledge_currency), pledge_currency, need_currency)
             if result is None:
                 if pledge_currency not in row.unconverted:
                     row.unconverted.append(pledge_currency)
@@ -195,10 +221,11 @@ _STATE_RANK = case((Need.state == NeedState.OPEN, 0), (Need.state == NeedState.P
 _URGENCY_RANK = case((Need.urgency == Urgency.CRITICAL, 0), (Need.urgency == Urgency.HIGH, 1), else_=2)
 
 
-def least_covered_needs(scope: Scope, filters: DashboardFilters, day: date) -> list[tuple[Need, Coverage]]:
-    """The open needs least covered by what is pledged (cash converted at the rates of `day`), the most urgent and
-    soonest needed first among equals; each with its coverage (needs.coverage). The candidates are chosen in SQL
-    (open before partly covered, the smallest share pledged in the need's own measure), then ranked exactly."""
+def least_covered_needs(scope: Scope, filters: DashboardFilters, convert: Converter) -> list[tuple[Need, Coverage]]:
+    """The open needs least covered by what is pledged (cash converted at the day's rates), the most urgent and
+    soonest needed first among equals; each with its coverage (needs.coverage.Coverage). The candidates are chosen
+    in SQL (open before partly covered, the smallest share pledged in the need's own measure), then their
+    pledges are summed in one grouped query and ranked exactly."""
     own_measure = (select(func.coalesce(func.sum(_COUNTED), 0)).where(
         Pledge.need_id == Need.id, or_(Pledge.currency == Need.currency,
                                        and_(Pledge.currency.is_(None), Need.currency.is_(None))))
@@ -208,11 +235,32 @@ def least_covered_needs(scope: Scope, filters: DashboardFilters, day: date) -> l
     query = _scoped_needs(select(Need), scope, filters).where(
         Need.state.in_((NeedState.OPEN, NeedState.PARTIALLY_COVERED)))
     query = query.order_by(_STATE_RANK, share, _URGENCY_RANK, Need.needed_by, Need.id).limit(3 * LEAST_COVERED)
-    # The candidates' exact coverage (cash converted at the day's rates) decides among them: a bounded list.
-    candidates = [(need, coverage_of(need, day)) for need in db.session.scalars(query)]
-    candidates.sort(key=lambda pair: (pair[1].percent(pair[1].pledged), pair[0].urgency.rank, pair[0].needed_by,
-                                      pair[0].id))
-    return candidates[:LEAST_COVERED]
+    needs = list(db.session.scalars(query))
+    covers = {need.id: Coverage(*need.requested_in_measure()) for need in needs}
+    committed = case((Pledge.state.in_((PledgeState.COMMITTED, PledgeState.DELIVERED)), _PLEDGE_SIZE),
+                     else_=Pledge.delivered_units)
+    sums = select(Pledge.need_id, Pledge.currency, func.sum(_COUNTED), func.sum(committed),
+                  func.sum(Pledge.delivered_units)).where(Pledge.need_id.in_(list(covers) or [-1])) \
+        .group_by(Pledge.need_id, Pledge.currency)
+    cash = {need.id for need in needs if need.is_cash}
+    for need_id, currency, pledged, committed_units, delivered in db.session.execute(sums):
+        cover = covers[need_id]
+        for attribute, units in (("pledged", pledged), ("committed", committed_units), ("delivered", delivered)):
+            if need_id not in cash:
+                setattr(cover, attribute, getattr(cover, attribute) + _quantity(units))
+                continue
+            if currency is None:
+                continue
+            result = convert(from_minor_units(units or 0, currency), currency, cover.measure)
+            if result is None:
+                if currency not in cover.unconverted:
+                    cover.unconverted.append(currency)
+                continue
+            setattr(cover, attribute, getattr(cover, attribute) + result[0])
+            cover.rates_used.extend(rate for rate in result[1] if rate not in cover.rates_used)
+    ranked = sorted(needs, key=lambda need: (covers[need.id].percent(covers[need.id].pledged), need.urgency.rank,
+                                             need.needed_by, need.id))
+    return [(need, covers[need.id]) for need in ranked[:LEAST_COVERED]]
 
 
 # ---- pledges -------------------------------------------------------------------------------------
@@ -239,7 +287,7 @@ def _scoped_pledges(query: Select, scope: Scope, filters: DashboardFilters) -> S
     return _in_period(query, Pledge.created_at, filters)
 
 
-def pledge_figures(scope: Scope, filters: DashboardFilters, day: date) -> PledgeFigures:
+def pledge_figures(scope: Scope, filters: DashboardFilters, convert: Converter) -> PledgeFigures:
     """Pledges made in the period by state and donor: money per currency (converted with the rates of `day`),
     goods per item and unit."""
     states = [state.value for state in PledgeState]
@@ -264,7 +312,7 @@ def pledge_figures(scope: Scope, filters: DashboardFilters, day: date) -> Pledge
     unconverted: list[str] = []
     for currency, amounts in sorted(money.items()):
         for state, value in amounts.items():
-            result = convert(value, currency, target, day)
+            result = convert(value, currency, target)
             if result is None:
                 if currency not in unconverted:
                     unconverted.append(currency)
@@ -329,24 +377,7 @@ def housing_figures(scope: Scope, filters: DashboardFilters, now: datetime) -> H
     bed_rows = [{"region": region, "offered": offered or 0, "taken": (offered or 0) - (free or 0), "free": free or 0}
                 for region, offered, free in db.session.execute(
                     beds.group_by(HousingOffer.region).order_by(HousingOffer.region))]
-    bands = []
-    upper = None
-    for lower, band in PRIORITY_BANDS:
-        waiting = select(QueueEntry.joined_at).join(Household, Household.id == QueueEntry.subject_id).where(
-            QueueEntry.kind == QueueKind.HOUSING, QueueEntry.state.in_((EntryState.WAITING, EntryState.LEASED)),
-            QueueEntry.priority >= lower)
-        if upper is not None:
-            waiting = waiting.where(QueueEntry.priority < upper)
-        if filters.region:  # households that named the region among those they prefer
-            waiting = waiting.where(cast(Household.preferred_regions, String).like(f'%"{filters.region}"%'))
-        if not scope.everyone:
-            waiting = waiting.where(Household.organization_id.in_(scope.organization_ids or (-1,)))
-        rows = waiting.add_columns(Household.size.label("people")).subquery()
-        count, people = db.session.execute(select(func.count(), func.coalesce(func.sum(rows.c.people), 0))).one()
-        bands.append({"band": band, "min_priority": lower, "households": count, "people": people,
-                      "p50_days": _waited_days(waiting, count, 0.5, now),
-                      "p90_days": _waited_days(waiting, count, 0.9, now)})
-        upper = lower
+    bands = _waiting_bands(scope, filters, now)
     proposals = select(func.count()).select_from(Match).join(HousingOffer, HousingOffer.id == Match.offer_id).where(
         Match.kind == QueueKind.HOUSING, Match.state == MatchState.PROPOSED)
     proposals = _scoped_offers(proposals, scope, filters)
@@ -356,15 +387,52 @@ def housing_figures(scope: Scope, filters: DashboardFilters, now: datetime) -> H
     return HousingFigures(beds=bed_rows, bands=bands, awaiting_answer=awaiting, expiring_soon=expiring)
 
 
-def _waited_days(waiting: Select, count: int, share: float, now: datetime) -> Decimal | None:
-    """The waiting time (days, one decimal) at the `share` percentile by nearest rank: one indexed row."""
-    if not count:
-        return None
+_BAND = case(*((QueueEntry.priority >= lower, band) for lower, band in PRIORITY_BANDS[:-1]),
+             else_=PRIORITY_BANDS[-1][1])
+
+
+def _waiting_bands(scope: Scope, filters: DashboardFilters, now: datetime) -> list[dict]:
+    """Households waiting (or held by a coordinator) per priority band, with their people and the waits at the
+    50th and 90th percentiles (nearest rank): one grouped query on PostgreSQL (percentile_disc), and on SQLite
+    one indexed row per percentile."""
+    waiting = select(QueueEntry.joined_at).where(
+        QueueEntry.kind == QueueKind.HOUSING, QueueEntry.state.in_((EntryState.WAITING, EntryState.LEASED)))
+    if filters.region or not scope.everyone:  # the households' table only when it filters (a join costs)
+        waiting = waiting.join(Household, Household.id == QueueEntry.subject_id)
+    if filters.region:  # households that named the region among those they prefer
+        waiting = waiting.where(cast(Household.preferred_regions, String).like(f'%"{filters.region}"%'))
+    if not scope.everyone:
+        waiting = waiting.where(Household.organization_id.in_(scope.organization_ids or (-1,)))
+    postgres = db.engine.dialect.name == "postgresql"
+    columns = [_BAND, func.count()]
+    if postgres:  # both percentiles from one sort
+        columns.append(type_coerce(func.percentile_disc(postgresql.array([0.5, 0.9])).within_group(
+            QueueEntry.joined_at.desc()), postgresql.ARRAY(DateTime)))
+    found = {row[0]: row[1:] for row in db.session.execute(waiting.with_only_columns(*columns).group_by(_BAND))}
+    bands = []
+    for lower, band in PRIORITY_BANDS:
+        count, *percentiles = found.get(band, (0,))
+        joined = list(percentiles[0]) if percentiles and percentiles[0] else [None, None]
+        if not postgres and count:
+            in_band = waiting.where(_BAND == band)  # noqa: SIM300 - a SQL expression compared to a value
+            joined = [_nearest_rank(in_band, count, share) for share in (0.5, 0.9)]
+        p50, p90 = (_days_since(moment, now) for moment in joined)
+        bands.append({"band": band, "min_priority": lower, "households": count, "p50_days": p50, "p90_days": p90})
+    return bands
+
+
+def _nearest_rank(waiting: Select, count: int, share: float) -> datetime | None:
+    """The joined_at at the `share` percentile of waiting time (nearest rank): one row read by an index."""
     rank = max(1, math.ceil(share * count))
-    joined = db.session.scalar(waiting.order_by(QueueEntry.joined_at.desc()).offset(rank - 1).limit(1))
-    if joined is None:
+    return db.session.scalar(waiting.order_by(QueueEntry.joined_at.desc()).offset(rank - 1).limit(1))
+
+
+def _days_since(moment: datetime | None, now: datetime) -> Decimal | None:
+    if moment is None:
         return None
-    return (Decimal((now - joined).total_seconds()) / 86400).quantize(Decimal("0.1"))
+    if moment.tzinfo is None:  # an aggregate's result does not pass through the column's type
+        moment = moment.replace(tzinfo=UTC)
+    return (Decimal((now - moment).total_seconds()) / 86400).quantize(Decimal("0.1"))
 
 
 # ---- jobs and volunteers -------------------------------------------------------------------------
@@ -459,8 +527,9 @@ def dashboard(user: Person, filters: DashboardFilters, *, now: datetime | None =
     scope = scope_for(user)
     day = filters.rates_on or filters.end or local_today()
     now = now or utcnow()
+    convert = Converter(day)
     return Dashboard(filters=filters, scope=scope, rates_on=day, arrivals=arrival_figures(filters),
-                     coverage=needs_coverage(scope, filters, day),
-                     least_covered=least_covered_needs(scope, filters, day),
-                     pledges=pledge_figures(scope, filters, day), housing=housing_figures(scope, filters, now),
+                     coverage=needs_coverage(scope, filters, convert),
+                     least_covered=least_covered_needs(scope, filters, convert),
+                     pledges=pledge_figures(scope, filters, convert), housing=housing_figures(scope, filters, now),
                      work=work_figures(scope, filters))
