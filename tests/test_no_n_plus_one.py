@@ -2,7 +2,7 @@
 100 rows as for 10. Each endpoint has a seeder adding `n` rows of what it lists (through factories and the
 services, on one database: 10 rows, count, 90 more, count again); a new list endpoint fails the walk until it
 has one, or is listed in NOT_SEEDED with the reason."""
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from aidcoord.accounts.models import User
 from aidcoord.accounts.services import create_api_token
+from aidcoord.audit.models import AuditAction, AuditEvent
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.housing import households
@@ -22,6 +23,7 @@ from aidcoord.organizations.models import (
     VerificationState,
 )
 from aidcoord.pledges import services as pledges
+from aidcoord.pledges.models import ExchangeRate
 from aidcoord.volunteers.models import ATTENDED, Shift, SignUp
 from tests.factories import HousingOfferFactory, NeedFactory, OrganizationFactory, UserFactory
 from tests.housing.conftest import FAMILY
@@ -168,6 +170,24 @@ def hours_by_organization(world, n):
     return {}
 
 
+def audit_events(world, n):
+    db.session.add_all(AuditEvent(actor_id=world.coordinator.id, action=AuditAction.VIEW_PERSONAL_DATA,
+                                  entity_type="user", entity_id=person.id, changes={"fields": ["name"]},
+                                  subject_type="user", subject_id=person.id, purpose="roster")
+                       for person in world.people(n))
+    db.session.commit()
+    return {}
+
+
+def exchange_rates(world, n):
+    first = date(2023, 1, 1)
+    db.session.add_all(ExchangeRate(currency="EUR", reporting_currency="USD", rate=Decimal("1.1"),
+                                    valid_on=first + timedelta(days=number), recorded_by_id=world.coordinator.id)
+                       for number in (world.sequence() for _ in range(n)))
+    db.session.commit()
+    return {}
+
+
 def job_listings(world, n):
     for _ in range(n):
         listings.publish(world.coordinator, listings.post_listing(world.coordinator, listing_data()))
@@ -196,15 +216,17 @@ SEEDERS = {
     "/api/v1/volunteers/organizations/{organization_id}/hours": hours,
     "/api/v1/volunteers/hours": hours_by_organization,
     "/api/v1/jobs/listings": job_listings,
+    "/api/v1/audit": audit_events,
+    "/api/v1/exchange-rates": exchange_rates,
     "/api/v1/jobs/listings/mine": pending_listings,
     "/api/v1/jobs/listings/review": pending_listings,
 }
 # List endpoints without a seeder yet: each needs a chain of services to make its rows (a reason, not a pass).
 NOT_SEEDED = {
-    "/api/v1/organizations/{organization_id}/history", "/api/v1/exchange-rates",
+    "/api/v1/organizations/{organization_id}/history",
     "/api/v1/housing/queue/{entry_id}/candidates", "/api/v1/housing/matches", "/api/v1/housing/welfare-checks",
     "/api/v1/housing/incidents", "/api/v1/jobs/listings/{listing_id}/applications",
-    "/api/v1/jobs/seekers/{seeker_id}/applications", "/api/v1/jobs/queue", "/api/v1/audit", "/api/v1/arrivals",
+    "/api/v1/jobs/seekers/{seeker_id}/applications", "/api/v1/jobs/queue", "/api/v1/arrivals",
     "/api/v1/3w", "/api/v1/privacy/erasure-requests",
 }
 
