@@ -31,8 +31,9 @@ def current_texts():
 @allow(SIGNED_IN)
 @blp.response(200, ConsentHistorySchema)
 def list_consent(subject_kind, subject_id):
-    """The consent history of a household or job seeker, newest first: for its caseworkers, coordinators and
-    the person themselves."""
+    """The consent history of a household or job seeker, newest first.
+
+    `subject_kind` is `household` or `job_seeker`. For its caseworkers, coordinators and the person themselves."""
     return {"records": services.list_records(actor(), subject_kind, subject_id)}
 
 
@@ -58,5 +59,6 @@ def record_consent(data, subject_kind, subject_id):
 def withdraw_consent(data, subject_kind, subject_id, purpose):
     """Withdraw the person's consent to a purpose: nothing further is shared or sent for it.
 
-    From the person's own account, or on their behalf with a `reason`."""
+    `purpose` is `registration`, `share_with_host`, `share_with_employer` or `messages`. From the person's own
+    account, or on their behalf with a `reason`."""
     return services.withdraw_consent(actor(), subject_kind, subject_id, purpose, reason=data.get("reason"))
