@@ -85,6 +85,22 @@ class Config:
         "telegram_update": 1, "telegram_conversation": 3,
     }
 
+    # Background worker (`flask worker`): a claimed row is another worker's again this long after its claim (a
+    # crashed worker); a failure is retried after WORKER_RETRY_BASE_SECONDS * 2^(attempts-1), at most an hour, and
+    # dead after WORKER_MAX_ATTEMPTS attempts; an idle worker looks again every WORKER_IDLE_SECONDS.
+    WORKER_LEASE_SECONDS = 300
+    WORKER_MAX_ATTEMPTS = 5
+    WORKER_RETRY_BASE_SECONDS = 30
+    WORKER_IDLE_SECONDS = 2
+    # SMS: `console` (development: SMS_CONSOLE_FILE, or the log) or `twilio` (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN,
+    # TWILIO_FROM; TWILIO_API_URL only for tests).
+    SMS_PROVIDER = "console"
+    SMS_CONSOLE_FILE = None
+    TWILIO_ACCOUNT_SID = None
+    TWILIO_AUTH_TOKEN = None
+    TWILIO_FROM = None
+    TWILIO_API_URL = None
+
     DEFAULT_PAGE_SIZE = 20
     MAX_PAGE_SIZE = 100
 
@@ -147,6 +163,13 @@ def load_config(app, overrides=None):
     if os.environ.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     app.config["MAIL_USE_TLS"] = os.environ.get("MAIL_USE_TLS", "") == "1"
+    for name in ("SMS_PROVIDER", "SMS_CONSOLE_FILE", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM",
+                 "TWILIO_API_URL"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    for name in ("WORKER_LEASE_SECONDS", "WORKER_MAX_ATTEMPTS", "WORKER_RETRY_BASE_SECONDS", "WORKER_IDLE_SECONDS"):
+        if os.environ.get(name):
+            app.config[name] = _positive_int(name, os.environ[name])
     for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_URL"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]

@@ -22,6 +22,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     init_logging(app)  # first: its request id is there for every later hook and handler
     register_extensions(app)
     register_blueprints(app)
+    register_notification_blueprints(app)
     register_privacy_blueprints(app)
     connect_slices()
     register_error_handlers(app)
@@ -195,6 +196,17 @@ def register_coordination_blueprints(app: Flask) -> None:
     for api_blueprint in (threew_api.blp, batch_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
+
+
+def register_notification_blueprints(app: Flask) -> None:
+    """The administrators' dead letters (page and API) and the SMS provider's inbound webhook."""
+    from aidcoord.extensions import api, csrf
+    from aidcoord.notifications import api as notifications_api
+    from aidcoord.notifications import views as notifications_views
+
+    app.register_blueprint(notifications_views.bp)
+    csrf.exempt(notifications_api.blp)  # see accounts.auth: session-authenticated API calls are checked there
+    api.register_blueprint(notifications_api.blp)
 
 
 def connect_slices() -> None:

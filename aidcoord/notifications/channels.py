@@ -14,7 +14,7 @@ from aidcoord.accounts.models import User
 from aidcoord.common.channels import Channel
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
-from aidcoord.notifications.sms import sms_configured, sms_provider
+from aidcoord.notifications.sms import e164, sms_configured, sms_provider
 from aidcoord.notifications.telegram_api import telegram_bot, telegram_configured
 
 
@@ -73,7 +73,8 @@ class SmsSender:
         self.config, self.provider = config, sms_provider(config)
 
     def send(self, message: OutboxMessage, address: str) -> None:
-        self.provider.send(address, text_of(message, self.config), message.id)
+        to = e164(address, self.config.get("DEFAULT_PHONE_REGION", "AM"))
+        self.provider.send(to, text_of(message, self.config), message.id)
 
     def close(self) -> None:
         pass

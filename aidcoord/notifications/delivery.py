@@ -23,6 +23,7 @@ from aidcoord.errors import NotFound
 from aidcoord.extensions import db
 from aidcoord.notifications.channels import CHANNELS, Sender, address_of, configured_channels
 from aidcoord.notifications.models import MessageOptOut, MessageState, OutboxMessage
+from aidcoord.notifications.sms import e164
 from aidcoord.worker.registry import register_source
 from aidcoord.worker.services import backoff, claim_rows, max_attempts
 
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 def opt_out_key(channel: Channel, address: str) -> str:
     """A keyed digest of a phone or chat id: opt-outs are checked without keeping the number."""
     secret = current_app.config["SECRET_KEY"].encode()
+    if channel == Channel.SMS:  # +374 99 123456, 099123456 and +37499123456 are one phone
+        address = e164(address, current_app.config.get("DEFAULT_PHONE_REGION", "AM"))
     return hmac.new(secret, f"opt-out:{channel.value}:{address.strip()}".encode(), hashlib.sha256).hexdigest()
 
 

@@ -5,7 +5,18 @@ import json
 import logging
 from typing import Protocol
 
+import phonenumbers
+
 log = logging.getLogger(__name__)
+
+
+def e164(phone: str, region: str = "AM") -> str:
+    """The number in E.164 (`+37499123456`), national forms read in `region`; unparseable text as given."""
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return phone.strip()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class SmsProvider(Protocol):

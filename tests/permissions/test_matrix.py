@@ -13,6 +13,7 @@ from tests.permissions import (
     rows_dashboard,
     rows_housing,
     rows_jobs,
+    rows_notifications,
     rows_organizations,
     rows_pledges,
     rows_privacy,
@@ -22,7 +23,8 @@ from tests.permissions import (
 from tests.permissions.matrix import Known, cases, send
 
 TABLE = (rows_accounts.ROWS + rows_organizations.ROWS + rows_pledges.ROWS + rows_housing.ROWS + rows_jobs.ROWS
-         + rows_threew.ROWS + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS + rows_audit.ROWS)
+         + rows_threew.ROWS + rows_volunteers.ROWS + rows_privacy.ROWS + rows_dashboard.ROWS + rows_audit.ROWS
+         + rows_notifications.ROWS)
 
 
 def endpoint_methods(app) -> set[tuple[str, str]]:
