@@ -83,17 +83,32 @@ def _spoken(said: str) -> list[str] | None:
     return [code] if code else []
 
 
+def _channel_buttons():
+    return [[(_l("Here in Telegram"), "channel:telegram"), (_l("By SMS"), "channel:sms")]]
+
+
+def _channel(said: str) -> str | None:
+    return {"channel:telegram": "telegram", "channel:sms": "sms"}.get(said)
+
+
 COUNT_RETRY = _l("Please send a number, for example 2.")
+
+# Questions more than one form asks.
+NAME = Question("contact_name", _l("What is your name (first and last name)?"), _some_text,
+                retry=_l("Please write your name in one line."))
+PHONE = Question("contact_phone", _l("Your phone number, so that a caseworker can call you:"), _some_text,
+                 retry=_l("Please write a phone number, for example 099 12 34 56."))
+SPOKEN_LANGUAGE = Question("languages", _l("Which language do you speak best?"), _spoken, _language_buttons)
+MESSAGES = Question("consent_messages", _l("May we send you messages about your case here?"), _yes_no,
+                    _yes_no_buttons)
 
 # The household form, in the order asked. Consent comes first: nothing the person says is kept before it.
 HOUSEHOLD = (
     Question("consent_registration", _l(
         "To find you a place to stay we keep what you tell us here. Only the people who work on your case see it, "
         "and you can ask us to delete it. Do you agree?"), _yes_no, _yes_no_buttons),
-    Question("contact_name", _l("What is your name (first and last name)?"), _some_text,
-             retry=_l("Please write your name in one line.")),
-    Question("contact_phone", _l("Your phone number, so that a caseworker can call you:"), _some_text,
-             retry=_l("Please write a phone number, for example 099 12 34 56.")),
+    NAME,
+    PHONE,
     Question("adults", _l("How many adults (18 or older) are in your household, you included?"), _count,
              retry=COUNT_RETRY),
     Question("children", _l("How many children (under 18)?"), _count, retry=COUNT_RETRY),
@@ -102,11 +117,12 @@ HOUSEHOLD = (
     Question("disabled", _l("How many people live with a disability?"), _count, retry=COUNT_RETRY),
     Question("medical_needs", _l("Does anyone need regular medical care?"), _yes_no, _yes_no_buttons),
     Question("preferred_regions", _l("Where do you want to stay?"), _region, _region_buttons),
-    Question("languages", _l("Which language do you speak best?"), _spoken, _language_buttons),
+    SPOKEN_LANGUAGE,
     Question("consent_share_with_host", _l(
         "When we find a host, may we show them your household (how many people, needs), and after they accept, "
         "your name and phone?"), _yes_no, _yes_no_buttons),
-    Question("consent_messages", _l("May we send you messages about your case here?"), _yes_no, _yes_no_buttons),
+    MESSAGES,
+    Question("contact_channel", _l("How should we contact you about your case?"), _channel, _channel_buttons),
 )
 def _shift_choice(said: str) -> int | None:
     number = said.removeprefix("shift:")
@@ -130,13 +146,13 @@ JOB_SEEKER = (
     Question("consent_registration", _l(
         "To help you find work we keep your work profile. Employers see it without your contact; they see your "
         "contact only after you apply or agree to a referral. Do you agree?"), _yes_no, _yes_no_buttons),
-    Question("contact_name", HOUSEHOLD[1].text, _some_text, retry=HOUSEHOLD[1].retry),
-    Question("contact_phone", HOUSEHOLD[2].text, _some_text, retry=HOUSEHOLD[2].retry),
+    NAME,
+    PHONE,
     Question("profession", _l("What is your profession or the work you want to do?"), _some_text,
              retry=_l("Please write it in one line.")),
     Question("regions", _l("Where do you want to work?"), _region, _region_buttons),
-    Question("languages", HOUSEHOLD[10].text, _spoken, _language_buttons),
-    Question("consent_messages", HOUSEHOLD[-1].text, _yes_no, _yes_no_buttons),
+    SPOKEN_LANGUAGE,
+    MESSAGES,
 )
 
 

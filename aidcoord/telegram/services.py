@@ -166,7 +166,8 @@ def _register_household(conversation: TelegramConversation, person: Any) -> Repl
     user = person_account(conversation, person)
     household = households.register_household(user, _household_data(answers, language), for_self=True,
                                               commit=False)
-    household.preferred_channel, household.telegram_chat_id = Channel.TELEGRAM, str(conversation.chat_id)
+    household.preferred_channel = Channel(answers.get("contact_channel") or Channel.TELEGRAM.value)
+    household.telegram_chat_id = str(conversation.chat_id)
     given = [ConsentPurpose.REGISTRATION] + [ConsentPurpose.MESSAGES] * bool(answers.get("consent_messages"))
     for purpose in given:
         consent.record_consent(user, ConsentSubject.HOUSEHOLD, household.id, purpose, language=language,

@@ -17,7 +17,7 @@ from tests.factories import UserFactory
 
 ANSWERS = [("says", "Армен Саргсян"), ("says", "099 12 34 56"), ("says", "2"), ("says", "1"), ("says", "0"),
            ("says", "0"), ("says", "0"), ("presses", "no"), ("presses", "region:AM-SU"), ("presses", "speaks:ru"),
-           ("presses", "yes"), ("presses", "yes")]
+           ("presses", "yes"), ("presses", "yes"), ("presses", "channel:telegram")]
 
 
 def register_household(someone, language="ru", answers=ANSWERS):
@@ -50,6 +50,7 @@ def test_a_household_registers_itself_in_russian_and_waits_in_the_queue_unconfir
         assert household.preferred_regions == ["AM-SU"] and household.languages == ["ru"]
         assert owner.email.endswith(".invalid") and owner.preferred_language == "ru"
         assert household.vulnerability_self_declared and awaits_confirmation(household)
+        assert household.preferred_channel.value == "telegram"
         entry = db.session.scalar(select(QueueEntry).where(QueueEntry.kind == QueueKind.HOUSING,
                                                             QueueEntry.subject_id == household.id))
         assert entry.state is EntryState.WAITING
