@@ -1,6 +1,4 @@
 """JSON API for reported arrivals."""
-from flask import request
-from flask_babel import lazy_gettext as _l
 
 from aidcoord.arrivals import imports, services
 from aidcoord.arrivals.schemas import (
@@ -10,10 +8,10 @@ from aidcoord.arrivals.schemas import (
     ArrivalInputSchema,
     ArrivalSchema,
 )
+from aidcoord.common import csv_import
 from aidcoord.common.api import Blueprint
 from aidcoord.common.pagination import ListPager
 from aidcoord.common.permissions import ANYONE, STAFF, actor, allow
-from aidcoord.errors import ValidationFailed
 
 blp = Blueprint("arrivals_api", __name__, url_prefix="/api/v1/arrivals",
                 description="Reported cumulative arrivals, each with its source and local time.")
@@ -47,16 +45,15 @@ def record_arrivals(data):
 @blp.arguments(ArrivalImportArgsSchema, location="query")
 @blp.response(200, ArrivalImportResultSchema)
 @blp.doc(requestBody={"required": True, "content": {"text/csv": {
-    "schema": {"type": "string", "description": "UTF-8 CSV with the columns reported_at, cumulative_arrivals, "
-                                                "source (as ../shared/data/arrivals-2023.csv)."},
+    "schema": {"type": "string", "description": "CSV in UTF-8 (with or without BOM), UTF-16 (with BOM), "
+                                                "Windows-1251 or Windows-1252 (anything else is refused, 422) with "
+                                                "the columns reported_at, cumulative_arrivals, source "
+                                                "(as ../shared/data/arrivals-2023.csv)."},
     "example": "reported_at,cumulative_arrivals,source\n2023-09-28T08:00,65036,https://armenpress.am/\n"}}})
 def import_arrivals(args):
     """Send a CSV file as the body (text/csv). With dry_run=true only the check is returned; otherwise every
     row is created in one transaction, or nothing when any row is invalid (422, errors by row and column)."""
-    text = request.get_data(as_text=True)
-    if not text.strip():
-        message = _l("Send the CSV file as the request body (text/csv).")
-        raise ValidationFailed(message, {"file": [message]})
+    text = csv_import.request_csv_text()  # the encoding detected, or 422; the body is required
     if args["dry_run"]:
         preview = imports.preview_arrivals_import(actor(), text)
         return {"valid": preview.is_valid, "created": [], "errors": imports.ImportRejected(preview).fields}
