@@ -110,6 +110,10 @@ class Config:
     TELEGRAM_WEBHOOK_SECRET = None
     TELEGRAM_API_URL = "https://api.telegram.org"
 
+    # /readyz answers 503 when no `flask worker` said it was alive within this many seconds (0: not checked; a
+    # node without a worker beside it, such as the test suite's, sets READYZ_WORKER_SECONDS=0).
+    READYZ_WORKER_SECONDS = 120
+
     # /metrics: with METRICS_TOKEN set, a scraper sends `Authorization: Bearer <token>`; without one, only
     # callers from these networks are answered (METRICS_NETWORKS, comma-separated, in the environment).
     METRICS_TOKEN = None
@@ -123,6 +127,7 @@ class TestConfig(Config):
 
     TESTING = True
     SESSION_COOKIE_SECURE = False
+    READYZ_WORKER_SECONDS = 0  # no worker runs beside the tests (tests/operations set it to check the check)
     REMEMBER_COOKIE_SECURE = False
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - the test suite's key, testing only
     RATELIMIT_ENABLED = False  # one test turns it on
@@ -155,6 +160,8 @@ def load_config(app, overrides=None):
     for name in ("QUEUE_LEASE_MINUTES", "IMPORT_MAX_ROWS", "SQLITE_BUSY_TIMEOUT_SECONDS"):
         if os.environ.get(name):
             app.config[name] = _positive_int(name, os.environ[name])
+    if os.environ.get("READYZ_WORKER_SECONDS", "").strip().isdigit():
+        app.config["READYZ_WORKER_SECONDS"] = int(os.environ["READYZ_WORKER_SECONDS"])
     if os.environ.get("REPORTING_CURRENCY"):
         app.config["REPORTING_CURRENCY"] = os.environ["REPORTING_CURRENCY"].upper()
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "PUBLIC_URL"):

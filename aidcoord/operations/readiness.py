@@ -11,7 +11,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
+from aidcoord.worker import last_heartbeat
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -54,10 +56,22 @@ def migrations_check() -> Check:
                                       f"code at {', '.join(sorted(expected))}")
 
 
-def readiness(extra_checks=()) -> list[Check]:
-    """Every check, in order; the migrations and later checks only when the database answers."""
+def worker_check(max_silence_seconds: int) -> Check:
+    """A `flask worker` said it was alive recently: without one, messages, bot replies and batch runs wait."""
+    beat_at = last_heartbeat()
+    if beat_at is None:
+        return Check("worker", False, "no running worker has reported")
+    silence = (utcnow() - beat_at).total_seconds()
+    if silence > max_silence_seconds:
+        return Check("worker", False, f"last heartbeat {silence:.0f} s ago")
+    return Check("worker", True, f"last heartbeat {silence:.0f} s ago")
+
+
+def readiness(max_worker_silence_seconds: int = 0) -> list[Check]:
+    """Every check, in order; the migrations and the worker only when the database answers."""
     checks = [database_check()]
     if checks[0].ok:
         checks.append(migrations_check())
-        checks.extend(check() for check in extra_checks)
+        if max_worker_silence_seconds:
+            checks.append(worker_check(max_worker_silence_seconds))
     return checks

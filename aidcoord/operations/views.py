@@ -23,7 +23,7 @@ def healthz():
 def readyz():
     """Ready: the database answers, its migrations are the code's, the worker's heartbeat is recent.
     503 otherwise, with the failing check named (no data, no addresses)."""
-    checks = readiness.readiness(current_app.extensions.get("aidcoord_readiness_checks", ()))
+    checks = readiness.readiness(current_app.config["READYZ_WORKER_SECONDS"])
     ready = all(check.ok for check in checks)
     body = {"status": "ready" if ready else "not ready",
             "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in checks}}

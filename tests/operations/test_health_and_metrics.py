@@ -47,3 +47,14 @@ def test_metrics_are_refused_to_other_networks_and_wrong_tokens(app, client):
     allowed = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret"},
                          environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert allowed.status_code == 200
+
+
+def test_not_ready_without_a_running_worker_when_the_check_is_on(app, client):
+    from aidcoord.worker.services import beat
+
+    app.config["READYZ_WORKER_SECONDS"] = 60
+    response = client.get("/readyz")
+    assert response.status_code == 503 and not response.get_json()["checks"]["worker"]["ok"]
+    with app.app_context():
+        beat("worker-on-this-machine")  # a running worker's heartbeat
+    assert client.get("/readyz").status_code == 200
