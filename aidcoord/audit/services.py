@@ -167,6 +167,7 @@ class AuditFilters:
     served_by_type: str | None = None
     served_by_id: int | None = None
     action: AuditAction | None = None
+    organization_id: int | None = None
     since: datetime | None = None
     until: datetime | None = None
 
@@ -176,7 +177,8 @@ def _search_query(filters: AuditFilters, organization_ids: set[int] | None) -> S
     for column, value in ((AuditEvent.entity_type, filters.entity_type), (AuditEvent.entity_id, filters.entity_id),
                           (AuditEvent.subject_type, filters.subject_type), (AuditEvent.subject_id, filters.subject_id),
                           (AuditEvent.actor_id, filters.actor_id), (AuditEvent.served_by_type, filters.served_by_type),
-                          (AuditEvent.served_by_id, filters.served_by_id), (AuditEvent.action, filters.action)):
+                          (AuditEvent.served_by_id, filters.served_by_id), (AuditEvent.action, filters.action),
+                          (AuditEvent.organization_id, filters.organization_id)):
         if value is not None:
             query = query.where(column == value)
     if filters.since is not None:

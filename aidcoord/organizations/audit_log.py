@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import marshmallow as ma
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from aidcoord.accounts.models import User
@@ -61,6 +61,7 @@ def filters_from(values: dict) -> audit.AuditFilters:
         subject_type=values.get("subject_type") or None, subject_id=values.get("subject_id"),
         actor_id=values.get("actor_id"), served_by_type=values.get("served_by_type") or None,
         served_by_id=values.get("served_by_id"), action=AuditAction(action) if action else None,
+        organization_id=values.get("organization_id"),
         since=_day_start(values.get("since")), until=_day_start(until + timedelta(days=1)) if until else None)
 
 
@@ -77,6 +78,7 @@ class AuditArgsSchema(PageArgsSchema):
                                       metadata={"description": "why: the record served, e.g. match"})
     served_by_id = _id()
     action = ma.fields.String(validate=ma.validate.OneOf([a.value for a in AuditAction]))
+    organization_id = _id("the organization whose records were seen")
     since = ma.fields.Date(metadata={"description": "from this day (UTC) on"})
     until = ma.fields.Date(metadata={"description": "up to this day (UTC), included"})
 
@@ -102,6 +104,13 @@ def list_audit_events(args):
 
 # ---- page
 
+def _whole_number(value):
+    """The hidden organization filter as a number (None when absent or not a number)."""
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else None
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
@@ -113,6 +122,7 @@ class AuditFilterForm(FlaskForm):
     actor_id = IntegerField(_l("Seen or done by (account number)"), validators=[Optional(), NumberRange(1, MAX_ID)])
     action = SelectField(_l("What"), choices=lambda: [("", _l("Anything")), *[(a.value, a.label) for a in AuditAction]],
                          validators=[Optional()])
+    organization_id = HiddenField(validators=[Optional(), NumberRange(1, MAX_ID)], filters=[_whole_number])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("Until"), validators=[Optional()])
 

@@ -79,3 +79,15 @@ def test_a_reason_written_to_a_personal_column_is_kept_by_its_name(app):
     event = audit.record(coordinator, AuditAction.UPDATE, "household", 1, {"priority": [1, 30]},
                          "her son has leukaemia", personal_reason="boost_reason")
     assert event.reason is None and event.changes == {"priority": [1, 30], "boost_reason": audit.WITHHELD}
+
+
+def test_the_organization_page_links_to_the_views_of_its_records(pages, api):
+    _coordinator, caseworker, organization, _offer, _household, match = _accepted_match(api)
+    api("GET", f"/api/v1/housing/matches/{match['id']}", caseworker)
+    pages.login(caseworker.email)
+    page = pages.client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+    assert f"/audit?organization_id={organization.id}" in page
+    listed = pages.client.get("/audit", query_string={"organization_id": organization.id}).get_data(as_text=True)
+    assert f"match {match['id']}" in listed
+    other = pages.client.get("/audit", query_string={"organization_id": organization.id + 999})
+    assert "Nothing recorded matches these filters." in other.get_data(as_text=True)
