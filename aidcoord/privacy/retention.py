@@ -24,7 +24,7 @@ from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.jobs.models import JobSeeker
 from aidcoord.matching.models import EntryState, Match, MatchState, MatchStep, QueueEntry, QueueKind
 from aidcoord.privacy.models import RetentionDate
-from aidcoord.privacy.registry import KINDS, Kind, is_blank, personal_columns
+from aidcoord.privacy.registry import KINDS, Kind, is_blank, model_of_table, personal_columns
 from aidcoord.volunteers.models import SIGNED_UP, Shift, SignUp, VolunteerProfile
 
 OPEN_ENTRY = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
@@ -116,8 +116,12 @@ def account_dates(today: date, open_households: set[int], open_offers: set[int],
                                    .where(RetentionDate.kind == "account")).tuples().all())
     used = dict(db.session.execute(select(ApiToken.user_id, func.max(ApiToken.last_used_at))
                                    .group_by(ApiToken.user_id)).tuples().all())
+    conversation: Any = model_of_table("telegram_conversations")  # the bot's people never sign in on the web
+    talked = {} if conversation is None else dict(db.session.execute(
+        select(conversation.user_id, func.max(conversation.updated_at)).where(conversation.user_id.is_not(None))
+        .group_by(conversation.user_id)).tuples().all())
     rows = db.session.execute(select(User.id, User.created_at)).tuples()
-    return _dates(((i, i in holders, _latest(created, seen.get(i), used.get(i))) for i, created in rows),
+    return _dates(((i, i in holders, _latest(created, seen.get(i), used.get(i), talked.get(i))) for i, created in rows),
                   "account", today)
 
 

@@ -7,7 +7,7 @@ import time_machine
 
 from aidcoord.extensions import Model, db
 from aidcoord.privacy.models import RetentionDate
-from aidcoord.privacy.registry import KINDS, NOT_ANONYMISED, covered_tables, personal_columns
+from aidcoord.privacy.registry import KINDS, NOT_ANONYMISED, covered_tables, model_of_table, personal_columns
 from tests.conftest import PINNED_NOW, pinned_clock
 from tests.privacy.world import aggregates, canaries_found, personal_numbers_found, personal_text_columns, seed
 
@@ -90,3 +90,18 @@ def test_an_account_signed_in_to_recently_is_kept(app, pages):
     assert kept.anonymised_at is None and kept.last_seen_at is not None
     assert gone.anonymised_at is not None
     assert world["host"].email.startswith("canary")
+
+
+def test_an_account_talking_to_the_bot_is_kept(app):
+    world = seed()
+    conversation = model_of_table("telegram_conversations")
+    if conversation is None:
+        pytest.skip("no Telegram bot in this app")
+    with time_machine.travel(PINNED_NOW + timedelta(days=30 * 31), tick=False):
+        row = db.session.get(conversation, 700001)
+        row.step = "menu"  # a message: updated_at moves on
+        db.session.commit()
+        assert purge(app).exit_code == 0
+        db.session.expire_all()
+        assert db.session.get(RetentionDate, ("account", world["family"].id)).anonymised_at is None
+        assert db.session.get(RetentionDate, ("account", world["seeker"].id)).anonymised_at is not None
