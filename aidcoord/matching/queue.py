@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, case, select, update
 
 from aidcoord.accounts.models import User
 from aidcoord.common.pagination import Page, paginate
@@ -22,6 +22,13 @@ from aidcoord.matching.models import QueueEntry, QueueKind
 OPEN_STATES = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
 QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
 ATTEMPTS = 5
+# Priority bands, highest first: (lowest priority in the band, name). The dashboard and the metrics count by them.
+PRIORITY_BANDS = ((60, "high"), (30, "medium"), (0, "standard"))
+
+
+def priority_band(priority):
+    """The band's name of a priority, as SQL (a CASE over `priority`, e.g. QueueEntry.priority)."""
+    return case(*((priority >= lower, band) for lower, band in PRIORITY_BANDS[:-1]), else_=PRIORITY_BANDS[-1][1])
 
 
 def enqueue(kind: QueueKind, subject_id: int, priority: int) -> QueueEntry:

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from aidcoord.extensions import db
 from aidcoord.matching.models import QueueEntry
-from aidcoord.notifications.models import OutboxMessage
+from aidcoord.matching.queue import priority_band
+from aidcoord.notifications.models import MessageState, OutboxMessage
+from aidcoord.worker.models import Job
 
 REQUEST_METRICS = "aidcoord_request_metrics"
 
@@ -32,20 +34,35 @@ class DatabaseFigures:
     """A collector that reads its gauges from the database when scraped (inside the app context)."""
 
     def collect(self):
-        queue = GaugeMetricFamily("aidcoord_queue_entries", "Queue entries by kind and state",
-                                  labels=["kind", "state"])
-        rows = db.session.execute(select(QueueEntry.kind, QueueEntry.state, func.count())
-                                  .group_by(QueueEntry.kind, QueueEntry.state))
-        for kind, state, count in rows:
-            queue.add_metric([kind.value, state.value], count)
+        queue = GaugeMetricFamily("aidcoord_queue_entries", "Queue entries by kind, state and priority band",
+                                  labels=["kind", "state", "band"])
+        band = priority_band(QueueEntry.priority)
+        for kind, state, band_name, count in db.session.execute(
+                select(QueueEntry.kind, QueueEntry.state, band, func.count())
+                .group_by(QueueEntry.kind, QueueEntry.state, band)):
+            queue.add_metric([kind.value, state.value, band_name], count)
         yield queue
 
-        unsent = OutboxMessage.sent_at.is_(None)
+        outbox = GaugeMetricFamily("aidcoord_outbox_messages", "Outbox messages by channel and state",
+                                   labels=["channel", "state"])
+        for channel, state, count in db.session.execute(
+                select(OutboxMessage.channel, OutboxMessage.state, func.count())
+                .group_by(OutboxMessage.channel, OutboxMessage.state)):
+            outbox.add_metric([channel.value, state.value], count)
+        yield outbox
+        waiting = OutboxMessage.state.in_((MessageState.QUEUED, MessageState.SENDING))
         backlog, failing = db.session.execute(select(
-            func.count().filter(unsent), func.count().filter(unsent, OutboxMessage.attempts > 0))).one()
+            func.count().filter(waiting), func.count().filter(waiting, OutboxMessage.attempts > 0))).one()
         yield GaugeMetricFamily("aidcoord_outbox_backlog", "Messages waiting to be sent", value=backlog)
         yield GaugeMetricFamily("aidcoord_outbox_failing", "Waiting messages that failed at least once",
                                 value=failing)
+
+        jobs = GaugeMetricFamily("aidcoord_background_jobs", "Background jobs (imports, batch runs, bot replies) "
+                                 "by kind and state", labels=["kind", "state"])
+        for kind, state, count in db.session.execute(
+                select(Job.kind, Job.state, func.count()).group_by(Job.kind, Job.state)):
+            jobs.add_metric([kind, state.value], count)
+        yield jobs
 
 
 def exposition(app: Flask) -> bytes:

@@ -35,7 +35,7 @@ def test_metrics_count_requests_by_endpoint_and_read_the_queue_and_outbox(app, c
     client.get("/healthz")
     text_format = client.get("/metrics").get_data(as_text=True)
     assert "aidcoord_http_request_duration_seconds_count" in text_format and "operations.healthz" in text_format
-    assert f'aidcoord_queue_entries{{kind="{QueueKind.HOUSING.value}",state="waiting"}} 2.0' in text_format
+    assert 'aidcoord_queue_entries{band="standard",kind="housing",state="waiting"} 2.0' in text_format
     assert "aidcoord_outbox_backlog 1.0" in text_format and "aidcoord_outbox_failing 1.0" in text_format
 
 
