@@ -50,7 +50,7 @@ class ThreeWFilters:
     organization_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ThreeWRow:
     organization_id: int
     organization: str
@@ -108,12 +108,12 @@ def _queries(filters: ThreeWFilters) -> list:
 
 def who_does_what_where(filters: ThreeWFilters = ThreeWFilters()) -> list[ThreeWRow]:
     """Every (organization, sector, region, activity) with its count, by organization name, region, sector."""
+    sectors: dict[object, Sector | None] = {None: None, **{s: s for s in Sector}, **{s.value: s for s in Sector}}
     rows = []
     for query in _queries(filters):
-        for row in db.session.execute(query):
-            sector = row.sector if isinstance(row.sector, Sector) or row.sector is None else Sector(row.sector)
-            rows.append(ThreeWRow(row.organization_id, row.organization, sector, row.region, row.activity,
-                                  int(row.records), None if row.capacity is None else int(row.capacity)))
+        for organization_id, organization, sector, region, activity, records, capacity in db.session.execute(query):
+            rows.append(ThreeWRow(organization_id, organization, sectors[sector], region, activity, int(records),
+                                  None if capacity is None else int(capacity)))
     order = list(ACTIVITIES)
     return sorted(rows, key=lambda r: (r.organization.casefold(), r.organization_id, r.region,
                                        r.sector.value if r.sector else "~", order.index(r.activity)))

@@ -8,6 +8,7 @@ from aidcoord.organizations.models import SECTOR_LABELS, Sector
 from aidcoord.reports import regions_map, threew
 
 bp = Blueprint("threew", __name__)
+SHOWN = 1000  # rows of the table on the page; the CSV download has them all
 
 
 def filters_from_query() -> tuple[threew.ThreeWFilters, str]:
@@ -42,7 +43,8 @@ def page():
                            key=lambda o: o[1].casefold())
     base = {"sector": filters.sector.value if filters.sector else None, "organization_id": filters.organization_id,
             "measure": measure}
-    return render_template("reports/threew.html", rows=rows, regions=regions, outline=outline, legend=legend,
+    return render_template("reports/threew.html", rows=rows[:SHOWN], more_rows=max(0, len(rows) - SHOWN),
+                           regions=regions, outline=outline, legend=legend,
                            filters=filters, measure=measure, measures=threew.MEASURES, sectors=SECTOR_LABELS,
                            organizations=organizations, base=base, attribution=regions_map.ATTRIBUTION,
                            export_args={k: v for k, v in {**base, "region": filters.region}.items()
