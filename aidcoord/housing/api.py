@@ -190,12 +190,13 @@ def confirm_vulnerability(household_id):
 
 
 @blp.route("/households/<id:household_id>/duplicate", methods=["POST"])
-@allow(STAFF)
+@allow(SIGNED_IN)
 @blp.arguments(DuplicateSchema)
 @blp.response(200, HouseholdSchema)
 def resolve_duplicate(data, household_id):
     """Merge into another open request (which keeps its place; this one is closed, marked merged into it), or
-    record that the two are different households (the pair is not flagged again).
+    record that the two are different households (the pair is not flagged again). Coordinators, and caseworkers
+    of the organization both households registered with.
 
     `other_id` defaults to the request this one was flagged as a possible duplicate of at registration."""
     household = households.get_household(actor(), household_id)
@@ -203,11 +204,13 @@ def resolve_duplicate(data, household_id):
 
 
 @blp.route("/households/<id:household_id>/duplicates")
-@allow(STAFF)
+@allow(SIGNED_IN)
 @blp.response(200, PossibleDuplicatesSchema)
 def possible_duplicates(household_id):
     """Open requests that may be the same household, with the reasons: the same phone (in any format) or a
-    similar name (in any script or word order, with the score) and the same size. Dismissed pairs are left out."""
+    similar name (in any script or word order, with the score) and the same size. Dismissed pairs are left out.
+
+    Coordinators see all; a caseworker of the household's organization sees those of that organization."""
     household = households.get_household(actor(), household_id)
     return {"duplicates": [
         {"household_id": other.id,

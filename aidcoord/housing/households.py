@@ -276,14 +276,15 @@ def confirm_vulnerability(actor: User, household: Household) -> Household:
 def resolve_duplicate(actor: User, household: Household, merge: bool, other_id: int | None = None) -> Household:
     """Merge a household into another open request (which keeps its queue place; this one is closed, marked
     merged into it), or record that the two are different households (the pair is not flagged again).
-    `other_id` defaults to the request it was flagged as a possible duplicate of at registration."""
-    if not actor.is_staff:
+    `other_id` defaults to the request it was flagged as a possible duplicate of at registration. Coordinators,
+    and caseworkers who may review both households."""
+    if not may_review_duplicates(actor, household):
         raise PermissionDenied()
     other_id = other_id or household.possible_duplicate_of_id
     if other_id is None:
         raise Conflict(_l("This request is not flagged as a possible duplicate."))
     other = db.session.get(Household, other_id)
-    if other is None or other.id == household.id:
+    if other is None or other.id == household.id or not may_review_duplicates(actor, other):
         raise NotFound(_l("No such household."))
     for one, two in ((household, other), (other, household)):
         if one.possible_duplicate_of_id == two.id:
@@ -307,11 +308,18 @@ def resolve_duplicate(actor: User, household: Household, merge: bool, other_id: 
     return household
 
 
+def may_review_duplicates(user: User | None, household: Household) -> bool:
+    """Coordinators, and caseworkers of the organization the household registered with; never the household."""
+    return may_confirm_vulnerability(user, household)
+
+
 def possible_duplicates(actor: User, household: Household) -> list[tuple[Household, list[duplicates.Reason]]]:
-    """The open requests this household may duplicate, with the reasons (coordinators)."""
-    if not actor.is_staff:
+    """The open requests this household may duplicate, with the reasons: for coordinators, and for its caseworkers
+    those of their own organization's households (a caseworker learns nothing of other organizations' cases)."""
+    if not may_review_duplicates(actor, household):
         raise PermissionDenied()
-    return duplicates.possible_duplicates(household)
+    return [(other, reasons) for other, reasons in duplicates.possible_duplicates(household)
+            if may_review_duplicates(actor, other)]
 
 
 def households_needing_review() -> list[Household]:

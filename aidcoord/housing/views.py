@@ -149,7 +149,7 @@ def household_detail(household_id):
                            awaits_confirmation=households.awaits_confirmation(household),
                            may_confirm=households.may_confirm_vulnerability(actor(), household),
                            duplicates=households.possible_duplicates(actor(), household)
-                           if current_user.is_staff else [])
+                           if households.may_review_duplicates(actor(), household) else [])
 
 
 @bp.route("/households/<id:household_id>/confirm-vulnerability", methods=["POST"])
@@ -180,7 +180,7 @@ def raise_priority(household_id):
 
 
 @bp.route("/households/<id:household_id>/<any(merge, keep_apart):decision>", methods=["POST"])
-@allow(STAFF)
+@allow(SIGNED_IN)
 def resolve_duplicate(household_id, decision):
     household = households.get_household(actor(), household_id)
     if ConfirmForm().validate_on_submit():

@@ -7,6 +7,7 @@ from aidcoord.housing import duplicates, households, imports
 from aidcoord.housing.models import DuplicateDismissal, Household, HouseholdNameToken
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, QueueKind
+from tests.housing.conftest import FAMILY
 
 
 def test_national_and_international_phone_formats_are_one_phone(app):
@@ -114,3 +115,25 @@ def test_merge_and_dismiss_on_the_household_page(pages, client, coordinator, reg
     assert f"/housing/households/{later.id}\"" not in page
     pages.post(f"/housing/households/{third.id}/merge?other={earlier.id}")
     assert households.get_household(coordinator, third.id).merged_into_id == earlier.id
+
+
+def test_a_caseworker_reviews_duplicates_among_its_organizations_households_only(api, register):
+    from tests.factories import OrganizationFactory, UserFactory
+
+    caseworker, other_caseworker = UserFactory(), UserFactory()
+    organization = OrganizationFactory(members=[caseworker])
+    other_organization = OrganizationFactory(members=[other_caseworker])
+    ours = households.register_household(caseworker, {**FAMILY, "contact_name": "Armen Sargsyan"},
+                                         organization_id=organization.id)
+    theirs = households.register_household(other_caseworker, {**FAMILY, "contact_name": "Sargsyan Armen"},
+                                           organization_id=other_organization.id)
+    ours_again = households.register_household(caseworker, {**FAMILY, "contact_name": "Армен Саргсян"},
+                                               organization_id=organization.id)
+    listed = api("GET", f"/api/v1/housing/households/{ours_again.id}/duplicates", caseworker).get_json()
+    assert [item["household_id"] for item in listed["duplicates"]] == [ours.id]  # not the other organization's
+    refused = api("POST", f"/api/v1/housing/households/{ours_again.id}/duplicate", caseworker,
+                  json={"merge": True, "other_id": theirs.id})
+    assert refused.status_code == 404
+    merged = api("POST", f"/api/v1/housing/households/{ours_again.id}/duplicate", caseworker,
+                 json={"merge": True, "other_id": ours.id})
+    assert merged.status_code == 200 and db.session.get(Household, ours_again.id).merged_into_id == ours.id

@@ -46,8 +46,11 @@ ROWS = [
         others=404, staff=302, member=302),
     row("POST", "/api/v1/housing/households/{household}/priority", {"points": 10, "reason": "widowed"}, others=403,
         staff=200),
-    row("POST", "/api/v1/housing/households/{household}/duplicate", {"merge": False}, others=403, staff=409),
-    row("GET", "/api/v1/housing/households/{household}/duplicates", **STAFF_ONLY),
+    # Coordinators and the household's caseworkers (the removed member no longer is one).
+    row("POST", "/api/v1/housing/households/{household}/duplicate", {"merge": False}, others=404, staff=409,
+        member=409),
+    row("GET", "/api/v1/housing/households/{household}/duplicates", others=404, staff=200, member=200),
+    row("GET", "/api/v1/housing/households/{own_household}/duplicates", others=404, staff=200, self_household=403),
     # Self-declared: coordinators confirm, the household itself may not; a caseworker's registration has nothing
     # to confirm (409); the removed member no longer sees it.
     row("POST", "/api/v1/housing/households/{own_household}/confirm-vulnerability", others=404, staff=200,
@@ -101,8 +104,8 @@ ROWS = [
     row("GET", "/housing/households/{household}", others=404, staff=200, member=200),
     row("GET", "/housing/households/{own_household}", others=404, staff=200, self_household=200),
     row("POST", "/housing/households/{household}/priority", {"points": 10, "reason": "widowed"}, others=403, staff=302),
-    row("POST", "/housing/households/{household}/merge", others=403, staff=302),
-    row("POST", "/housing/households/{household}/keep_apart", others=403, staff=302),
+    row("POST", "/housing/households/{household}/merge", others=404, staff=302, member=302),
+    row("POST", "/housing/households/{household}/keep_apart", others=404, staff=302, member=302),
     row("POST", "/housing/households/{own_household}/confirm-vulnerability", others=404, staff=302,
         self_household=403),
     row("POST", "/housing/households/{household}/confirm-vulnerability", others=404, staff=302, member=302),
