@@ -354,7 +354,7 @@ def end(data, match_id):
 
 def _visible_match(match_id):
     match = housing_matching.get_match(match_id)
-    privacy.match_view(actor(), match)  # 404 for people with no part in it
+    privacy.ensure_can_view(actor(), match)
     return match
 
 

@@ -28,11 +28,18 @@ def can_view_match(user: User | None, match: Match, household: Household) -> boo
     return households.is_involved_staff(user, household) or matches.is_answerer(user, match)
 
 
-def match_view(viewer: User, match: Match) -> dict:
-    """The match as this viewer may see it."""
-    household, offer = KIND.subject(match.subject_id), KIND.offer(match.offer_id)
+def ensure_can_view(viewer: User | None, match: Match) -> Household:
+    """The match's household; 404 for people with no part in the match. Shows nothing, so records nothing
+    (match_view records what it shows)."""
+    household = KIND.subject(match.subject_id)
     if not can_view_match(viewer, match, household):
         raise NotFound()
+    return household
+
+
+def match_view(viewer: User, match: Match) -> dict:
+    """The match as this viewer may see it."""
+    household, offer = ensure_can_view(viewer, match), KIND.offer(match.offer_id)
     is_host_side = matches.is_answerer(viewer, match)
     contact = None
     if viewer.is_staff or households.is_involved_staff(viewer, household) or (

@@ -58,7 +58,7 @@ def due_checks(viewer: User, today: date | None = None) -> list[WelfareCheck]:
 
 def report_incident(actor: User, match: Match, description: str) -> Incident:
     """Anyone involved in the placement may report; coordinators are told through the outbox."""
-    privacy.match_view(actor, match)  # 404 for people with no part in it
+    privacy.ensure_can_view(actor, match)
     description = check.required_text(description, "description", 10000, message=_l("Describe what happened."))
     incident = Incident(match_id=match.id, reported_by_id=actor.id, description=description)
     db.session.add(incident)

@@ -285,7 +285,7 @@ def match_detail(match_id):
 @allow(SIGNED_IN)
 def match_step(match_id, step):
     match = housing_matching.get_match(match_id)
-    privacy.match_view(current_user, match)  # 404 for people with no part in it
+    privacy.ensure_can_view(current_user, match)
     form = forms.ReasonForm()
     if form.validate_on_submit():
         try:

@@ -91,3 +91,14 @@ def test_the_organization_page_links_to_the_views_of_its_records(pages, api):
     assert f"match {match['id']}" in listed
     other = pages.client.get("/audit", query_string={"organization_id": organization.id + 999})
     assert "Nothing recorded matches these filters." in other.get_data(as_text=True)
+
+
+def test_reporting_an_incident_records_no_view_of_the_familys_contact(api):
+    _coordinator, _caseworker, _organization, offer, household, match = _accepted_match(api)
+    before = audit.count(audit.AuditFilters(subject_type="household", subject_id=household["id"],
+                                            action=AuditAction.VIEW_PERSONAL_DATA))
+    response = api("POST", f"/api/v1/housing/matches/{match['id']}/incidents", offer.host,
+                   json={"description": "The heating failed for two days."})
+    assert response.status_code == 201
+    assert audit.count(audit.AuditFilters(subject_type="household", subject_id=household["id"],
+                                          action=AuditAction.VIEW_PERSONAL_DATA)) == before
