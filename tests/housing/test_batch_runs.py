@@ -112,3 +112,18 @@ def test_offers_taken_to_house_more_people_are_told_apart_from_priority():
     assert reasons([big], [offer], {2: 10, 3: 10}, weights) == {1: Reason("taken_to_house_more")}
     assert reasons([big], [], {}, {}) == {1: Reason("no_offer")}
     assert reasons([HouseholdNeed(id=4, size=6)], [offer], {}, {}) == {4: Reason("constraint", "beds")}
+
+
+def test_a_region_run_takes_that_region_s_offers_and_who_may_live_there(app, api, coordinator, register):
+    anywhere = register(contact_name="Ani Grigoryan", contact_phone="+374 91 200001", adults=1, children=0,
+                        children_under_5=0)
+    syunik_only = register(contact_name="Aram Sahakyan", contact_phone="+374 91 200002", adults=1, children=0,
+                           children_under_5=0, preferred_regions="AM-SU", region_required=True)
+    lori = HousingOfferFactory(beds=2, region="AM-LO")
+    HousingOfferFactory(beds=2, region="AM-SU")
+    run_id = api("POST", "/api/v1/housing/batches", coordinator, json={"region": "AM-LO"}).get_json()["id"]
+    assert api("POST", "/api/v1/housing/batches", coordinator, json={"region": "XX"}).status_code == 422
+    run_worker(burst=True)
+    result = api("GET", f"/api/v1/housing/batches/{run_id}", coordinator).get_json()["result"]
+    assert [(p["household_id"], p["offer_id"]) for p in result["proposals"]] == [(anywhere.id, lori.id)]
+    assert result["waiting_households"] == 1 and syunik_only.id not in {r["household_id"] for r in result["unhoused"]}
