@@ -19,6 +19,7 @@ from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import compatibility, engine
+from aidcoord.housing.contact import tell_household_contact
 from aidcoord.housing.models import Household, HousingOffer, VettingState, WelfareCheck
 from aidcoord.housing.offers import host_is_suspended
 from aidcoord.matching import kinds, queue
@@ -137,6 +138,9 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
                                reasons=fit.reasons)
     matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
                  _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
+    tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
+                           _l("A coordinator proposed a home for your household. We will tell you when the host "
+                              "answers."))
     db.session.commit()
     return match
 
@@ -156,6 +160,8 @@ def accept(actor: User, match: Match) -> Match:
     matches.tell(people + KIND.subject_users(KIND.subject(match.subject_id)), "acceptance",
                  _l("A proposal was accepted"), _l("The host accepted the proposal. Next: arrange the move-in."),
                  match)
+    tell_household_contact(KIND.subject(match.subject_id), "acceptance", _l("A proposal was accepted"),
+                           _l("The host accepted the proposal. Your caseworker will contact you about the move-in."))
     db.session.commit()
     return match
 

@@ -1,0 +1,44 @@
+"""A household registered by staff has no account: it hears of proposals and acceptances by its own channel (SMS
+to its contact phone, or Telegram), in a language it speaks, with nobody's personal data in the text."""
+import json
+
+from sqlalchemy import select
+
+from aidcoord.common.channels import Channel
+from aidcoord.extensions import db
+from aidcoord.housing import households
+from aidcoord.housing import matching as housing_matching
+from aidcoord.matching import queue
+from aidcoord.matching.models import QueueKind
+from aidcoord.notifications.models import MessageState, OutboxMessage
+from aidcoord.worker.services import run_worker
+from tests.factories import HousingOfferFactory, UserFactory
+from tests.housing.conftest import FAMILY
+
+
+def test_a_household_without_an_account_gets_its_proposal_by_sms_in_its_language(app, tmp_path):
+    app.config.update(SMS_CONSOLE_FILE=str(tmp_path / "sms.jsonl"))
+    coordinator = UserFactory(roles=["coordinator"])
+    household = households.register_household(coordinator, {**FAMILY, "languages": "ru hy"})
+    offer = HousingOfferFactory()
+    housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING), offer.id)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).one()
+    assert (message.channel, message.locale, message.topic) == (Channel.SMS, "ru", "proposal")
+    run_worker(burst=True)
+    [sms] = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    assert sms["to"] == "+37491123456"
+    assert "предложил" in sms["text"]  # Russian, the first language the household speaks that we write
+    for personal in (FAMILY["contact_name"], "Hakobyan", offer.address, "123456"):
+        assert personal not in sms["text"]
+    assert household.id and db.session.get_one(OutboxMessage, message.id).state == MessageState.SENT
+
+
+def test_a_household_that_chose_telegram_is_told_in_its_chat(app):
+    coordinator = UserFactory(roles=["coordinator"])
+    household = households.register_household(coordinator, dict(FAMILY))
+    household.preferred_channel, household.telegram_chat_id = Channel.TELEGRAM, "777"
+    db.session.commit()
+    housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING),
+                                   HousingOfferFactory().id)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).one()
+    assert (message.channel, message.address, message.locale) == (Channel.TELEGRAM, "777", "hy")
