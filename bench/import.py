@@ -93,7 +93,7 @@ def bare_insert(rows: list[dict], user_id: int) -> float:
                "preferred_regions": f'["{row["preferred_regions"]}"]', "languages": '["hy"]',
                "registered_by_id": user_id} for row in rows]
     with db.engine.begin() as connection:
-        connection.execute(sa.text("CREATE TEMP TABLE bare_households (LIKE households INCLUDING DEFAULTS)"))
+        connection.execute(sa.text("CREATE TEMP TABLE bare_households (LIKE households INCLUDING DEFAULTS INCLUDING INDEXES)"))
     started = time.perf_counter()
     with db.engine.begin() as connection:
         connection.execute(sa.text(

@@ -25,7 +25,7 @@ from aidcoord.housing.models import DuplicateDismissal, Household, HouseholdName
 from aidcoord.matching import queue
 from aidcoord.matching.models import QueueEntry, QueueKind
 
-NAME_SIMILARITY = 85  # percent, rapidfuzz's ratio of the sorted name keys
+NAME_SIMILARITY = 90  # percent, rapidfuzz's ratio of the sorted name keys (Mkrtchyan / Mkrtumyan: 89, two families)
 MAX_TOKENS = 5  # words of a name kept: enough for any person's name, bounded for abuse
 PREFIX = 3  # letters of another word that block keys carry
 
