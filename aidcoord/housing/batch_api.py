@@ -56,6 +56,21 @@ class UnhousedSchema(ma.Schema):
         "description": "With reason `constraint`: the hard constraint that rules out every offer"})
 
 
+class BatchPartArgsSchema(ma.Schema):
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0),
+                               metadata={"description": "First proposal and first unhoused household to give"})
+    limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(min=0, max=10_000),
+                              metadata={"description": "At most this many of each list (a run of the whole queue "
+                                                       "may list 100,000 households)"})
+
+
+class ReasonCountSchema(ma.Schema):
+    reason = ma.fields.String(metadata={"enum": list(REASON_CODES)})
+    constraint = ma.fields.String(allow_none=True)
+    households = ma.fields.Integer()
+    people = ma.fields.Integer()
+
+
 class BatchResultSchema(ma.Schema):
     waiting_households = ma.fields.Integer()
     waiting_people = ma.fields.Integer()
@@ -65,8 +80,11 @@ class BatchResultSchema(ma.Schema):
     score = ma.fields.Float(metadata={"description": "Their priority-weighted score"})
     people_bound = ma.fields.Integer(metadata={"description": "Upper bound (max-flow, households allowed to split)"})
     score_bound = ma.fields.Float(metadata={"description": "Upper bound of the priority-weighted score"})
-    proposals = ma.fields.List(ma.fields.Nested(ProposalSchema))
-    unhoused = ma.fields.List(ma.fields.Nested(UnhousedSchema))
+    proposals_total = ma.fields.Integer()
+    unhoused_total = ma.fields.Integer()
+    unhoused_by_reason = ma.fields.List(ma.fields.Nested(ReasonCountSchema))
+    proposals = ma.fields.List(ma.fields.Nested(ProposalSchema), metadata={"description": "offset..offset+limit"})
+    unhoused = ma.fields.List(ma.fields.Nested(UnhousedSchema), metadata={"description": "offset..offset+limit"})
 
 
 class BatchRunSchema(ma.Schema):
@@ -84,9 +102,24 @@ class BatchRunSchema(ma.Schema):
     def dump_result(self, run):
         if run.result is None:
             return None
+        start = getattr(run, "offset", 0)
+        end = start + getattr(run, "limit", len(run.result["proposals"]) + len(run.result["unhoused"]))
         approved = run.result.get("approved") or {}
-        proposals = [{**p, "match_id": approved.get(str(p["entry_id"]))} for p in run.result["proposals"]]
-        return BatchResultSchema().dump({**run.result, "proposals": proposals})
+        proposals = [{**p, "match_id": approved.get(str(p["entry_id"]))} for p in run.result["proposals"][start:end]]
+        return BatchResultSchema().dump({
+            **run.result, "proposals": proposals, "unhoused": run.result["unhoused"][start:end],
+            "proposals_total": len(run.result["proposals"]), "unhoused_total": len(run.result["unhoused"]),
+            "unhoused_by_reason": batch_runs.reason_counts(run.result["unhoused"])})
+
+
+class PagedRun:
+    """A run whose lists are dumped from `offset`, at most `limit` of each."""
+
+    def __init__(self, run, offset: int, limit: int):
+        self.run, self.offset, self.limit = run, offset, limit
+
+    def __getattr__(self, name):
+        return getattr(self.run, name)
 
 
 class SkippedSchema(ma.Schema):
@@ -117,11 +150,12 @@ def start_batch(data):
 
 @blp.route("/<id:run_id>")
 @allow(STAFF)
+@blp.arguments(BatchPartArgsSchema, location="query")
 @blp.response(200, BatchRunSchema)
-def get_batch(run_id):
+def get_batch(args, run_id):
     """A batch run: its progress, then the people it would house against both upper bounds, the proposals
-    for review and why each household left out is left out."""
-    return batch_runs.get_run(actor(), run_id)
+    for review and why each household left out is left out (`offset` and `limit` page both lists)."""
+    return PagedRun(batch_runs.get_run(actor(), run_id), args["offset"], args["limit"])
 
 
 @blp.route("/<id:run_id>/approve", methods=["POST"])

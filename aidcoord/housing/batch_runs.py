@@ -257,6 +257,16 @@ def reason_text(code: str, constraint: str | None = None) -> str:
     return code
 
 
+def reason_counts(unhoused_rows: list[dict]) -> list[dict]:
+    """Households and people left out per reason (and constraint), most households first."""
+    counts: dict[tuple, list[int]] = {}
+    for row in unhoused_rows:
+        households, people = counts.get((row["reason"], row.get("constraint")), [0, 0])
+        counts[(row["reason"], row.get("constraint"))] = [households + 1, people + row["people"]]
+    return [{"reason": reason, "constraint": constraint, "households": n, "people": people}
+            for (reason, constraint), (n, people) in sorted(counts.items(), key=lambda item: -item[1][0])]
+
+
 @dataclass
 class Review:
     proposals: list  # (proposal dict, offer, match id or None)
@@ -276,12 +286,8 @@ def review(run: HousingBatchRun) -> Review | None:
     ids = {p["offer_id"] for p in shown}
     offers = {o.id: o for o in db.session.scalars(select(HousingOffer).where(HousingOffer.id.in_(ids)))} if ids else {}
     proposals = [(p, offers.get(p["offer_id"]), approved.get(str(p["entry_id"]))) for p in shown]
-    totals: dict[str, list[int]] = {}
-    for row in result["unhoused"]:
-        text = reason_text(row["reason"], row.get("constraint"))
-        households, people = totals.get(text, [0, 0])
-        totals[text] = [households + 1, people + row["people"]]
-    reasons = sorted(((text, n, people) for text, (n, people) in totals.items()), key=lambda item: -item[1])
+    reasons = [(reason_text(count["reason"], count["constraint"]), count["households"], count["people"])
+               for count in reason_counts(result["unhoused"])]
     unhoused = [(row, reason_text(row["reason"], row.get("constraint"))) for row in result["unhoused"][:SHOWN]]
     return Review(proposals, unhoused, reasons, max(0, len(result["proposals"]) - SHOWN),
                   max(0, len(result["unhoused"]) - SHOWN))

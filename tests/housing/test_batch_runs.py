@@ -56,6 +56,11 @@ def test_a_run_waits_for_the_worker_then_reports_its_bounds_and_every_reason(app
                    queue_and_offers["lori"].id: ("constraint", "region"),
                    queue_and_offers["silent"].id: ("constraint", "consent")}
     assert matches() == 0  # proposes nothing before approval
+    assert {(c["reason"], c["constraint"], c["households"]) for c in result["unhoused_by_reason"]} == {
+        ("taken_by_higher_priority", None, 1), ("constraint", "pets", 1), ("constraint", "region", 1),
+        ("constraint", "consent", 1)}
+    page = api("GET", f"/api/v1/housing/batches/{run_id}?offset=1&limit=2", coordinator).get_json()["result"]
+    assert page["proposals"] == [] and len(page["unhoused"]) == 2 and page["unhoused_total"] == 4
 
 
 def test_approval_proposes_through_the_lifecycle_and_never_twice(app, api, coordinator, queue_and_offers):
