@@ -14,7 +14,8 @@ from aidcoord.audit.models import AuditAction, AuditEvent
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.housing import households
-from aidcoord.jobs import listings
+from aidcoord.jobs import applications, listings
+from aidcoord.jobs import seekers as jobs_seekers
 from aidcoord.organizations.models import (
     Invitation,
     Membership,
@@ -27,7 +28,7 @@ from aidcoord.pledges.models import ExchangeRate
 from aidcoord.volunteers.models import ATTENDED, Shift, SignUp
 from tests.factories import HousingOfferFactory, NeedFactory, OrganizationFactory, UserFactory
 from tests.housing.conftest import FAMILY
-from tests.jobs.conftest import listing_data
+from tests.jobs.conftest import listing_data, seeker_data
 
 SMALL, LARGE = 10, 100
 NO_PASSWORD = "!"  # nobody signs in as the seeded people: no hash to compute for each
@@ -202,6 +203,34 @@ def job_listings(world, n):
     return {}
 
 
+def job_queue(world, n):
+    for number in (world.sequence() for _ in range(n)):
+        seeker = jobs_seekers.register_for_other(world.coordinator, seeker_data(
+            contact_name=f"Seeker {number}", contact_phone=f"+37491{number:06d}"))
+        jobs_seekers.ask_for_help(world.coordinator, seeker)
+    return {}
+
+
+def listing_applications(world, n):
+    if not hasattr(world, "listing"):
+        world.listing = listings.publish(world.coordinator, listings.post_listing(
+            world.coordinator, listing_data(positions=LARGE)))
+    for number in (world.sequence() for _ in range(n)):
+        seeker = jobs_seekers.register_for_other(world.coordinator, seeker_data(
+            contact_name=f"Seeker {number}", contact_phone=f"+37491{number:06d}"))
+        applications.apply(world.coordinator, seeker, world.listing)
+    return {"listing_id": world.listing.id}
+
+
+def seeker_applications(world, n):
+    if not hasattr(world, "seeker"):
+        world.seeker = jobs_seekers.register_for_other(world.coordinator, seeker_data())
+    for _ in range(n):
+        applications.apply(world.coordinator, world.seeker, listings.publish(
+            world.coordinator, listings.post_listing(world.coordinator, listing_data())))
+    return {"seeker_id": world.seeker.id}
+
+
 def pending_listings(world, n):
     for _ in range(n):
         listings.post_listing(world.coordinator, listing_data())
@@ -224,6 +253,9 @@ SEEDERS = {
     "/api/v1/volunteers/organizations/{organization_id}/hours": hours,
     "/api/v1/volunteers/hours": hours_by_organization,
     "/api/v1/jobs/listings": job_listings,
+    "/api/v1/jobs/queue": job_queue,
+    "/api/v1/jobs/listings/{listing_id}/applications": listing_applications,
+    "/api/v1/jobs/seekers/{seeker_id}/applications": seeker_applications,
     "/api/v1/audit": audit_events,
     "/api/v1/organizations/{organization_id}/history": organization_history,
     "/api/v1/exchange-rates": exchange_rates,
@@ -233,8 +265,7 @@ SEEDERS = {
 # List endpoints without a seeder yet: each needs a chain of services to make its rows (a reason, not a pass).
 NOT_SEEDED = {
     "/api/v1/housing/queue/{entry_id}/candidates", "/api/v1/housing/matches", "/api/v1/housing/welfare-checks",
-    "/api/v1/housing/incidents", "/api/v1/jobs/listings/{listing_id}/applications",
-    "/api/v1/jobs/seekers/{seeker_id}/applications", "/api/v1/jobs/queue", "/api/v1/arrivals",
+    "/api/v1/housing/incidents", "/api/v1/arrivals",
     "/api/v1/3w", "/api/v1/privacy/erasure-requests",
 }
 
