@@ -25,4 +25,5 @@ def tell_household_contact(household: Household, topic: str, subject, body) -> N
     address = household.telegram_chat_id if channel == Channel.TELEGRAM else household.contact_phone
     if channel == Channel.EMAIL or not address:  # no e-mail without an account; no chat: the phone
         channel, address = Channel.SMS, household.contact_phone
-    notify_contact(channel, address, household_language(household), topic, subject, body)
+    notify_contact(channel, address, household_language(household), topic, subject, body,
+                   about=(ConsentSubject.HOUSEHOLD.value, household.id))

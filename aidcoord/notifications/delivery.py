@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from aidcoord.common.channels import Channel
 from aidcoord.common.types import utcnow
-from aidcoord.consent.services import refuses_messages
+from aidcoord.consent.services import has_withdrawn, refuses_messages
 from aidcoord.errors import NotFound
 from aidcoord.extensions import db
 from aidcoord.notifications.channels import CHANNELS, Sender, address_of, configured_channels
@@ -56,6 +56,9 @@ def _skip_reason(message: OutboxMessage, address: str | None) -> str | None:
     if address is None:
         return "no address on this channel"
     if message.recipient_id is not None and refuses_messages(message.recipient_id):
+        return "consent to messages withdrawn"
+    if message.subject_kind and message.subject_id is not None and has_withdrawn(
+            message.subject_kind, message.subject_id, "messages"):
         return "consent to messages withdrawn"
     if message.channel != Channel.EMAIL and opted_out(message.channel, address):
         return "the recipient answered STOP"

@@ -33,6 +33,10 @@ class OutboxMessage(Model):
     channel: Mapped[Channel] = mapped_column(enum_column_type(Channel), default=Channel.EMAIL,
                                              server_default="email")
     address: Mapped[str | None] = mapped_column(String(64), info=PERSONAL)
+    # Whose record the message is about, for someone without an account (a consent subject: "household", 12):
+    # the worker skips it if that person withdrew their consent to messages after it was queued.
+    subject_kind: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None]
     topic: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(200))
     # No personal data of refugees in the body: it says what happened and links to the page.

@@ -39,16 +39,18 @@ def notify_address(email: str, topic: str, subject, body, link: str = "") -> Out
 
 
 def notify_contact(channel: Channel, address: str, locale: str, topic: str, subject, body,
-                   link: str = "") -> OutboxMessage:
+                   link: str = "", about: tuple[str, int] | None = None) -> OutboxMessage:
     """Queue a message to someone without an account (a household registered by staff) by its own channel and
     address (a phone for SMS, a chat id for Telegram), written in `locale`; committed with the change it
-    announces, or not at all. Say only what the person needs: no other person's data."""
+    announces, or not at all. Say only what the person needs: no other person's data. `about` names the consent
+    subject (kind, id) the message concerns: it is not sent if that person withdraws consent to messages."""
     with force_locale(locale):
         subject, body = str(subject), str(body)
     email = address if channel == Channel.EMAIL else None
     message = OutboxMessage(recipient_id=None, channel=channel, email=email,
                             address=None if email else address, topic=topic, subject=subject, body=body, link=link,
-                            locale=locale)
+                            locale=locale, subject_kind=about[0] if about else None,
+                            subject_id=about[1] if about else None)
     db.session.add(message)
     return message
 

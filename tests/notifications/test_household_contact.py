@@ -5,6 +5,7 @@ import json
 from sqlalchemy import select
 
 from aidcoord.common.channels import Channel
+from aidcoord.consent import services as consent
 from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.housing import matching as housing_matching
@@ -42,3 +43,17 @@ def test_a_household_that_chose_telegram_is_told_in_its_chat(app):
                                    HousingOfferFactory().id)
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).one()
     assert (message.channel, message.address, message.locale) == (Channel.TELEGRAM, "777", "hy")
+
+
+def test_a_message_queued_before_the_household_withdrew_consent_to_messages_is_not_sent(app, tmp_path):
+    app.config.update(SMS_CONSOLE_FILE=str(tmp_path / "sms.jsonl"))
+    coordinator = UserFactory(roles=["coordinator"])
+    household = households.register_household(coordinator, dict(FAMILY))
+    consent.record_consent(coordinator, "household", household.id, "messages", on_behalf_reason="Agreed at the desk")
+    housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING),
+                                   HousingOfferFactory().id)
+    consent.withdraw_consent(coordinator, "household", household.id, "messages", reason="Asked by phone")
+    run_worker(burst=True)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).one()
+    assert message.state == MessageState.SKIPPED and message.last_error == "consent to messages withdrawn"
+    assert not (tmp_path / "sms.jsonl").exists()
