@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from aidcoord.common.codes import REGION_NAMES_IN_OUR_CATALOG, subdivision_name
 from aidcoord.common.locale import supported
+from aidcoord.consent import texts
+from aidcoord.consent.models import ConsentPurpose
 from aidcoord.telegram.models import TelegramConversation
 
 YES, NO = "yes", "no"
@@ -93,20 +95,24 @@ def _channel(said: str) -> str | None:
 
 COUNT_RETRY = _l("Please send a number, for example 2.")
 
+def consent_text(purpose: ConsentPurpose) -> Any:
+    return texts.text(purpose, texts.current_version(purpose))
+
+
 # Questions more than one form asks.
 NAME = Question("contact_name", _l("What is your name (first and last name)?"), _some_text,
                 retry=_l("Please write your name in one line."))
 PHONE = Question("contact_phone", _l("Your phone number, so that a caseworker can call you:"), _some_text,
                  retry=_l("Please write a phone number, for example 099 12 34 56."))
 SPOKEN_LANGUAGE = Question("languages", _l("Which language do you speak best?"), _spoken, _language_buttons)
-MESSAGES = Question("consent_messages", _l("May we send you messages about your case here?"), _yes_no,
-                    _yes_no_buttons)
+# The consent questions show the current version of the consent text itself (aidcoord/consent/texts.py), the
+# version the records name.
+REGISTRATION = Question("consent_registration", consent_text(ConsentPurpose.REGISTRATION), _yes_no, _yes_no_buttons)
+MESSAGES = Question("consent_messages", consent_text(ConsentPurpose.MESSAGES), _yes_no, _yes_no_buttons)
 
 # The household form, in the order asked. Consent comes first: nothing the person says is kept before it.
 HOUSEHOLD = (
-    Question("consent_registration", _l(
-        "To find you a place to stay we keep what you tell us here. Only the people who work on your case see it, "
-        "and you can ask us to delete it. Do you agree?"), _yes_no, _yes_no_buttons),
+    REGISTRATION,
     NAME,
     PHONE,
     Question("adults", _l("How many adults (18 or older) are in your household, you included?"), _count,
@@ -118,9 +124,7 @@ HOUSEHOLD = (
     Question("medical_needs", _l("Does anyone need regular medical care?"), _yes_no, _yes_no_buttons),
     Question("preferred_regions", _l("Where do you want to stay?"), _region, _region_buttons),
     SPOKEN_LANGUAGE,
-    Question("consent_share_with_host", _l(
-        "When we find a host, may we show them your household (how many people, needs), and after they accept, "
-        "your name and phone?"), _yes_no, _yes_no_buttons),
+    Question("consent_share_with_host", consent_text(ConsentPurpose.SHARE_WITH_HOST), _yes_no, _yes_no_buttons),
     MESSAGES,
     Question("contact_channel", _l("How should we contact you about your case?"), _channel, _channel_buttons),
 )
@@ -143,15 +147,15 @@ HOST_OFFER = (
 )
 
 JOB_SEEKER = (
-    Question("consent_registration", _l(
-        "To help you find work we keep your work profile. Employers see it without your contact; they see your "
-        "contact only after you apply or agree to a referral. Do you agree?"), _yes_no, _yes_no_buttons),
+    REGISTRATION,
     NAME,
     PHONE,
     Question("profession", _l("What is your profession or the work you want to do?"), _some_text,
              retry=_l("Please write it in one line.")),
     Question("regions", _l("Where do you want to work?"), _region, _region_buttons),
     SPOKEN_LANGUAGE,
+    Question("consent_share_with_employer", consent_text(ConsentPurpose.SHARE_WITH_EMPLOYER), _yes_no,
+             _yes_no_buttons),
     MESSAGES,
 )
 

@@ -193,7 +193,7 @@ def _save_seeker(conversation: TelegramConversation, person: Any) -> Reply:
     seeker = seekers.save_own_profile(user, {
         "contact_name": answers["contact_name"], "contact_phone": answers["contact_phone"],
         "profession": answers["profession"], "regions": answers["regions"], "languages": answers["languages"],
-        "consent_to_share": True, "consent_language": language})
+        "consent_to_share": answers["consent_share_with_employer"], "consent_language": language})
     consent.record_consent(user, ConsentSubject.JOB_SEEKER, seeker.id, ConsentPurpose.REGISTRATION,
                            language=language, commit=False)
     if answers.get("consent_messages"):

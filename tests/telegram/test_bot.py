@@ -58,6 +58,10 @@ def test_a_household_registers_itself_in_russian_and_waits_in_the_queue_unconfir
         assert {record.purpose for record in records} == {
             ConsentPurpose.REGISTRATION, ConsentPurpose.SHARE_WITH_HOST, ConsentPurpose.MESSAGES}
         assert {(record.language, record.text_version) for record in records} == {("ru", "1")}
+    # The consent question showed the very text of that version.
+    with force_locale("ru"):
+        from aidcoord.consent import texts
+        assert str(texts.text(ConsentPurpose.REGISTRATION, "1")) in armen.replies()
         # What was typed is not kept in the updates once answered.
         assert db.session.scalar(select(func.count()).where(TelegramUpdate.body.is_not(None))) == 0
     replies = armen.replies()
@@ -210,13 +214,14 @@ def test_a_job_seeker_saves_a_work_profile(app, person):
     seeker.presses("menu:seeker")
     for action, value in [("presses", "yes"), ("says", "Davit Grigoryan"), ("says", "+374 77 123456"),
                           ("says", "Electrician"), ("presses", "region:AM-ER"), ("presses", "speaks:hy"),
-                          ("presses", "no")]:
+                          ("presses", "yes"), ("presses", "no")]:
         getattr(seeker, action)(value)
     with app.app_context():
         [profile] = db.session.scalars(select(JobSeeker)).all()
         assert (profile.profession, profile.regions) == ("Electrician", ["AM-ER"])
         from aidcoord.consent.services import has_consent
         assert has_consent("job_seeker", profile.id, "registration")
+        assert has_consent("job_seeker", profile.id, "share_with_employer")
         assert not has_consent("job_seeker", profile.id, "messages")
     assert seeker.replies()[-2] == "Thank you. Your work profile is saved; coordinators can now refer you to jobs."
 
