@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from flask_login import user_logged_in
-from sqlalchemy import Select, String, and_, event, func, insert, or_, select
+from sqlalchemy import Select, String, and_, delete, event, func, insert, or_, select
 from sqlalchemy.orm import Mapper
 
 from aidcoord.accounts.models import ApiToken, User
@@ -208,6 +208,9 @@ def purge_expired(today: date) -> dict[str, int]:
 def _date_new_record(kind: str):
     def listener(mapper: Mapper, connection: Any, target: Any) -> None:
         until = add_months(current_day(), period(kind))
+        # A row left by a deleted record whose id SQLite gives again must not refuse the new record.
+        connection.execute(delete(RetentionDate).where(RetentionDate.kind == kind,
+                                                       RetentionDate.record_id == target.id))
         connection.execute(insert(RetentionDate).values(kind=kind, record_id=target.id, retain_until=until))
     return listener
 
