@@ -63,37 +63,50 @@ def reasons(left_out: list[HouseholdNeed], spaces: list[OfferSpace], assignments
     for space in spaces:
         by_variant[_variant(space)].append(space)
     variants = {key: _Variant(members, occupants) for key, members in by_variant.items()}
-    found: dict[tuple, Reason] = {}
+    by_region: defaultdict[str, list[tuple]] = defaultdict(list)
+    for key in sorted(variants, key=repr):
+        by_region[key[0]].append(key)
+    found: dict[tuple, tuple] = {}  # the situation depends on needs and size only, not on priority
     out = {}
     for household in left_out:
-        key = (household.needs_key(), household.size, household.weight)
+        key = (household.needs_key(), household.size)
         if key not in found:
-            found[key] = _reason(household, variants)
-        out[household.id] = found[key]
+            found[key] = _situation(household, variants, by_region)
+        ruling, least, empty = found[key]
+        if ruling is not None:
+            out[household.id] = Reason("constraint", ruling)
+        elif empty:
+            out[household.id] = Reason("offer_still_free")
+        elif least >= household.weight:
+            out[household.id] = Reason("taken_by_higher_priority")
+        else:
+            out[household.id] = Reason("taken_to_house_more")
     return out
 
 
-def _reason(household: HouseholdNeed, variants: dict[tuple, _Variant]) -> Reason:
-    broken_by: Counter[str] = Counter()
-    alone: Counter[str] = Counter()
+def _situation(household: HouseholdNeed, variants: dict[tuple, _Variant],
+               by_region: dict[str, list[tuple]]) -> tuple[str | None, float, bool]:
+    """(the constraint ruling out every offer, or None; the least priority weight placed in a compatible offer
+    that could hold the household; whether such an offer is still empty)."""
     least, empty, any_compatible = float("inf"), False, False
-    for key, variant in variants.items():
-        broken = unmet(household, OfferSpace(0, variant.max_capacity, *key))
-        if broken:
-            broken_by.update(broken)
-            if len(broken) == 1:
-                alone.update(broken)
+    near = variants if household.regions is None else [key for region in sorted(household.regions)
+                                                       for key in by_region.get(region, ())]
+    for key in near:  # only offers where the household may live can be compatible
+        variant = variants[key]
+        if unmet(household, OfferSpace(0, variant.max_capacity, *key)):
             continue
         any_compatible = True
         at = bisect_left(variant.capacities, household.size)
         least = min(least, variant.least_weight_from[at])
         empty = empty or variant.empty_from[at]
-    if not any_compatible:
-        counts = alone or broken_by  # the constraint that alone rules out the most offers, if any does
-        ruling = max(CONSTRAINT_ORDER, key=lambda name: (counts[name], -CONSTRAINT_ORDER.index(name)))
-        return Reason("constraint", ruling)
-    if empty:
-        return Reason("offer_still_free")
-    if least >= household.weight:
-        return Reason("taken_by_higher_priority")
-    return Reason("taken_to_house_more")
+    if any_compatible:
+        return None, least, empty
+    broken_by: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    for key, variant in variants.items():
+        broken = unmet(household, OfferSpace(0, variant.max_capacity, *key))
+        broken_by.update(broken)
+        if len(broken) == 1:
+            alone.update(broken)
+    counts = alone or broken_by  # the constraint that alone rules out the most offers, if any does
+    return max(CONSTRAINT_ORDER, key=lambda name: (counts[name], -CONSTRAINT_ORDER.index(name))), least, empty
