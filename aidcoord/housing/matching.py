@@ -101,6 +101,10 @@ class HousingKind(kinds.MatchKind):
         for days in current_app.config["WELFARE_CHECK_DAYS"]:
             db.session.add(WelfareCheck(match_id=match.id, due_on=moved_in_on + timedelta(days=days)))
 
+    def after_expired(self, match: Match) -> None:
+        tell_household_contact(self.subject(match.subject_id), "expiry", _l("A proposal expired"),
+                               _l("The host did not answer in time. Your household keeps its place in the queue."))
+
 
 KIND = kinds.register(HousingKind())
 

@@ -122,6 +122,10 @@ class MatchKind:
     def after_placed(self, match: Any) -> None:
         """Kind-specific follow-up in the same transaction (housing schedules welfare check-ins)."""
 
+    def after_expired(self, match: Any) -> None:
+        """Kind-specific follow-up of an expired proposal, same transaction (housing tells a household without
+        an account by its channel)."""
+
     def label(self, state: MatchState) -> Any:
         return self.labels.get(state, MATCH_LABELS[state])
 

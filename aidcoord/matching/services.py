@@ -134,6 +134,8 @@ def move(actor: Any, match: Match, target: MatchState, reason: str | None = None
     _entry_follows(kind, match, target)
     if target is MatchState.PLACED:
         kind.after_placed(match)
+    if target is MatchState.EXPIRED:
+        kind.after_expired(match)
     return match
 
 

@@ -1,6 +1,7 @@
 """A household registered by staff has no account: it hears of proposals and acceptances by its own channel (SMS
 to its contact phone, or Telegram), in a language it speaks, with nobody's personal data in the text."""
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from aidcoord.housing import households
 from aidcoord.housing import matching as housing_matching
 from aidcoord.matching import queue
 from aidcoord.matching.models import QueueKind
+from aidcoord.matching.services import expire_overdue
 from aidcoord.notifications.models import MessageState, OutboxMessage
 from aidcoord.worker.services import run_worker
 from tests.factories import HousingOfferFactory, UserFactory
@@ -57,3 +59,14 @@ def test_a_message_queued_before_the_household_withdrew_consent_to_messages_is_n
     message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_id.is_(None))).one()
     assert message.state == MessageState.SKIPPED and message.last_error == "consent to messages withdrawn"
     assert not (tmp_path / "sms.jsonl").exists()
+
+
+def test_a_household_without_an_account_hears_that_its_proposal_expired(app, time_machine):
+    coordinator = UserFactory(roles=["coordinator"])
+    households.register_household(coordinator, dict(FAMILY))
+    match = housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING),
+                                           HousingOfferFactory().id)
+    time_machine.move_to(match.expires_at + timedelta(minutes=1))
+    assert expire_overdue() == 1
+    topics = db.session.scalars(select(OutboxMessage.topic).where(OutboxMessage.recipient_id.is_(None))).all()
+    assert sorted(topics) == ["expiry", "proposal"]
