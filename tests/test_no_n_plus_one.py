@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from aidcoord.accounts.models import User
 from aidcoord.accounts.services import create_api_token
@@ -16,6 +16,7 @@ from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.jobs import applications, listings
 from aidcoord.jobs import seekers as jobs_seekers
+from aidcoord.matching.models import QueueEntry
 from aidcoord.organizations.models import (
     Invitation,
     Membership,
@@ -140,6 +141,18 @@ def queue(world, n):
     return {}
 
 
+def newest_entry() -> QueueEntry:
+    return db.session.scalars(select(QueueEntry).order_by(QueueEntry.id.desc()).limit(1)).one()
+
+
+def candidates(world, n):
+    if not hasattr(world, "entry_id"):
+        households.register_household(world.coordinator, FAMILY)
+        world.entry_id = newest_entry().id
+    offers(world, n)
+    return {"entry_id": world.entry_id}
+
+
 def open_shifts(world, n):
     world.shifts(n)
     db.session.commit()
@@ -247,6 +260,7 @@ SEEDERS = {
     "/api/v1/pledges": pledge_rows,
     "/api/v1/housing/offers": offers,
     "/api/v1/housing/queue": queue,
+    "/api/v1/housing/queue/{entry_id}/candidates": candidates,
     "/api/v1/volunteers/shifts": open_shifts,
     "/api/v1/volunteers/me/shifts": my_shifts,
     "/api/v1/volunteers/shifts/{shift_id}/roster": roster,
@@ -264,7 +278,7 @@ SEEDERS = {
 }
 # List endpoints without a seeder yet: each needs a chain of services to make its rows (a reason, not a pass).
 NOT_SEEDED = {
-    "/api/v1/housing/queue/{entry_id}/candidates", "/api/v1/housing/matches", "/api/v1/housing/welfare-checks",
+    "/api/v1/housing/matches", "/api/v1/housing/welfare-checks",
     "/api/v1/housing/incidents", "/api/v1/arrivals",
     "/api/v1/3w", "/api/v1/privacy/erasure-requests",
 }

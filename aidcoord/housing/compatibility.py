@@ -123,10 +123,11 @@ def _explain(name: str, household: Household, offer: HousingOffer, capacity: boo
 
 
 def violations(household: Household, offer: HousingOffer, today: date | None = None, *,
-               capacity: bool = True) -> list:
+               capacity: bool = True, host_checked: bool = False) -> list:
     """Every hard constraint the offer breaks for the household, in words (empty: it fits).
     `capacity=False`: whether the place is big enough, not whether its beds are free now (the
-    conditional UPDATE taking them decides that)."""
+    conditional UPDATE taking them decides that). `host_checked`: the caller's query already left out
+    offers of suspended hosts (one query for a list, not one per offer)."""
     broken = []
     if not household.consent_to_share:
         broken.append(_l("the household has not consented to share its details with a host"))
@@ -140,6 +141,6 @@ def violations(household: Household, offer: HousingOffer, today: date | None = N
         broken.append(_l("available only from %(day)s", day=LazyString(format_day, offer.available_from)))
     if offer.available_until is not None and offer.available_until < start + timedelta(days=household.stay_days or 1):
         broken.append(_l("available only until %(day)s", day=LazyString(format_day, offer.available_until)))
-    if offer.host_id is not None and db.session.scalar(select(host_is_suspended(offer.host_id))):
+    if not host_checked and offer.host_id is not None and db.session.scalar(select(host_is_suspended(offer.host_id))):
         broken.append(_l("the host is suspended"))
     return broken

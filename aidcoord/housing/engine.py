@@ -10,6 +10,7 @@ from aidcoord.common.codes import language_names
 from aidcoord.extensions import db
 from aidcoord.housing.compatibility import violations
 from aidcoord.housing.models import Household, HousingOffer, VettingState
+from aidcoord.housing.offers import host_is_suspended
 
 __all__ = ["Candidate", "candidates", "preference_score", "reason_text", "violations"]
 
@@ -74,7 +75,8 @@ def candidates(household: Household, limit: int = 20, today: date | None = None)
     """Compatible verified offers, best first (ties: the offer waiting longest). The query only narrows
     the search; `violations` decides."""
     query = select(HousingOffer).where(
-        HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds >= household.size)
+        HousingOffer.vetting_state == VettingState.VERIFIED, HousingOffer.free_beds >= household.size,
+        ~host_is_suspended(HousingOffer.host_id))  # here for every offer at once, not in violations() for each
     if household.step_free_needed:
         query = query.where(HousingOffer.step_free.is_(True))
     if household.pets:
@@ -82,6 +84,6 @@ def candidates(household: Household, limit: int = 20, today: date | None = None)
     if household.region_required:
         query = query.where(HousingOffer.region.in_(household.preferred_regions))
     fitting = [offer for offer in db.session.scalars(query.order_by(HousingOffer.id))
-               if not violations(household, offer, today)]
+               if not violations(household, offer, today, host_checked=True)]
     ranked = sorted((preference_score(household, offer) for offer in fitting), key=lambda c: (-c.score, c.offer.id))
     return ranked[:limit]
