@@ -25,8 +25,12 @@ def me():
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, UserSchema)
 def update_me(data):
-    """Change the caller's preferred language (pages, e-mails and notifications to them)."""
-    services.set_preferred_language(current_user, data["preferred_language"])
+    """Change the caller's preferred language (pages, e-mails and notifications to them) and how notifications
+    reach them (preferred channel, phone for SMS)."""
+    if "preferred_language" in data:
+        services.set_preferred_language(current_user, data["preferred_language"])
+    if "preferred_channel" in data or "phone" in data:
+        services.set_contact_preferences(current_user, data.get("preferred_channel"), data.get("phone"))
     return current_user
 
 

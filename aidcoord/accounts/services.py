@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
@@ -99,6 +100,33 @@ def authenticate(email: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
         db.session.commit()
     return user
+
+
+def set_contact_preferences(user: User, channel: str | None, phone: str | None) -> None:
+    """Notifications reach this person by `channel` from now on; SMS needs a valid phone (kept in E.164),
+    Telegram a chat the person opened with the bot."""
+    import phonenumbers
+
+    if phone is not None:
+        region = current_app.config.get("DEFAULT_PHONE_REGION", "AM")
+        try:
+            number = phonenumbers.parse(phone, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            message = _l("Enter a valid phone number, e.g. +374 99 123456.")
+            raise ValidationFailed(message, {"phone": [message]})
+        user.phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if channel is not None:
+        chosen = Channel(channel)
+        if chosen is Channel.SMS and not user.phone:
+            message = _l("Give a phone number to get messages by SMS.")
+            raise ValidationFailed(message, {"phone": [message]})
+        if chosen is Channel.TELEGRAM and not user.telegram_chat_id:
+            message = _l("Write to our Telegram bot first, so that it can write to you.")
+            raise ValidationFailed(message, {"preferred_channel": [message]})
+        user.preferred_channel = chosen
+    db.session.commit()  # not audited, like the language: the person's own contact preference
 
 
 def set_preferred_language(user: User, language: str) -> None:

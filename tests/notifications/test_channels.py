@@ -125,3 +125,17 @@ def test_a_message_failing_every_attempt_is_dead_and_an_admin_retries_it(app, ap
     assert "+374" not in json.dumps(listing)  # no recipient in the list
     assert api("POST", f"/api/v1/admin/dead-letters/messages/{message.id}/retry", admin).get_json()["state"] == "queued"
     assert api("GET", "/api/v1/admin/dead-letters", UserFactory(roles=["coordinator"])).status_code == 403
+
+
+def test_a_person_chooses_sms_with_their_phone_through_the_api(app, api):
+    person = UserFactory()
+    refused = api("PATCH", "/api/v1/me", person, json={"preferred_channel": "sms"})
+    assert refused.status_code == 422 and "phone" in refused.get_json()["error"]["fields"]
+    assert api("PATCH", "/api/v1/me", person, json={"phone": "12"}).status_code == 422
+    chosen = api("PATCH", "/api/v1/me", person, json={"preferred_channel": "sms", "phone": "099 12 34 56"})
+    assert chosen.status_code == 200 and chosen.get_json()["preferred_channel"] == "sms"
+    assert "phone" not in chosen.get_json()
+    db.session.refresh(person)
+    assert person.phone == "+37499123456"
+    telegram = api("PATCH", "/api/v1/me", person, json={"preferred_channel": "telegram"})
+    assert telegram.status_code == 422  # no chat with the bot yet
