@@ -23,6 +23,7 @@ from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer, VettingState
 from aidcoord.jobs.models import JobListing, ListingState
 from aidcoord.matching.models import EntryState, Match, MatchState, QueueEntry, QueueKind
+from aidcoord.matching.queue import PRIORITY_BANDS, priority_band
 from aidcoord.needs.coverage import Coverage
 from aidcoord.needs.models import ENDED_NEED_STATES, Need, NeedState, Urgency
 from aidcoord.organizations.models import Membership, Organization
@@ -32,7 +33,6 @@ from aidcoord.volunteers.models import Shift, SignUp
 
 ZERO = Decimal(0)
 # Priority bands of the housing queue, on the vulnerability score (housing.priority): lower bound, code.
-PRIORITY_BANDS = ((60, "high"), (30, "medium"), (0, "standard"))
 LEAST_COVERED = 10
 TOP_DONORS = 10
 
@@ -387,8 +387,7 @@ def housing_figures(scope: Scope, filters: DashboardFilters, now: datetime) -> H
     return HousingFigures(beds=bed_rows, bands=bands, awaiting_answer=awaiting, expiring_soon=expiring)
 
 
-_BAND = case(*((QueueEntry.priority >= lower, band) for lower, band in PRIORITY_BANDS[:-1]),
-             else_=PRIORITY_BANDS[-1][1])
+_BAND = priority_band(QueueEntry.priority)
 
 
 def _waiting_bands(scope: Scope, filters: DashboardFilters, now: datetime) -> list[dict]:
