@@ -10,6 +10,7 @@ from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.locale import default_language, supported
+from aidcoord.common.sql import assign_ids
 from aidcoord.common.types import utcnow
 from aidcoord.consent import subjects, texts
 from aidcoord.consent.models import ConsentPurpose, ConsentRecord, ConsentSubject
@@ -189,6 +190,48 @@ ANSWER_FIELDS = {"consent_text_version": "text_version", "consent_language": "la
 def answer_from(data: dict) -> dict:
     """The consent details a registration form or request carries (text version, language, on-behalf reason)."""
     return {name: data.get(field) or None for field, name in ANSWER_FIELDS.items()}
+
+
+def record_new_consents(actor: Any, subject_kind: Any, purpose: Any, answers: list[tuple[Any, dict]]) -> None:
+    """record_consent for many records of one kind at once (an import's yes answers: (record, answer_from(row))),
+    by the same rules, in the caller's transaction: the records and their audit events go in one INSERT each."""
+    if not answers:
+        return
+    kind, purpose = _kind(subject_kind), _purpose(purpose)
+    declaration = subjects.of(kind)
+    if purpose not in declaration.purposes:
+        message = _l("This purpose does not apply to this record.")
+        raise ValidationFailed(message, {"purpose": [str(message)]})
+    db.session.flush()
+    standing: dict[int, ConsentRecord] = {}
+    for existing in db.session.scalars(select(ConsentRecord).where(
+            ConsentRecord.subject_kind == kind, ConsentRecord.purpose == purpose,
+            ConsentRecord.subject_id.in_([subject.id for subject, _answer in answers])).order_by(ConsentRecord.id)):
+        standing[existing.subject_id] = existing
+    records = []
+    for subject, answer in answers:
+        subject = declaration.load(actor, subject.id)
+        version, language = _text_version(purpose, answer.get("text_version")), _language(answer.get("language"))
+        person = declaration.user_id(subject)
+        on_behalf = actor is None or person is None or actor.id != person
+        reason = _on_behalf_reason(on_behalf, answer.get("reason") or FORM_REASON, "on_behalf_reason")
+        current = standing.get(subject.id)
+        if current is not None and current.withdrawn_at is None and current.text_version == version:
+            continue
+        record = ConsentRecord(subject_kind=kind, subject_id=subject.id, subject_user_id=person, purpose=purpose,
+                               text_version=version, language=language, given_at=utcnow(),
+                               given_by_id=getattr(actor, "id", None), on_behalf=on_behalf, on_behalf_reason=reason)
+        records.append((subject, record))
+    assign_ids([record for _subject, record in records])
+    db.session.add_all([record for _subject, record in records])
+    db.session.flush()
+    events = []
+    for subject, record in records:
+        _mirror(declaration, subject, purpose, True)
+        events.append(audit.record(actor, AuditAction.CREATE, ENTITY, record.id, {
+            "subject_kind": kind.value, "subject_id": record.subject_id, "purpose": purpose.value,
+            "text_version": record.text_version, "language": record.language, "on_behalf": record.on_behalf}))
+    assign_ids(events)
 
 
 def follow_answer(actor: Any, subject_kind: Any, subject_id: int, purpose: Any, given: bool, *,

@@ -12,7 +12,7 @@ from aidcoord.audit.models import AuditAction, Purpose
 from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.permissions import is_staff, owns
-from aidcoord.common.sql import seconds_until_allowed
+from aidcoord.common.sql import assign_ids, seconds_until_allowed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.consent import services as consent
@@ -174,20 +174,25 @@ def register_households(actor: User, rows: list[dict], *, organization_id: int |
         household.priority, household.priority_reasons = vulnerability(household)
         created.append(household)
     index = duplicates.DuplicateIndex.load((household.contact_phone, household.contact_name) for household in created)
+    assign_ids(created)  # PostgreSQL: ids up front, so every INSERT below is one pipelined executemany
     db.session.add_all(created)
     db.session.flush()
     duplicates.store_name_tokens_of(created)
-    for row, household in zip(rows, created, strict=True):
+    entries, events = [], []
+    for household in created:
         # Against the open requests and the rows before it in the batch, as if registered one by one.
         household.possible_duplicate_of_id = duplicates.first_duplicate(index, household)
         duplicates.remember(index, household)
-        queue.enqueue(QueueKind.HOUSING, household.id, household.priority)
-        if household.consent_to_share:  # a new household has no consent that a no would withdraw
-            consent.follow_answer(actor, ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.SHARE_WITH_HOST,
-                                  True, **consent.answer_from(row))
-        audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
+        entries.append(queue.enqueue(QueueKind.HOUSING, household.id, household.priority))
+        events.append(audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
             "size": household.size, "priority": household.priority,
-            "possible_duplicate_of": household.possible_duplicate_of_id})
+            "possible_duplicate_of": household.possible_duplicate_of_id}))
+    # A new household has no consent that a no would withdraw: only the yes answers are recorded.
+    consent.record_new_consents(actor, ConsentSubject.HOUSEHOLD, ConsentPurpose.SHARE_WITH_HOST, [
+        (household, consent.answer_from(row)) for row, household in zip(rows, created, strict=True)
+        if household.consent_to_share])
+    assign_ids(entries)
+    assign_ids(events)
     db.session.flush()
     return created
 
@@ -311,6 +316,17 @@ def resolve_duplicate(actor: User, household: Household, merge: bool, other_id: 
 def may_review_duplicates(user: User | None, household: Household) -> bool:
     """Coordinators, and caseworkers of the organization the household registered with; never the household."""
     return may_confirm_vulnerability(user, household)
+
+
+def duplicate_shown_to(viewer: User | None, household: Household) -> int | None:
+    """The id of the open request flagged as this one's possible duplicate, for someone who may review both;
+    None for anyone else (the household itself, another organization's caseworker): otherwise registering a phone
+    or a name would tell whether someone with it is registered."""
+    other_id = household.possible_duplicate_of_id
+    if other_id is None or not may_review_duplicates(viewer, household):
+        return None
+    other = db.session.get(Household, other_id)
+    return other_id if other is not None and may_review_duplicates(viewer, other) else None
 
 
 def possible_duplicates(actor: User, household: Household) -> list[tuple[Household, list[duplicates.Reason]]]:
