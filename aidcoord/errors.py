@@ -70,8 +70,12 @@ HTTP_MESSAGES = {
 }
 
 
+# Paths answered in JSON, errors included: the API, and the webhooks other services post to.
+API_PATH_PREFIXES = ("/api/", "/telegram/")
+
+
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(API_PATH_PREFIXES)
 
 
 def error_response(status: int, code: str, message, fields=None, headers=None):

@@ -143,7 +143,8 @@ class _Shown:
 
 def household_detail(household: Household) -> _Shown:
     return _Shown(household, contact=households.contact_details(actor(), household),
-                  queue_state=queue.entry_for(QueueKind.HOUSING, household.id).state.value)
+                  queue_state=queue.entry_for(QueueKind.HOUSING, household.id).state.value,
+                  possible_duplicate_of_id=households.duplicate_shown_to(actor(), household))
 
 
 @blp.route("/households", methods=["POST"])

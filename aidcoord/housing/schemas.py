@@ -192,7 +192,9 @@ class HouseholdSchema(HouseholdSummarySchema):
     vulnerability_self_declared = ma.fields.Boolean(metadata={
         "description": "Registered by the person themselves: the declared factors add no points until confirmed"})
     vulnerability_confirmed_at = ma.fields.DateTime(allow_none=True)
-    possible_duplicate_of_id = ma.fields.Integer(allow_none=True)
+    possible_duplicate_of_id = ma.fields.Integer(allow_none=True, metadata={
+        "description": "An open request this one may duplicate: only for coordinators and the caseworkers who may "
+        "review both, null for anyone else (the household itself included)"})
     merged_into_id = ma.fields.Integer(allow_none=True)
     external_ref = ma.fields.String(allow_none=True)
     queue_state = ma.fields.String()

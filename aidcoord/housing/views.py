@@ -127,7 +127,7 @@ def register_household():
             return (render_template("housing/household_form.html", form=form, for_self=for_self), error.status,
                     error.headers)
         else:
-            if household.possible_duplicate_of_id:
+            if households.duplicate_shown_to(actor(), household):
                 flash(_("Registered. A similar open request exists; a coordinator will check whether they are "
                         "the same."),
                       "error")

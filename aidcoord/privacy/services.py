@@ -25,7 +25,9 @@ from aidcoord.privacy.registry import model_of_table
 from aidcoord.volunteers.models import SIGNED_UP, Shift, SignUp, VolunteerProfile
 
 # Never exported: secrets and keys derived for matching or counting (they are not the person's answers).
-NOT_EXPORTED = {"password_hash", "token_hash", "phone_key", "name_key", "reporter_key", "address_key"}
+# possible_duplicate_of_id names another person's case: the household never learns it (nor that one exists).
+NOT_EXPORTED = {"password_hash", "token_hash", "phone_key", "name_key", "reporter_key", "address_key",
+                "possible_duplicate_of_id"}
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ import logging
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from aidcoord.common.api import Blueprint
 from aidcoord.common.permissions import ANYONE, allow
 from aidcoord.common.schemas import ErrorSchema
+from aidcoord.common.strict_input import load_json
 from aidcoord.errors import PermissionDenied, ValidationFailed
 from aidcoord.telegram import services
 from aidcoord.telegram.schemas import WebhookAnswerSchema
@@ -15,6 +17,7 @@ from aidcoord.telegram.schemas import WebhookAnswerSchema
 blp = Blueprint("telegram_api", __name__, url_prefix="/telegram",
                 description="Telegram's webhook (the bot people without an account talk to).")
 log = logging.getLogger(__name__)
+MAX_UPDATE_BYTES = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name, not a secret
 
 
@@ -34,7 +37,12 @@ def webhook():
         # Logged without the body: whoever sent it, it may carry someone's words.
         log.warning("telegram webhook refused: secret header missing or wrong", extra={"remote": request.remote_addr})
         raise PermissionDenied()
-    body = request.get_json(silent=True)
+    if (request.content_length or 0) > MAX_UPDATE_BYTES:  # an update is a few kilobytes
+        raise RequestEntityTooLarge()
+    try:
+        body = load_json(request.get_data(as_text=True))
+    except ValueError:  # not JSON at all (too deep or too long a number: InvalidBody, a 400)
+        body = None
     if not isinstance(body, dict) or type(body.get("update_id")) is not int or not 0 <= body["update_id"] < 2**62:
         raise ValidationFailed(_l("Not a Telegram update."), {"update_id": [_l("An integer update_id is required.")]})
     return {"ok": True, "duplicate": not services.receive_update(body)}

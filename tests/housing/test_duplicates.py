@@ -137,3 +137,28 @@ def test_a_caseworker_reviews_duplicates_among_its_organizations_households_only
     merged = api("POST", f"/api/v1/housing/households/{ours_again.id}/duplicate", caseworker,
                  json={"merge": True, "other_id": ours.id})
     assert merged.status_code == 200 and db.session.get(Household, ours_again.id).merged_into_id == ours.id
+
+
+def test_registering_a_phone_or_name_does_not_tell_who_else_is_registered(api, register):
+    """The flag names another person's case: only someone who may review both sees it (found by an attacker probe:
+    a caseworker of another organization, or a person registering themselves, learnt the other case's id)."""
+    from tests.factories import OrganizationFactory, UserFactory
+
+    registered = register(contact_name="Narine Hakobyan")  # a coordinator's registration
+    other_caseworker, newcomer = UserFactory(), UserFactory()
+    other_organization = OrganizationFactory(members=[other_caseworker])
+    family = {**FAMILY, "languages": ["hy", "ru"], "preferred_regions": ["AM-SU"]}  # lists, as JSON has them
+    by_other_organization = api("POST", "/api/v1/housing/households", other_caseworker, json={
+        **family, "contact_name": "Someone Else", "organization_id": other_organization.id}).get_json()
+    by_themselves = api("POST", "/api/v1/housing/households", newcomer, json={
+        **family, "contact_phone": "+374 93 000000", "for_self": True}).get_json()
+    for answer in (by_other_organization, by_themselves):
+        assert "id" in answer, answer
+        assert answer["possible_duplicate_of_id"] is None
+        assert db.session.get(Household, answer["id"]).possible_duplicate_of_id == registered.id  # still flagged
+    coordinator = UserFactory(roles=["coordinator"])
+    seen = api("GET", f"/api/v1/housing/households/{by_themselves['id']}", coordinator).get_json()
+    assert seen["possible_duplicate_of_id"] == registered.id
+    own_export = api("GET", "/api/v1/me/data?format=json", newcomer).get_json()
+    assert own_export["sections"]["households"]
+    assert all("possible_duplicate_of_id" not in row for row in own_export["sections"]["households"])

@@ -251,3 +251,16 @@ def test_a_volunteer_signs_up_for_an_open_shift(app, person):
         assert sign_up.shift_id == shift.id
     with force_locale("ru"):
         assert volunteer.replies()[-2] == str(talk._l("You are signed up. Thank you!"))
+
+
+def test_bad_bodies_get_json_errors_never_a_500(app, person):
+    someone = person()
+    deep = '{"update_id": 6, "a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "webhook-secret-for-tests", "Content-Type": "application/json"}
+    for body, status in ((deep, 400), ("[1]", 422), ("not json", 422), ('{"update_id": "7"}', 422),
+                         ("{" + '"a": "' + "x" * 300_000 + '"}', 413)):
+        response = someone.client.post("/telegram/webhook", data=body, headers=headers)
+        assert response.status_code == status, (body[:20], response.status_code)
+        assert response.is_json and response.get_json()["error"]["code"]
+    refused = someone.client.post("/telegram/webhook", json={"update_id": 8})
+    assert refused.status_code == 403 and refused.is_json
