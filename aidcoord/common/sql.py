@@ -39,5 +39,11 @@ def assign_ids(records: list[Any]) -> None:
     table = type(pending[0]).__table__
     ids = db.session.scalars(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
                              .select_from(func.generate_series(1, len(pending)))).all()
+    # Columns with a server default get their Python default now: else the flush asks for them back (RETURNING).
+    filled = [(column.key, column.default.arg) for column in table.columns
+              if column.server_default is not None and column.default is not None and column.default.is_scalar]
     for record, record_id in zip(pending, ids, strict=True):
         record.id = record_id
+        for key, value in filled:
+            if getattr(record, key) is None:
+                setattr(record, key, value)
