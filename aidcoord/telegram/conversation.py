@@ -27,6 +27,7 @@ MAX_PEOPLE = 30
 class Reply:
     text: Any  # a lazy string, worded when sent
     buttons: list[list[tuple[Any, str]]] = field(default_factory=list)  # rows of (label, data)
+    document: tuple[str, bytes] | None = None  # (file name, content): sent as a file, the text as its caption
 
 
 BUTTONS_RETRY = _l("Please answer with one of the buttons.")
@@ -191,7 +192,14 @@ def menu() -> Reply:
         [(_l("Find work"), "menu:seeker")],
         [(_l("Volunteer for a shift"), "menu:shifts")],
         [(_l("My status"), "menu:status")],
+        [(_l("My data"), "menu:mydata"), (_l("Delete my data"), "menu:forget")],
     ])
+
+
+def confirm_forget() -> Reply:
+    return Reply(_l("Delete everything we hold about you? Your requests are closed and cannot be found again. If "
+                    "you are placed with a host or have a proposal under way, we delete it once that has ended."),
+                 _yes_no_buttons())
 
 
 def ask(conversation: TelegramConversation, form: Form, question: Question) -> Reply:

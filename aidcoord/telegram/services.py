@@ -1,11 +1,13 @@
 """The bot's rules: take each update once, answer it in the worker, register what people tell it through the
 same services as the web."""
+import json
 from typing import Any
 
 import telebot
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from telebot.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -26,6 +28,8 @@ from aidcoord.jobs import seekers
 from aidcoord.matching import queue
 from aidcoord.matching.models import QueueKind
 from aidcoord.notifications.telegram_api import telegram_bot, telegram_configured
+from aidcoord.privacy import services as privacy
+from aidcoord.privacy.models import ErasureBlock, ErasureState
 from aidcoord.telegram import conversation as talk
 from aidcoord.telegram.conversation import Reply
 from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
@@ -80,16 +84,15 @@ def handle_update(job) -> dict:
     if update is None or update.handled_at is not None:
         return {"skipped": True}
     said = _what_was_said(Update.de_json(update.body)) if update.body else None
-    replies: list[Reply] = []
-    conversation = None
-    if said is not None:
-        person, chat_id, text = said
-        conversation = _conversation(person.id, chat_id)
-        replies = respond(conversation, text.strip(), person)
     # What the person typed is not kept once answered: the case holds what they registered.
     update.body, update.handled_at = None, utcnow()
-    if conversation is not None:
-        send(conversation.chat_id, conversation.language, replies)
+    if said is None:
+        return {"replies": 0}
+    person, chat_id, text = said
+    conversation = _conversation(person.id, chat_id)
+    language = conversation.language  # read now: an erasure may delete the conversation while answering
+    replies = respond(conversation, text.strip(), person)
+    send(chat_id, conversation.language if replies and inspect(conversation).persistent else language, replies)
     return {"replies": len(replies)}
 
 
@@ -108,6 +111,14 @@ def respond(conversation: TelegramConversation, said: str, person: Any) -> list[
         return [stop_messages(conversation), talk.menu()]
     if said in ("/status", "menu:status"):
         return [status(conversation), talk.menu()]
+    if said in ("/mydata", "menu:mydata"):
+        return [my_data(conversation), talk.menu()]
+    if said in ("/forget", "menu:forget"):
+        conversation.step = "forget"
+        return [talk.confirm_forget()]
+    if conversation.step == "forget" and said in (talk.YES, talk.NO):
+        conversation.step = "menu"
+        return forget(conversation) if said == talk.YES else [talk.menu()]
     if said.removeprefix("menu:") in talk.FORMS and said.startswith("menu:"):
         form = talk.FORMS[said.removeprefix("menu:")]
         conversation.answers = {}
@@ -253,17 +264,42 @@ def status(conversation: TelegramConversation) -> Reply:
         if awaits_confirmation(household):
             line = _l("%(case)s (not yet confirmed by a caseworker)", case=line)
         lines.append(line)
-    return Reply(_Lines(lines))
+    return Reply(_Joined(lines, "\n"))
 
 
-class _Lines:
-    """Several lazy lines, worded together when the reply is sent."""
+class _Joined:
+    """Several lazy texts, worded (in the person's language) and joined when the reply is sent."""
 
-    def __init__(self, lines):
-        self.lines = lines
+    def __init__(self, parts, separator: str):
+        self.parts, self.separator = parts, separator
 
     def __str__(self):
-        return "\n".join(str(line) for line in self.lines)
+        return self.separator.join(str(part) for part in self.parts)
+
+
+def my_data(conversation: TelegramConversation) -> Reply:
+    """Everything held about the person (their own records only), as a JSON file, as on the web's My data page."""
+    if conversation.user_id is None:
+        return Reply(_l("You have not registered anything yet."))
+    data = privacy.export_personal_data(accounts.get_user(conversation.user_id))
+    content = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+    return Reply(_l("Everything we hold about you."), document=("my-data.json", content))
+
+
+def forget(conversation: TelegramConversation) -> list[Reply]:
+    """The person asked for erasure: at once when nothing blocks it (their conversation goes too), otherwise it
+    waits, and they are told why."""
+    if conversation.user_id is None:
+        conversation.answers = {}
+        flag_modified(conversation, "answers")
+        return [Reply(_l("We hold nothing about you.")), talk.menu()]
+    db.session.flush()
+    request = privacy.request_erasure(accounts.get_user(conversation.user_id))
+    if request.state is ErasureState.DONE:  # the conversation is gone with the account: nothing more to keep
+        return [Reply(_l("Your data is deleted. If you write again, you start anew."))]
+    reasons = _Joined([ErasureBlock(code).label for code in request.blocked_by], ", ")
+    return [Reply(_l("We will delete your data as soon as this has ended: %(reasons)s.", reasons=reasons)),
+            talk.menu()]
 
 
 def stop_messages(conversation: TelegramConversation) -> Reply:
@@ -295,7 +331,10 @@ def send(chat_id: int, language: str | None, replies: list[Reply]) -> None:
                 markup = InlineKeyboardMarkup()
                 for row in reply.buttons:
                     markup.row(*(InlineKeyboardButton(str(label), callback_data=data) for label, data in row))
-            bot.send_message(chat_id, str(reply.text), reply_markup=markup)
+            if reply.document is not None:
+                bot.send_document(chat_id, reply.document, caption=str(reply.text))
+            else:
+                bot.send_message(chat_id, str(reply.text), reply_markup=markup)
 
 
 def set_webhook(url: str) -> bool:

@@ -27,6 +27,16 @@ def bot_api(app, httpserver):
         return Response(json.dumps(body), content_type="application/json")
 
     httpserver.expect_request(f"/bot{TOKEN}/sendMessage").respond_with_handler(send_message)
+    def send_document(request):
+        import json
+
+        from werkzeug.wrappers import Response
+        chat_id = int(request.args.get("chat_id") or request.form["chat_id"])
+        body = {"ok": True, "result": {"message_id": next(counter), "date": 0,
+                                       "chat": {"id": chat_id, "type": "private"}}}
+        return Response(json.dumps(body), content_type="application/json")
+
+    httpserver.expect_request(f"/bot{TOKEN}/sendDocument").respond_with_handler(send_document)
     httpserver.expect_request(f"/bot{TOKEN}/setWebhook").respond_with_json({"ok": True, "result": True})
     return httpserver
 
@@ -73,6 +83,16 @@ class Person:
         """The texts sent to this person, oldest first."""
         return [request.args["text"] for request, _ in self.bot_api.log
                 if request.path.endswith("/sendMessage") and int(request.args["chat_id"]) == self.user_id]
+
+    def documents(self):
+        """(caption, file content) of the files sent to this person."""
+        found = []
+        for request, _ in self.bot_api.log:
+            if request.path.endswith("/sendDocument"):
+                fields = {**request.args, **request.form}
+                if int(fields["chat_id"]) == self.user_id:
+                    found.append((fields.get("caption"), request.files["document"].read()))
+        return found
 
     def last_reply(self):
         return self.replies()[-1]

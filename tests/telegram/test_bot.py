@@ -264,3 +264,42 @@ def test_bad_bodies_get_json_errors_never_a_500(app, person):
         assert response.is_json and response.get_json()["error"]["code"]
     refused = someone.client.post("/telegram/webhook", json={"update_id": 8})
     assert refused.status_code == 403 and refused.is_json
+
+
+def test_a_person_downloads_their_data_and_has_it_deleted(app, person):
+    import json
+
+    armen = person()
+    register_household(armen, "ru")
+    armen.says("/mydata")
+    [(caption, content)] = armen.documents()
+    data = json.loads(content)
+    assert [row["contact_name"] for row in data["households"]] == ["Армен Саргсян"]
+    assert caption == worded("ru", talk._l("Everything we hold about you.")) != "Everything we hold about you."
+    armen.presses("menu:forget")
+    armen.presses("yes")
+    [household] = households(app)
+    with app.app_context():
+        household = db.session.get(Household, household.id)
+        assert "Армен" not in household.contact_name and household.telegram_chat_id is None
+        assert db.session.get(TelegramConversation, armen.user_id) is None
+    assert armen.last_reply() == worded("ru", talk._l("Your data is deleted. If you write again, you start anew."))
+
+
+def test_erasure_waits_while_a_proposal_is_under_way_and_says_why(app, person):
+    from aidcoord.housing import matching as housing_matching
+    from aidcoord.matching import queue
+    from aidcoord.privacy.models import ErasureBlock
+    from tests.factories import HousingOfferFactory
+
+    armen = person()
+    register_household(armen, "ru")
+    with app.app_context():
+        coordinator = UserFactory(roles=["coordinator"])
+        housing_matching.propose_offer(coordinator, queue.take_next(coordinator, QueueKind.HOUSING),
+                                       HousingOfferFactory(beds=4).id)
+    armen.says("/forget")
+    armen.presses("yes")
+    assert households(app)[0].contact_name == "Армен Саргсян"
+    assert worded("ru", ErasureBlock.ACTIVE_MATCH.label) in armen.replies()[-2]
+    assert worded("ru", ErasureBlock.ACTIVE_MATCH.label) != str(ErasureBlock.ACTIVE_MATCH.label)
