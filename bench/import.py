@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+# The repository instead of bench/ itself, whose queue.py would shadow the standard library's queue.
+sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
@@ -93,7 +95,8 @@ def bare_insert(rows: list[dict], user_id: int) -> float:
                "preferred_regions": f'["{row["preferred_regions"]}"]', "languages": '["hy"]',
                "registered_by_id": user_id} for row in rows]
     with db.engine.begin() as connection:
-        connection.execute(sa.text("CREATE TEMP TABLE bare_households (LIKE households INCLUDING DEFAULTS INCLUDING INDEXES)"))
+        connection.execute(sa.text(
+            "CREATE TEMP TABLE bare_households (LIKE households INCLUDING DEFAULTS INCLUDING INDEXES)"))
     started = time.perf_counter()
     with db.engine.begin() as connection:
         connection.execute(sa.text(
