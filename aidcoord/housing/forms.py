@@ -72,6 +72,8 @@ class HouseholdForm(FlaskForm):
     consent_language = consent_forms.language_field()
     consent_reason = consent_forms.reason_field()
     external_ref = StringField(_l("Reference in your registration list"), validators=[Optional(), Length(max=100)])
+    arrival_place = StringField(_l("Where they arrived or stay now (town, reception centre)"),
+                                validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Register household"))
 
     FIELDS = household_fields.INPUT_FIELDS

@@ -33,6 +33,8 @@ FIELDS = (
     HouseholdField("step_free_needed", "flag", shown_to_host=True),
     HouseholdField("preferred_regions", "regions"),
     HouseholdField("region_required", "flag"),
+    # Where the household arrived or stays now (a town, a crossing point, a reception centre): not who they are.
+    HouseholdField("arrival_place", "text"),
     HouseholdField("needed_from", "date", shown_to_host=True),
     HouseholdField("stay_days", "days", shown_to_host=True),
     HouseholdField("languages", "languages", shown_to_host=True),

@@ -50,6 +50,7 @@ def clean_household(data: dict, *, today: date) -> dict:
                                    single_line=True),
         "medical_note": check.text(errors, "medical_note", data.get("medical_note"), 5000),
         "external_ref": check.text(errors, "external_ref", data.get("external_ref"), 100) or None,
+        "arrival_place": check.text(errors, "arrival_place", data.get("arrival_place"), 200, single_line=True) or None,
     }
     phone = check.text(errors, "contact_phone", data.get("contact_phone"), 40, required=True)
     if phone and not 6 <= len(normalize_phone(phone).lstrip("+")) <= 15:
@@ -187,12 +188,12 @@ def register_households(actor: User, rows: list[dict], *, organization_id: int |
         events.append(audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
             "size": household.size, "priority": household.priority,
             "possible_duplicate_of": household.possible_duplicate_of_id}))
+    assign_ids(entries)
+    assign_ids(events)
     # A new household has no consent that a no would withdraw: only the yes answers are recorded.
     consent.record_new_consents(actor, ConsentSubject.HOUSEHOLD, ConsentPurpose.SHARE_WITH_HOST, [
         (household, consent.answer_from(row)) for row, household in zip(rows, created, strict=True)
         if household.consent_to_share])
-    assign_ids(entries)
-    assign_ids(events)
     db.session.flush()
     return created
 

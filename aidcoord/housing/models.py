@@ -118,6 +118,7 @@ class Household(Model):
     step_free_needed: Mapped[bool] = mapped_column(default=False)
     preferred_regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: anywhere
     region_required: Mapped[bool] = mapped_column(default=False)
+    arrival_place: Mapped[str | None] = mapped_column(String(200))
     needed_from: Mapped[date]
     stay_days: Mapped[int | None]
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)

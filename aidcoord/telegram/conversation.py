@@ -123,6 +123,8 @@ HOUSEHOLD = (
     Question("over_65", _l("How many people are 65 or older?"), _count, retry=COUNT_RETRY),
     Question("disabled", _l("How many people live with a disability?"), _count, retry=COUNT_RETRY),
     Question("medical_needs", _l("Does anyone need regular medical care?"), _yes_no, _yes_no_buttons),
+    Question("arrival_place", _l("Where did you arrive, or where are you staying now (town, village or reception "
+                                 "centre)?"), _some_text, retry=_l("Please write the place in one line.")),
     Question("preferred_regions", _l("Where do you want to stay?"), _region, _region_buttons),
     SPOKEN_LANGUAGE,
     Question("consent_share_with_host", consent_text(ConsentPurpose.SHARE_WITH_HOST), _yes_no, _yes_no_buttons),

@@ -168,7 +168,7 @@ def _form_answer(conversation: TelegramConversation, said: str, person: Any) -> 
 def _household_data(answers: dict, language: str | None) -> dict:
     return {name: answers[name] for name in (
         "contact_name", "contact_phone", "adults", "children", "children_under_5", "over_65", "disabled",
-        "medical_needs", "preferred_regions", "languages")} | {
+        "medical_needs", "arrival_place", "preferred_regions", "languages")} | {
         "consent_to_share": answers["consent_share_with_host"], "consent_language": language}
 
 

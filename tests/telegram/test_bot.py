@@ -16,7 +16,8 @@ from aidcoord.telegram.models import TelegramConversation, TelegramUpdate
 from tests.factories import UserFactory
 
 ANSWERS = [("says", "Армен Саргсян"), ("says", "099 12 34 56"), ("says", "2"), ("says", "1"), ("says", "0"),
-           ("says", "0"), ("says", "0"), ("presses", "no"), ("presses", "region:AM-SU"), ("presses", "speaks:ru"),
+           ("says", "0"), ("says", "0"), ("presses", "no"), ("says", "Goris"), ("presses", "region:AM-SU"),
+           ("presses", "speaks:ru"),
            ("presses", "yes"), ("presses", "yes"), ("presses", "channel:telegram")]
 
 
@@ -48,6 +49,7 @@ def test_a_household_registers_itself_in_russian_and_waits_in_the_queue_unconfir
         owner = db.session.get(User, household.user_id)
         assert household.contact_name == "Армен Саргсян" and household.size == 3
         assert household.preferred_regions == ["AM-SU"] and household.languages == ["ru"]
+        assert household.arrival_place == "Goris"
         assert owner.email.endswith(".invalid") and owner.preferred_language == "ru"
         assert household.vulnerability_self_declared and awaits_confirmation(household)
         assert household.preferred_channel.value == "telegram"
