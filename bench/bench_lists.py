@@ -6,10 +6,8 @@ then times the API's list endpoints (the job board with its filters and search t
 detail with its coverage, and the totals.
 Prints requests per second and latency percentiles. Run: make bench
 """
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,20 +20,9 @@ from flask_migrate import upgrade
 from aidcoord import create_app
 from aidcoord.common.types import today
 from aidcoord.extensions import db
+from bench.databases import scratch_database_url
 
 ORGANIZATIONS, NEEDS, PLEDGES, LISTINGS, ROUNDS = 2_000, 10_000, 20_000, 10_000, 200
-
-
-def database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        target = sa.engine.make_url(url)
-        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        return url
-    return f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
 
 
 def load(app) -> None:
@@ -90,7 +77,7 @@ def measure(client, path: str, rounds: int = ROUNDS) -> str:
 
 
 def main() -> None:
-    url = database_url()
+    url = scratch_database_url()
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()

@@ -9,7 +9,6 @@ Prints latency percentiles. Run: make bench (or .venv/bin/python bench/dashboard
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -23,22 +22,11 @@ from flask_migrate import upgrade
 from aidcoord import create_app
 from aidcoord.common.types import today
 from aidcoord.extensions import db
+from bench.databases import scratch_database_url
 
 ORGANIZATIONS, NEEDS, PLEDGES, OFFERS, HOUSEHOLDS, PROPOSALS = 300, 5_000, 20_000, 30_000, 100_000, 2_000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
 REGIONS = ("AM-SU", "AM-ER", "AM-VD", "AM-KT", "AM-AR", "AM-AV", "AM-GR", "AM-LO", "AM-SH", "AM-TV", "AM-AG")
-
-
-def database_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        target = sa.engine.make_url(url)
-        admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        return url
-    return f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
 
 
 def load() -> tuple[str, str]:
@@ -132,7 +120,7 @@ def measure(client, path: str, token: str) -> str:
 
 
 def main() -> None:
-    url = database_url()
+    url = scratch_database_url()
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()

@@ -29,6 +29,7 @@ from aidcoord.accounts import services as accounts
 from aidcoord.extensions import db
 from aidcoord.housing import imports
 from aidcoord.housing.models import Household
+from bench.databases import fresh_postgres_database
 
 FIRST = [("Armen", "Армен", "Արմեն"), ("Narine", "Нарине", "Նարինե"), ("Gayane", "Гаяне", "Գայանե"),
          ("Tigran", "Тигран", "Տիգրան"), ("Lilit", "Лилит", "Լիլիթ"), ("Aram", "Арам", "Արամ"),
@@ -79,15 +80,6 @@ def as_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def fresh_database(url: str) -> None:
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
 def bare_insert(rows: list[dict], user_id: int) -> float:
     """The anchor: the same rows into a copy of the households table by one executemany, in one transaction."""
     values = [{"contact_name": row["contact_name"], "contact_phone": row["contact_phone"],
@@ -114,7 +106,7 @@ def bare_insert(rows: list[dict], user_id: int) -> float:
 
 
 def run(url: str, size: int, existing: int) -> dict:
-    fresh_database(url)
+    fresh_postgres_database(url)
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "IMPORT_MAX_ROWS": max(size, existing),
                       "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}})
     with app.app_context():

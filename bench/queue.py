@@ -33,6 +33,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from bench.databases import fresh_postgres_database
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_queue"
 PGBENCH_SCRIPT = """\
 BEGIN;
@@ -43,15 +45,6 @@ UPDATE bench_queue SET state = 'leased', leased_by_id = :client_id, lease_expire
 COMMIT;
 UPDATE bench_queue SET state = 'waiting', leased_by_id = NULL, lease_expires_at = NULL WHERE id = :claimed;
 """
-
-
-def recreate(url: str) -> None:
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def make_app(url: str):
@@ -194,7 +187,7 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgresql"):
         sys.exit("bench/queue.py needs PostgreSQL (BENCH_DATABASE_URL)")
-    recreate(url)
+    fresh_postgres_database(url)
     coordinators, offers = seed(url, args.households, args.clients)
     cycles, errors, takes, doubles = run_app(url, coordinators, offers, args.seconds)
     bare = run_pgbench(url, args.clients, args.seconds, args.households)

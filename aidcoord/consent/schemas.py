@@ -10,6 +10,18 @@ from aidcoord.consent.models import ConsentPurpose, ConsentSubject
 SUBJECT_KINDS = {"enum": [kind.value for kind in ConsentSubject]}
 
 
+class ConsentAnswerFields(ma.Schema):
+    """How a registration (or an edit) carries the person's consent: the fields of that form's consent question."""
+
+    consent_text_version = text(16, metadata={"description": "The version of the consent text shown "
+                                "(GET /api/v1/consent/texts; default: the current one)"})
+    consent_language = text(16, metadata={"description": "The language the consent text was shown in "
+                                                          "(default: the request's)"})
+    consent_reason = text(2000, allow_none=True, metadata={
+        "description": "How the person agreed, when someone registers them or changes the answer "
+                       "(default: recorded with the registration)"})
+
+
 class ConsentInputSchema(ma.Schema):
     # The request example in the OpenAPI document (common.api).
     example: ClassVar[dict] = {"purpose": "share_with_host", "text_version": "1", "language": "hy",

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
 from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.consent.schemas import ConsentAnswerFields
 from aidcoord.housing.engine import reason_text
 from aidcoord.housing.models import VettingState
 from aidcoord.housing.priority import CODES as PRIORITY_CODES
@@ -107,7 +108,7 @@ class VetSchema(ma.Schema):
     note = text(2000, required=True, min_length=1, metadata={"description": "How it was checked, or why not"})
 
 
-class HouseholdInputSchema(ma.Schema):
+class HouseholdInputSchema(ConsentAnswerFields):
     # The request example in the OpenAPI document (common.api).
     example: ClassVar[dict] = {"organization_id": 1, "contact_name": "Narine Hakobyan",
         "contact_phone": "+374 91 123456", "adults": 2, "children": 2, "children_under_5": 1, "languages": ["hy", "ru"],
@@ -135,13 +136,6 @@ class HouseholdInputSchema(ma.Schema):
     stay_days = ma.fields.Integer(strict=True, allow_none=True)
     languages = ma.fields.List(text(2), validate=ma.validate.Length(max=20), metadata=LANGS)
     consent_to_share = ma.fields.Boolean(metadata={"description": "Required before any proposal"})
-    consent_text_version = text(16, metadata={"description": "The version of the consent text shown "
-                                "(GET /api/v1/consent/texts; default: the current one)"})
-    consent_language = text(16, metadata={"description": "The language the consent text was shown in "
-                                                          "(default: the request's)"})
-    consent_reason = text(2000, allow_none=True, metadata={
-        "description": "How the person agreed, when someone registers them"
-                       " (default: recorded with the registration)"})
     external_ref = text(100, allow_none=True)
 
 

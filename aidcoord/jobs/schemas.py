@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
 from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.consent.schemas import ConsentAnswerFields
 from aidcoord.jobs.engine import reason_text
 from aidcoord.jobs.models import ContractType, ReportReason
 from aidcoord.matching.schemas import MatchStepSchema
@@ -97,7 +98,7 @@ class ReportSchema(ma.Schema):
     details = text(2000, load_default="")
 
 
-class SeekerInputSchema(ma.Schema):
+class SeekerInputSchema(ConsentAnswerFields):
     # The request example in the OpenAPI document (common.api).
     example: ClassVar[dict] = {"contact_name": "Anahit Petrosyan", "contact_phone": "+374 91 123456",
         "profession": "warehouse worker", "skills": ["packing", "forklift"],
@@ -114,13 +115,6 @@ class SeekerInputSchema(ma.Schema):
     remote_ok = ma.fields.Boolean(load_default=False)
     available_from = ma.fields.Date(allow_none=True, load_default=None)
     consent_to_share = ma.fields.Boolean(load_default=False)
-    consent_text_version = text(16, metadata={"description": "The version of the consent text shown "
-                                "(GET /api/v1/consent/texts; default: the current one)"})
-    consent_language = text(16, metadata={"description": "The language the consent text was shown in "
-                                                          "(default: the request's)"})
-    consent_reason = text(2000, allow_none=True, metadata={
-        "description": "How the person agreed, when someone registers them"
-                       " or changes the answer (default: recorded with the registration)"})
 
 
 class SeekerForOtherInputSchema(SeekerInputSchema):
