@@ -208,13 +208,16 @@ def record_new_consents(actor: Any, subject_kind: Any, purpose: Any, answers: li
             ConsentRecord.subject_kind == kind, ConsentRecord.purpose == purpose,
             ConsentRecord.subject_id.in_([subject.id for subject, _answer in answers])).order_by(ConsentRecord.id)):
         standing[existing.subject_id] = existing
-    records = []
+    records, checked = [], {}  # a file's rows mostly share their answers: each distinct one is checked once
     for subject, answer in answers:
         subject = declaration.load(actor, subject.id)
-        version, language = _text_version(purpose, answer.get("text_version")), _language(answer.get("language"))
         person = declaration.user_id(subject)
         on_behalf = actor is None or person is None or actor.id != person
-        reason = _on_behalf_reason(on_behalf, answer.get("reason") or FORM_REASON, "on_behalf_reason")
+        key = (answer.get("text_version"), answer.get("language"), answer.get("reason"), on_behalf)
+        if key not in checked:
+            checked[key] = (_text_version(purpose, key[0]), _language(key[1]),
+                            _on_behalf_reason(on_behalf, key[2] or FORM_REASON, "on_behalf_reason"))
+        version, language, reason = checked[key]
         current = standing.get(subject.id)
         if current is not None and current.withdrawn_at is None and current.text_version == version:
             continue
