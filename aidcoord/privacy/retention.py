@@ -215,14 +215,15 @@ def _dated_kind(model: type) -> str | None:
     return _DATED[model]
 
 
-def _date_new_records(session: Session, _context: Any) -> None:
+def _date_new_records(session: Session, context: Any) -> None:
     """After each flush, the retention rows of the records it inserted: two executemany statements per kind
     (not two statements per record: an import of 5,000 households is one flush)."""
     new: dict[str, list[int]] = defaultdict(list)
-    for record in session.new:  # still the flush's new records in after_flush
-        kind = _dated_kind(type(record))
-        if kind is not None:
-            new[kind].append(record.id)
+    for state, (is_delete, list_only) in context.states.items():
+        # Inserted by this flush: not yet given their identity key (that happens after after_flush).
+        kind = _dated_kind(state.class_)
+        if kind is not None and state.key is None and not is_delete and not list_only:
+            new[kind].append(state.obj().id)
     if not new:
         return
     connection = session.connection()
