@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 from aidcoord import create_app
 from aidcoord.common.types import today
 from aidcoord.extensions import db
-from bench.databases import scratch_database_url
+from bench.databases import request_timings, scratch_database_url
 
 ORGANIZATIONS, NEEDS, PLEDGES, LISTINGS, ROUNDS = 2_000, 10_000, 20_000, 10_000, 200
 
@@ -64,14 +64,7 @@ def load(app) -> None:
 
 
 def measure(client, path: str, rounds: int = ROUNDS) -> str:
-    client.get(path)  # warm caches
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
+    timings = request_timings(client, path, rounds)
     return (f"{path:55s} {1000 / statistics.mean(timings):7.0f} req/s   p50 {timings[len(timings) // 2]:6.1f} ms"
             f"   p95 {timings[int(len(timings) * 0.95)]:6.1f} ms")
 

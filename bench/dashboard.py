@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 from aidcoord import create_app
 from aidcoord.common.types import today
 from aidcoord.extensions import db
-from bench.databases import scratch_database_url
+from bench.databases import request_timings, scratch_database_url
 
 ORGANIZATIONS, NEEDS, PLEDGES, OFFERS, HOUSEHOLDS, PROPOSALS = 300, 5_000, 20_000, 30_000, 100_000, 2_000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
@@ -106,15 +106,7 @@ def load() -> tuple[str, str]:
 
 
 def measure(client, path: str, token: str) -> str:
-    headers = {"Authorization": f"Bearer {token}"}
-    client.get(path, headers=headers)  # warm caches
-    timings = []
-    for _ in range(ROUNDS):
-        start = time.perf_counter()
-        response = client.get(path, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
-    timings.sort()
+    timings = request_timings(client, path, ROUNDS, {"Authorization": f"Bearer {token}"})
     return (f"{path:70s} p50 {statistics.median(timings):7.1f} ms   p95 {timings[int(len(timings) * 0.95)]:7.1f} ms"
             f"   max {timings[-1]:7.1f} ms")
 

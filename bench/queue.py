@@ -101,7 +101,7 @@ def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     app = make_app(url)
     takes, holds, cycles, errors = [], [], 0, 0
     with app.app_context():
-        coordinator = db.session.get(User, coordinator_id)
+        coordinator = db.session.get_one(User, coordinator_id)
         time.sleep(max(0.0, start_at - time.time()))
         deadline = time.time() + seconds
         while time.time() < deadline:
@@ -175,7 +175,10 @@ def run_pgbench(url, clients, seconds, households) -> float:
                              "-T", str(seconds), "-f", script.name, libpq],
                             capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
-    return float(re.search(r"tps = ([\d.]+)", output).group(1))
+    found = re.search(r"tps = ([\d.]+)", output)
+    if found is None:
+        raise RuntimeError(f"pgbench printed no tps: {output[-500:]}")
+    return float(found.group(1))
 
 
 def main() -> None:
