@@ -17,6 +17,10 @@ blp = Blueprint("privacy_api", __name__, url_prefix="/api/v1",
 @allow(SIGNED_IN)
 @blp.arguments(DataArgsSchema, location="query")
 @blp.response(200, MyDataSchema)
+# With format=csv the same 200 is a CSV file: both bodies are documented.
+@blp.doc(responses={"200": {"description": "The caller's data: JSON, or with format=csv a CSV file",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MyData"}},
+                                        "text/csv": {"schema": {"type": "string"}}}}})
 def my_data(args):
     """Everything aidcoord holds that is the caller's own, as JSON or CSV.
 
