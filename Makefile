@@ -85,7 +85,7 @@ db: install ## apply the migrations (development database unless AIDCOORD_ENV an
 seed: db ## load the demo organizations and accounts (a second run adds nothing)
 	$(DEV_ENV) $(BIN)/flask seed-demo
 
-# The fuzz test also runs in `make test` (50 examples per operation on SQLite, 15 on PostgreSQL); here 500.
+# The fuzz test also runs in `make test` (50 examples per operation on SQLite, 8 on PostgreSQL); here 500.
 FUZZ_EXAMPLES ?= 500
 fuzz: $(DEV_STAMP) ## fuzz the API from its OpenAPI document (schemathesis, every check; FUZZ_EXAMPLES=500 per operation)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider tests/test_fuzz_api.py
