@@ -128,16 +128,37 @@ def migrated_database(tmp_path_factory):
 def empty_database(migrated_database, folder: Path) -> str:
     """The URL of a migrated database with no rows: PostgreSQL's truncated, or a copy of the SQLite template."""
     if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            tables = [name for name in sa.inspect(connection).get_table_names() if name != "alembic_version"]
-            # TRUNCATE skips the audit trail's row-level no-delete trigger, by design of PostgreSQL.
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_postgres_tables(POSTGRES_URL)
         return POSTGRES_URL
     database = _fast_scratch_dir(folder) / "test.sqlite"
     shutil.copyfile(migrated_database, database)
     return f"sqlite:///{database}"
+
+
+# Every table emptied and every used sequence restarted, in one round trip. DELETE, not TRUNCATE: TRUNCATE gives
+# each of the ~40 tables new files (about 0.5 s, before every one of thousands of tests), while deleting the few
+# rows a test wrote takes milliseconds. The replica role turns triggers off for the transaction: the foreign keys
+# (so the order does not matter) and the audit trail's no-delete guard.
+EMPTY_POSTGRES_TABLES = """
+DO $$
+DECLARE name text;
+BEGIN
+  SET LOCAL session_replication_role = replica;
+  FOR name IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version' LOOP
+    EXECUTE format('DELETE FROM %I', name);
+  END LOOP;
+  FOR name IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value IS NOT NULL LOOP
+    EXECUTE format('ALTER SEQUENCE %I RESTART', name);
+  END LOOP;
+END $$
+"""
+
+
+def empty_postgres_tables(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(EMPTY_POSTGRES_TABLES))
+    engine.dispose()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from aidcoord.common.types import today, utcnow
@@ -20,7 +19,7 @@ from aidcoord.extensions import db
 from aidcoord.housing import households
 from aidcoord.jobs import listings
 from aidcoord.volunteers import services as volunteers
-from tests.conftest import POSTGRES_URL, make_app
+from tests.conftest import POSTGRES_URL, empty_postgres_tables, make_app
 from tests.factories import PASSWORD, HousingOfferFactory, NeedFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -78,11 +77,7 @@ FIND_OVERFLOW = """() => {
 def world(migrated_database, tmp_path_factory):
     """A seeded database served on a free port: one of each thing the main pages show."""
     if POSTGRES_URL:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.begin() as connection:
-            tables = [t for t in sa.inspect(connection).get_table_names() if t != "alembic_version"]
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        engine.dispose()
+        empty_postgres_tables(POSTGRES_URL)
         url = POSTGRES_URL
     else:
         copy = tmp_path_factory.mktemp("languages") / "world.sqlite"
