@@ -1,23 +1,28 @@
-"""Batch housing proposals on a synthetic crisis: the optimiser against two greedy baselines.
+"""Batch housing proposals on synthetic crises: the optimiser against greedy baselines and the flow bounds.
 
-A seeded scenario: ~100,000 people in ~40,000 households of sizes 1-6 with vulnerability weights,
-30,000 offers with ~95,000 beds in 40 regions, demand concentrated in a few; constraints on region,
-beds, pets, step-free access, stay length. Two variants: households stay in their region, or may
-also go to neighbouring regions. For each method: wall time, peak Python memory, people housed and
-priority-weighted score, each as a ratio to its upper bound (max flow for people; min-cost flow with
-households allowed to split for the score).
+A scenario is seeded and made of parameters (`Scenario`): how many people (or households) and offers, how
+varied the needs are (a few stay lengths, or stays in days), the share of households that accept any region,
+which regions a household also accepts (its own, its neighbours on a ring, or a random neighbourhood), and
+the offers' maximum stays. For each cell of the grid, in a process of its own (so its peak memory is its own):
+people housed / max-flow bound, priority-weighted score / min-cost-flow bound (OR-Tools, same run), wall time
+and peak resident memory of the optimiser, and the same figures for each greedy baseline.
 
-Run: .venv/bin/python bench/matching.py [--people 100000] [--seed 2023]
+Run: .venv/bin/python bench/matching.py --grid            (the grid, 100,000 people, one process per cell)
+     .venv/bin/python bench/matching.py --grid --people 2000
+     .venv/bin/python bench/matching.py --cell any-half    (one cell)
 """
 import argparse
+import json
 import random
 import resource
+import subprocess
 import sys
 import time
-import tracemalloc
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __name__ == "__main__":  # bench/ itself would shadow the standard library (bench/queue.py)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from aidcoord.housing.optimiser import (
     HouseholdNeed,
@@ -25,8 +30,8 @@ from aidcoord.housing.optimiser import (
     best_plan,
     compatible,
     greedy_fewest_options_first,
+    greedy_first_come_best_fit,
     greedy_priority_best_fit,
-    optimise,
     upper_bounds,
 )
 
@@ -34,40 +39,83 @@ REGIONS = [f"R{n:02d}" for n in range(40)]
 HOT_REGIONS = REGIONS[:4]  # where most people arrive
 SIZES, SIZE_WEIGHTS = [1, 2, 3, 4, 5, 6], [30, 25, 18, 14, 8, 5]
 CAPACITIES, CAPACITY_WEIGHTS = [1, 2, 3, 4, 5, 6, 8], [10, 25, 25, 20, 10, 5, 5]
+OFFER_STAYS = {"classes": [None, None, None, 90, 180, 365],
+               "monthly": [None, None, *range(30, 361, 30)]}
+BASELINES = {"greedy priority best-fit": greedy_priority_best_fit,
+             "greedy fewest options first": greedy_fewest_options_first,
+             "greedy first come best-fit": greedy_first_come_best_fit}
 
 
-def neighbours(region: str) -> set:
-    index = REGIONS.index(region)
-    return {REGIONS[(index - 1) % len(REGIONS)], region, REGIONS[(index + 1) % len(REGIONS)]}
+@dataclass(frozen=True)
+class Scenario:
+    people: int = 100_000  # people waiting (when `households` is 0)
+    households: int = 0  # or this many households, whatever their people
+    offers_per_person: float = 0.3  # offers = this x people (or x households): 30,000 at 100,000
+    needs: str = "few"  # "few": stays of 30/90/180/365 days; "many": stays of 1-400 days, more needs mixed
+    anywhere: float = 0.0  # share of households that accept any region
+    neighbours: str = "none"  # "none": own region; "ring": and the two next to it; "random": 2-6 random ones
+    offer_stays: str = "classes"  # the offers' maximum stays: "classes" (90/180/365/none) or "monthly"
+    seed: int = 2023
 
 
-def scenario(people: int, seed: int, with_neighbours: bool):
-    rng = random.Random(seed)
-    households, total = [], 0
-    while total < people:
+GRID = {
+    "own-region": Scenario(),
+    "ring-neighbours": Scenario(neighbours="ring"),
+    "random-neighbours": Scenario(neighbours="random", needs="many"),
+    "many-needs": Scenario(needs="many", offer_stays="monthly"),
+    "any-tenth": Scenario(needs="many", anywhere=0.1),
+    "any-half": Scenario(needs="many", anywhere=0.5),
+    "any-half-ring": Scenario(needs="many", anywhere=0.5, neighbours="ring"),
+    "any-half-random-monthly": Scenario(needs="many", anywhere=0.5, neighbours="random", offer_stays="monthly"),
+    "households-100k-any-half": Scenario(households=100_000, needs="many", anywhere=0.5, neighbours="random"),
+}
+
+
+def _neighbourhoods(kind: str, rng: random.Random) -> dict[str, frozenset]:
+    if kind == "none":
+        return {region: frozenset({region}) for region in REGIONS}
+    if kind == "ring":
+        return {region: frozenset({REGIONS[(n - 1) % len(REGIONS)], region, REGIONS[(n + 1) % len(REGIONS)]})
+                for n, region in enumerate(REGIONS)}
+    return {region: frozenset({region, *rng.sample(REGIONS, rng.randint(2, 6))}) for region in REGIONS}
+
+
+def generate(params: Scenario) -> tuple[list[HouseholdNeed], list[OfferSpace]]:
+    rng = random.Random(params.seed)
+    around = _neighbourhoods(params.neighbours, rng)
+    households: list[HouseholdNeed] = []
+    total = 0
+    while (len(households) < params.households) if params.households else (total < params.people):
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
         home = rng.choice(HOT_REGIONS) if rng.random() < 0.6 else rng.choice(REGIONS)
-        regions = frozenset(neighbours(home) if with_neighbours else {home})
+        regions = None if rng.random() < params.anywhere else around[home]
         weight = rng.choices([1.0, 1.5, 2.0, 3.0, 4.0], [50, 20, 15, 10, 5])[0]
+        if params.needs == "many":
+            weight = round(1 + rng.random() * 3, 2)  # a vulnerability score, not a handful of bands
+        stay = rng.choice([30, 90, 180, 365]) if params.needs == "few" else rng.randint(1, 400)
         households.append(HouseholdNeed(
             id=len(households) + 1, size=size, weight=weight, regions=regions, pets=rng.random() < 0.2,
-            step_free=rng.random() < 0.08, children=size >= 3 and rng.random() < 0.7,
-            stay_days=rng.choice([30, 90, 180, 365])))
+            step_free=rng.random() < 0.08, children=size >= 3 and rng.random() < 0.7, stay_days=stay))
         total += size
     offers = []
-    for n in range(int(people * 0.3)):
+    for n in range(int((params.households or params.people) * params.offers_per_person)):
         capacity = rng.choices(CAPACITIES, CAPACITY_WEIGHTS)[0]
         offers.append(OfferSpace(
             id=n + 1, capacity=capacity, region=rng.choice(REGIONS), whole=rng.random() < 0.3,
             pets_ok=rng.random() < 0.4, step_free=rng.random() < 0.3, children_ok=rng.random() < 0.9,
-            max_stay=rng.choice([None, None, None, 90, 180, 365])))
+            max_stay=rng.choice(OFFER_STAYS[params.offer_stays])))
     return households, offers
+
+
+def scenario(people: int, seed: int, with_neighbours: bool):
+    """The original two scenarios: own region only, or also the neighbours on a ring."""
+    return generate(Scenario(people=people, seed=seed, neighbours="ring" if with_neighbours else "none"))
 
 
 def check(plan, households, offers):
     """Every assignment respects the hard constraints and no offer holds more than its beds."""
     by_id = {o.id: o for o in offers}
-    used = {}
+    used: dict[int, list[int]] = {}
     for household in households:
         offer_id = plan.assignments.get(household.id)
         if offer_id is None:
@@ -78,44 +126,98 @@ def check(plan, households, offers):
     for offer_id, sizes in used.items():
         offer = by_id[offer_id]
         assert sum(sizes) <= offer.capacity and (not offer.whole or len(sizes) == 1), (offer, sizes)
+    assert plan.people == sum(h.size for h in households if h.id in plan.assignments)
 
 
-def measure(name, method, households, offers, bounds):
-    """Wall time of a plain run; peak Python memory from a second, traced run (tracing slows Python
-    down several times, so it must not be in the timed run)."""
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def run_cell(params: Scenario, baselines: bool = True) -> dict:
+    """The optimiser first (its wall time and the process's peak memory so far: the scenario and the
+    optimiser), then the bounds and the baselines. Every plan is checked against the hard constraints."""
+    households, offers = generate(params)
     started = time.perf_counter()
-    plan = method(households, offers)
-    wall = time.perf_counter() - started
-    tracemalloc.start()
-    method(households, offers)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    plan = best_plan(households, offers)
+    wall, peak = time.perf_counter() - started, peak_rss_mib()
     check(plan, households, offers)
-    people_bound, score_bound = bounds
-    print(f"  {name:34s} {wall:6.2f} s  {peak / 2**20:7.1f} MiB  people {plan.people:7d} "
-          f"({plan.people / people_bound:.4f} of bound)  score {plan.score:10.1f} ({plan.score / score_bound:.4f})")
-    return plan
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=2023)
-    args = parser.parse_args()
-    for with_neighbours in (False, True):
-        households, offers = scenario(args.people, args.seed, with_neighbours)
+    started = time.perf_counter()
+    people_bound, score_bound = upper_bounds(households, offers)
+    result: dict = {"households": len(households), "people": sum(h.size for h in households), "offers": len(offers),
+              "beds": sum(o.capacity for o in offers), "people_bound": people_bound, "score_bound": score_bound,
+              "bounds_wall": time.perf_counter() - started,
+              "plans": {"optimiser": {"people": plan.people, "score": plan.score, "wall": wall, "peak_mib": peak}}}
+    for name, method in (BASELINES.items() if baselines else ()):
         started = time.perf_counter()
-        bounds = upper_bounds(households, offers)
-        print(f"{'neighbouring regions allowed' if with_neighbours else 'same region only'}: "
-              f"{sum(h.size for h in households)} people in {len(households)} households, "
-              f"{sum(o.capacity for o in offers)} beds in {len(offers)} offers; "
-              f"bounds: {bounds[0]} people, score {bounds[1]:.1f} ({time.perf_counter() - started:.2f} s)")
-        measure("optimiser (what coordinators get)", best_plan, households, offers, bounds)
-        measure("  flow-guided packing alone", optimise, households, offers, bounds)
-        measure("greedy priority best-fit", greedy_priority_best_fit, households, offers, bounds)
-        measure("greedy fewest options first", greedy_fewest_options_first, households, offers, bounds)
-    print(f"peak resident memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20:.2f} GiB")
+        other = method(households, offers)
+        result["plans"][name] = {"people": other.people, "score": other.score, "wall": time.perf_counter() - started}
+        check(other, households, offers)
+    return result
+
+
+def meets_targets(result: dict, wall_limit: float = 10.0, memory_limit_mib: float = 1536) -> list[str]:
+    """What the optimiser misses in one cell (empty: every target met)."""
+    mine, misses = result["plans"]["optimiser"], []
+    if mine["people"] < 0.99 * result["people_bound"]:
+        misses.append("people < 0.99 of bound")
+    if mine["score"] < 0.99 * result["score_bound"] - 1e-6:
+        misses.append("score < 0.99 of bound")
+    for name, other in result["plans"].items():
+        if name != "optimiser" and (other["people"] > mine["people"] or other["score"] > mine["score"] + 1e-6):
+            misses.append(f"below {name}")
+    if mine["wall"] > wall_limit:
+        misses.append(f"wall > {wall_limit:g} s")
+    if mine.get("peak_mib", 0) > memory_limit_mib:
+        misses.append("memory > 1.5 GiB")
+    return misses
+
+
+def print_cell(name: str, params: Scenario, result: dict) -> None:
+    changed = {key: value for key, value in asdict(params).items() if value != getattr(Scenario(), key)}
+    print(f"{name}  {changed or 'defaults'}: {result['people']} people in {result['households']} households, "
+          f"{result['beds']} beds in {result['offers']} offers; bounds {result['people_bound']} people, "
+          f"score {result['score_bound']:.1f} ({result['bounds_wall']:.2f} s)")
+    for method, figures in result["plans"].items():
+        memory = f"{figures['peak_mib']:7.0f} MiB" if "peak_mib" in figures else " " * 11
+        print(f"  {method:28s} people {figures['people'] / result['people_bound']:.4f}  "
+              f"score {figures['score'] / result['score_bound']:.4f}  {figures['wall']:6.2f} s {memory}")
+    misses = meets_targets(result)
+    print(f"  targets: {'all met' if not misses else 'MISSED: ' + ', '.join(misses)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--grid", action="store_true", help="every cell, each in a process of its own")
+    parser.add_argument("--cell", choices=sorted(GRID), help="one cell, in this process")
+    parser.add_argument("--people", type=int, help="people (or households, where a cell counts households)")
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--json", action="store_true", help="print the cell's figures as JSON")
+    args = parser.parse_args()
+    names = sorted(GRID, key=list(GRID).index) if args.grid or not args.cell else [args.cell]
+    if args.cell:
+        params = replace(GRID[args.cell], seed=args.seed)
+        if args.people:
+            params = replace(params, **({"households": args.people} if params.households else {"people": args.people}))
+        result = run_cell(params)
+        print(json.dumps(result) if args.json else "", end="\n" if args.json else "")
+        if not args.json:
+            print_cell(args.cell, params, result)
+        return 0
+    failed = 0
+    for name in names:
+        command = [sys.executable, __file__, "--cell", name, "--seed", str(args.seed), "--json"]
+        if args.people:
+            command += ["--people", str(args.people)]
+        result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)  # noqa: S603
+        params = replace(GRID[name], seed=args.seed)
+        if args.people:
+            params = replace(params, **({"households": args.people} if params.households else {"people": args.people}))
+        print_cell(name, params, result)
+        failed += bool(meets_targets(result))
+        sys.stdout.flush()
+    print(f"{len(names) - failed} of {len(names)} cells within every target")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
