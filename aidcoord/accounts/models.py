@@ -4,8 +4,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from aidcoord.common.channels import Channel
 from aidcoord.common.personal_data import PERSONAL
@@ -75,7 +75,14 @@ class User(UserMixin, Model):
 
     @property
     def roles(self) -> set[Role]:
-        return {grant.role for grant in self.role_grants}
+        """The roles granted. A commit expires the grants but keeps the roles last read (see below), so the
+        permission checks after a service's commit do not load the user's grants again."""
+        cached = self.__dict__.get("_roles")
+        if cached is not None and "role_grants" not in self.__dict__:
+            return set(cached)
+        roles = frozenset(grant.role for grant in self.role_grants)
+        self.__dict__["_roles"] = roles
+        return set(roles)
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -111,3 +118,34 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+# The roles a user object last read stay valid until its grants change through the ORM (the events below) or the
+# object is expired on purpose (session.expire / refresh); the expiry every commit does keeps them. A change made
+# elsewhere in the meantime shows from the next request (each request has its own session).
+def _forget_roles(target: User | None, *_args: object) -> None:
+    if target is not None:
+        target.__dict__.pop("_roles", None)
+
+
+for _change in ("append", "remove", "bulk_replace"):
+    event.listen(User.role_grants, _change, _forget_roles)
+
+
+@event.listens_for(User, "expire")
+def _forget_roles_unless_committing(target: User | None, _attributes: object) -> None:
+    if target is None:  # collected already: nothing to forget
+        return
+    session = Session.object_session(target)
+    if session is None or not session.info.get("committing"):
+        _forget_roles(target)
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_committing(session: Session) -> None:
+    session.info["committing"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")  # after the commit's expiry (after_commit comes before it)
+def _unmark_committing(session: Session, *_args: object) -> None:
+    session.info.pop("committing", None)

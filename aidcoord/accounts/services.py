@@ -7,7 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import SELF_SERVICE_ROLES, ApiToken, Role, RoleGrant, User
 from aidcoord.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -236,29 +237,34 @@ def revoke_api_token(user: User, token_id: int) -> None:
 
 
 def user_for_token(plain: str) -> User | None:
-    """The active owner of an unrevoked token, or None."""
+    """The active owner of an unrevoked token, or None: one query for the token, its user and the roles."""
     if not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    found = db.session.execute(
+        select(User, ApiToken.id, ApiToken.last_used_at).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _digest(plain), ApiToken.revoked_at.is_(None), User.active.is_(True))
+        .options(joinedload(User.role_grants))).unique().one_or_none()
+    if found is None:
         return None
+    user, token_id, last_used_at = found
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RECORD_INTERVAL:
-        token.last_used_at = now
+    if last_used_at is None or now - last_used_at > TOKEN_USE_RECORD_INTERVAL:
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return token.user
+    return user
 
 
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's user_loader: the id carries the session version, so ended sessions fail here."""
+    """Flask-Login's user_loader: the id carries the session version, so ended sessions fail here.
+    One query for the user and the roles."""
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalars(select(User).where(User.id == int(user_id)).options(
+        joinedload(User.role_grants))).unique().one_or_none()
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
-
 
 
 # Addresses under the reserved .invalid domain (RFC 2606): no mail is ever sent to them.

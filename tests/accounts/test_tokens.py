@@ -2,8 +2,10 @@
 import hashlib
 import re
 
+from sqlalchemy import delete, event
+
 from aidcoord.accounts import services
-from aidcoord.accounts.models import ApiToken
+from aidcoord.accounts.models import ApiToken, Role, RoleGrant
 from aidcoord.extensions import db
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, UserFactory
@@ -84,3 +86,55 @@ def test_a_password_change_revokes_every_api_token(app, pages, client):
     # A token made after the change works.
     _new, fresh = services.create_api_token(user, "new laptop")
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
+def _statements_of(client, path, headers) -> list[str]:
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path, headers=headers).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_a_token_its_user_and_roles_are_read_in_one_query(client):
+    user = UserFactory(roles=["coordinator", "host"])
+    _token, plain = services.create_api_token(user, "sync")
+    headers = {"Authorization": f"Bearer {plain}"}
+    client.get("/api/v1/me", headers=headers)  # records the token's first use
+    statements = _statements_of(client, "/api/v1/me", headers)
+    identity = [s for s in statements if "api_tokens" in s or "role_grants" in s or "FROM users" in s]
+    assert len(identity) == 1, identity
+    assert client.get("/api/v1/me", headers=headers).get_json()["roles"] == ["coordinator", "host"]
+
+
+def test_roles_read_before_a_commit_are_not_loaded_again_after_it(app):
+    user = UserFactory(roles=["coordinator"])
+    assert user.is_staff
+    db.session.commit()
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, statement, *_a: statements.append(statement))
+    assert user.is_staff and user.has_role(Role.COORDINATOR)
+    assert not [s for s in statements if "role_grants" in s]
+
+
+def test_a_role_granted_or_revoked_shows_at_once(app):
+    user = UserFactory(roles=["donor"])
+    assert not user.is_staff
+    services.grant_role(None, user, Role.COORDINATOR)
+    assert user.is_staff
+    services.revoke_role(None, user, Role.COORDINATOR)
+    assert not user.is_staff and user.roles == {Role.DONOR}
+
+
+def test_roles_changed_behind_the_objects_back_show_after_an_explicit_expire(app):
+    user = UserFactory(roles=["coordinator"])
+    assert user.is_staff
+    db.session.execute(delete(RoleGrant).where(RoleGrant.user_id == user.id))
+    db.session.expire(user)
+    assert not user.is_staff
