@@ -35,8 +35,6 @@ from aidcoord.housing.optimiser import (
     upper_bounds,
 )
 
-REGIONS = [f"R{n:02d}" for n in range(40)]
-HOT_REGIONS = REGIONS[:4]  # where most people arrive
 SIZES, SIZE_WEIGHTS = [1, 2, 3, 4, 5, 6], [30, 25, 18, 14, 8, 5]
 CAPACITIES, CAPACITY_WEIGHTS = [1, 2, 3, 4, 5, 6, 8], [10, 25, 25, 20, 10, 5, 5]
 OFFER_STAYS = {"classes": [None, None, None, 90, 180, 365],
@@ -55,6 +53,7 @@ class Scenario:
     anywhere: float = 0.0  # share of households that accept any region
     neighbours: str = "none"  # "none": own region; "ring": and the two next to it; "random": 2-6 random ones
     offer_stays: str = "classes"  # the offers' maximum stays: "classes" (90/180/365/none) or "monthly"
+    regions: int = 40  # a tenth of them hot: 60 % of households come from those
     seed: int = 2023
 
 
@@ -71,37 +70,40 @@ GRID = {
 }
 
 
-def _neighbourhoods(kind: str, rng: random.Random) -> dict[str, frozenset]:
+def _neighbourhoods(kind: str, rng: random.Random, regions: list[str]) -> dict[str, frozenset]:
     if kind == "none":
-        return {region: frozenset({region}) for region in REGIONS}
+        return {region: frozenset({region}) for region in regions}
     if kind == "ring":
-        return {region: frozenset({REGIONS[(n - 1) % len(REGIONS)], region, REGIONS[(n + 1) % len(REGIONS)]})
-                for n, region in enumerate(REGIONS)}
-    return {region: frozenset({region, *rng.sample(REGIONS, rng.randint(2, 6))}) for region in REGIONS}
+        return {region: frozenset({regions[(n - 1) % len(regions)], region, regions[(n + 1) % len(regions)]})
+                for n, region in enumerate(regions)}
+    return {region: frozenset({region, *rng.sample(regions, min(len(regions), rng.randint(2, 6)))})
+            for region in regions}
 
 
 def generate(params: Scenario) -> tuple[list[HouseholdNeed], list[OfferSpace]]:
     rng = random.Random(params.seed)
-    around = _neighbourhoods(params.neighbours, rng)
+    regions = [f"R{n:02d}" for n in range(params.regions)]
+    hot_regions = regions[:max(1, params.regions // 10)]
+    around = _neighbourhoods(params.neighbours, rng, regions)
     households: list[HouseholdNeed] = []
     total = 0
     while (len(households) < params.households) if params.households else (total < params.people):
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
-        home = rng.choice(HOT_REGIONS) if rng.random() < 0.6 else rng.choice(REGIONS)
-        regions = None if rng.random() < params.anywhere else around[home]
+        home = rng.choice(hot_regions) if rng.random() < 0.6 else rng.choice(regions)
+        accepted = None if rng.random() < params.anywhere else around[home]
         weight = rng.choices([1.0, 1.5, 2.0, 3.0, 4.0], [50, 20, 15, 10, 5])[0]
         if params.needs == "many":
             weight = round(1 + rng.random() * 3, 2)  # a vulnerability score, not a handful of bands
         stay = rng.choice([30, 90, 180, 365]) if params.needs == "few" else rng.randint(1, 400)
         households.append(HouseholdNeed(
-            id=len(households) + 1, size=size, weight=weight, regions=regions, pets=rng.random() < 0.2,
+            id=len(households) + 1, size=size, weight=weight, regions=accepted, pets=rng.random() < 0.2,
             step_free=rng.random() < 0.08, children=size >= 3 and rng.random() < 0.7, stay_days=stay))
         total += size
     offers = []
     for n in range(int((params.households or params.people) * params.offers_per_person)):
         capacity = rng.choices(CAPACITIES, CAPACITY_WEIGHTS)[0]
         offers.append(OfferSpace(
-            id=n + 1, capacity=capacity, region=rng.choice(REGIONS), whole=rng.random() < 0.3,
+            id=n + 1, capacity=capacity, region=rng.choice(regions), whole=rng.random() < 0.3,
             pets_ok=rng.random() < 0.4, step_free=rng.random() < 0.3, children_ok=rng.random() < 0.9,
             max_stay=rng.choice(OFFER_STAYS[params.offer_stays])))
     return households, offers

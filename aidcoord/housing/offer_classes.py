@@ -165,8 +165,10 @@ class FreeBeds:
                 if self.masks[cell] >> best_free & 1:
                     return cell, best_free
             raise AssertionError("the counts over all regions disagree with the cells")
-        masks = self.masks
+        masks, anywhere = self.masks, self.anywhere_masks
         for kind in kinds:
+            if not anywhere[kind] >> size:  # no offer of this kind fits, in any region
+                continue
             for region in regions:
                 fitting = masks[region * self.kinds + kind] >> size
                 if fitting:

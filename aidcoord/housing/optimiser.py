@@ -59,6 +59,29 @@ def _groups(catalogue: Catalogue, households) -> list[_Group]:
             for (class_number, size), members in sorted(by_key.items())]
 
 
+def _useful_arcs(tails, heads, nodes: int, starts, ends):
+    """The arcs of the lattice on some path from a group's entry to an offer: the others carry no flow and
+    would only slow the solver down (most (region, features, capacity) triples have no offer)."""
+    reached = np.zeros(nodes, dtype=bool)
+    reached[starts] = True
+    while True:  # forward from the entries (the lattice has no cycle, so this ends)
+        more = reached.copy()
+        more[heads[reached[tails]]] = True
+        if (more == reached).all():
+            break
+        reached = more
+    leads = np.zeros(nodes, dtype=bool)
+    leads[ends] = True
+    while True:  # backward from the offers
+        more = leads.copy()
+        more[tails[leads[heads]]] = True
+        if (more == leads).all():
+            break
+        leads = more
+    keep = reached[tails] & leads[heads]
+    return tails[keep], heads[keep]
+
+
 class _Lattice:
     """The flow network of one set of groups and offers, and the meaning of its arcs."""
 
@@ -90,7 +113,6 @@ class _Lattice:
             tails.append(np.broadcast_to(anywhere, x.shape).ravel())
             heads.append(x.ravel())
         total = sum(len(g.members) * g.size for g in groups)
-        self.unbounded = np.concatenate(tails).size
         structure_tails, structure_heads = np.concatenate(tails), np.concatenate(heads)
         # leaves: the beds of offers of one region, feature class, capacity and kind (whole or shared)
         # A whole dwelling holds one household: beds beyond the largest household are of no use to any plan.
@@ -119,6 +141,10 @@ class _Lattice:
                     entry_heads.append(head)
                     entry_caps.append(len(group.members) * group.size)
                     self.entry_group.append(number)
+        structure_tails, structure_heads = _useful_arcs(structure_tails, structure_heads, self.g_base,
+                                                        np.array(entry_heads, dtype=np.int64),
+                                                        np.array(leaf_tails, dtype=np.int64))
+        self.unbounded = structure_tails.size
         self.tails = np.concatenate([structure_tails, np.array(leaf_tails, dtype=np.int64),
                                      np.array(entry_tails, dtype=np.int64), [SOURCE]]).astype(np.int64)
         self.heads = np.concatenate([structure_heads, np.full(len(self.leaves), SINK, dtype=np.int64),
@@ -253,9 +279,9 @@ def _place_in_order(order, catalogue: Catalogue, free: FreeBeds, plan: Plan) -> 
             plan.assign(household, free.take(*fit, household.size))
 
 
-def greedy_priority_best_fit(households, offers) -> Plan:
+def greedy_priority_best_fit(households, offers, catalogue: Catalogue | None = None) -> Plan:
     """Baseline: most vulnerable first, each into the compatible offer it fills best."""
-    catalogue = Catalogue(households, offers)
+    catalogue = catalogue or Catalogue(households, offers)
     plan = Plan()
     _place_in_order(by_priority(households), catalogue, FreeBeds(catalogue, offers), plan)
     return plan
@@ -290,9 +316,9 @@ def greedy_fewest_options_first(households, offers) -> Plan:
     return plan
 
 
-def optimise(households, offers) -> Plan:
+def optimise(households, offers, catalogue: Catalogue | None = None) -> Plan:
     """The flow-guided plan: follow the weighted optimum group by group, then place the rest by best fit."""
-    catalogue = Catalogue(households, offers)
+    catalogue = catalogue or Catalogue(households, offers)
     groups = _groups(catalogue, households)
     lattice = _Lattice(catalogue, groups, offers, exact_whole=True)
     flows, _ = lattice.solve(weighted=True)
@@ -320,8 +346,8 @@ def optimise(households, offers) -> Plan:
     return plan
 
 
-
 def best_plan(households, offers) -> Plan:
     """What coordinators get: the better of the flow-guided plan and the priority-first plan."""
-    candidates = [optimise(households, offers), greedy_priority_best_fit(households, offers)]
+    catalogue = Catalogue(households, offers)  # one compatibility cache for both plans
+    candidates = [optimise(households, offers, catalogue), greedy_priority_best_fit(households, offers, catalogue)]
     return max(candidates, key=lambda plan: (plan.score, plan.people))
