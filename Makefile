@@ -90,7 +90,10 @@ FUZZ_EXAMPLES ?= 500
 fuzz: $(DEV_STAMP) ## fuzz the API from its OpenAPI document (schemathesis, every check; FUZZ_EXAMPLES=500 per operation)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider tests/test_fuzz_api.py
 
-bench: install ## run every benchmark in bench/ and print its figures
+bench: install ## run every benchmark in bench/ and print its figures (bench/api.py needs Debian's wrk: installed here)
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; \
+	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; fi; }
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # Builds the image, starts app + worker + PostgreSQL + Redis (compose.yaml) and waits for /readyz; skipped with a
