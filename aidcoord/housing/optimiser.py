@@ -6,9 +6,12 @@ not with how many distinct raw needs a queue has. The model is a min-cost flow (
 one node per (region, feature class, capacity), with free arcs to one more feature, the next stay level and
 the next capacity, so a group entering at its own needs and size reaches exactly the offers that fit it; a
 node drains the beds of its offers to the sink. Groups accepting any region enter one node per (features,
-size) that feeds every region. Its optimum with households allowed to split is the upper bound we report.
+size) that feeds every region. Its optimum with households allowed to split is the upper bound we report
+(a whole dwelling counts at most the beds of the largest household: it holds one, so no plan uses more).
 
-The integral plan follows the flow: the flow is split back into groups along its arcs (largest households
+The integral plan follows a second flow, in which whole dwellings take only households of their own size
+(so the flow does not count on filling one with several small households): the flow is split back into
+whole households along its arcs (largest households
 to the offers they fill), each group's most vulnerable households go to the offers the flow sent it to
 (best fit), and whatever the flow split or could not pack is placed by best fit in order of priority. That
 plan and the priority-first plan compete on (score, people).
@@ -160,8 +163,8 @@ class _Lattice:
                 + (region * self.catalogue.features + feature) * len(self.values) + at)
 
     def solve(self, weighted: bool):
-        """Min-cost flow: (flow on every arc, flow on each source arc with its group, optimum)."""
-        source_tails, source_heads, source_caps, source_costs, source_group = [], [], [], [], []
+        """Min-cost flow: (flow on every arc, optimum). Weighted: each person is worth its priority weight."""
+        source_tails, source_heads, source_caps, source_costs = [], [], [], []
         for number, group in enumerate(self.groups):
             people_by_weight: defaultdict[float, int] = defaultdict(int)
             for household in group.members:
@@ -171,7 +174,6 @@ class _Lattice:
                 source_heads.append(self.g_base + number)
                 source_caps.append(people)
                 source_costs.append(-round(weight * WEIGHT_SCALE) if weighted else -1)
-                source_group.append(number)
         tails = np.concatenate([self.tails, np.array(source_tails, dtype=np.int64)])
         heads = np.concatenate([self.heads, np.array(source_heads, dtype=np.int64)])
         capacities = np.concatenate([self.capacities, np.array(source_caps, dtype=np.int64)])

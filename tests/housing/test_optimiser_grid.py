@@ -28,5 +28,5 @@ def test_the_bounds_do_not_depend_on_how_raw_needs_are_spelled():
     offers = [OfferSpace(1, 4, "A", max_stay=180), OfferSpace(2, 2, "A", max_stay=90)]
     varied = [HouseholdNeed(1, 2, 2.0, stay_days=100), HouseholdNeed(2, 2, 1.0, stay_days=170),
               HouseholdNeed(3, 2, 1.5, stay_days=60)]
-    same = [replace(h, stay_days=180 if h.stay_days > 90 else 90) for h in varied]
+    same = [replace(h, stay_days=180 if (h.stay_days or 0) > 90 else 90) for h in varied]
     assert upper_bounds(varied, offers) == upper_bounds(same, offers) == (6, 9.0)
