@@ -72,6 +72,9 @@ class Config:
     PROXY_HOPS = 0
 
     IMPORT_MAX_ROWS = 5000  # rows per CSV import file (IMPORT_MAX_ROWS in the environment)
+    # Rows per household registration list (CLI, API, page); the API and the page register them in a background
+    # job (`flask worker`). 100,000 rows take about 30 s on PostgreSQL (bench/import.py).
+    HOUSEHOLD_IMPORT_MAX_ROWS = 100_000
     # Phones written without a country code (099 12 34 56) are read as this country's (ISO 3166-1 alpha-2);
     # they are compared in E.164 to find possible duplicate households.
     DEFAULT_PHONE_REGION = "AM"
@@ -157,7 +160,7 @@ def load_config(app, overrides=None):
         app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["AIDCOORD_TIMEZONE"]
     if os.environ.get("LOG_LEVEL"):
         app.config["LOG_LEVEL"] = os.environ["LOG_LEVEL"].upper()
-    for name in ("QUEUE_LEASE_MINUTES", "IMPORT_MAX_ROWS", "SQLITE_BUSY_TIMEOUT_SECONDS"):
+    for name in ("QUEUE_LEASE_MINUTES", "IMPORT_MAX_ROWS", "HOUSEHOLD_IMPORT_MAX_ROWS", "SQLITE_BUSY_TIMEOUT_SECONDS"):
         if os.environ.get(name):
             app.config[name] = _positive_int(name, os.environ[name])
     if os.environ.get("READYZ_WORKER_SECONDS", "").strip().isdigit():

@@ -187,13 +187,13 @@ def register_consent_blueprints(app: Flask) -> None:
 
 
 def register_coordination_blueprints(app: Flask) -> None:
-    """3W (who does what where) and the housing batch runs (pages and API)."""
+    """3W (who does what where), the housing batch runs (pages and API) and household imports run by the worker."""
     from aidcoord.extensions import api, csrf
-    from aidcoord.housing import batch_api
+    from aidcoord.housing import batch_api, import_api
     from aidcoord.reports import threew_api, threew_views
 
     app.register_blueprint(threew_views.bp)
-    for api_blueprint in (threew_api.blp, batch_api.blp):
+    for api_blueprint in (threew_api.blp, batch_api.blp, import_api.blp):
         csrf.exempt(api_blueprint)  # see accounts.auth: session-authenticated API calls are checked there
         api.register_blueprint(api_blueprint)
 

@@ -2,6 +2,8 @@
 
 What they print for people goes through the catalogs: in the deployment's default language (BABEL_DEFAULT_LOCALE),
 as commands have no reader's request to choose one. Codes (roles, emails, tab-separated lists) stay as they are."""
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -269,8 +271,18 @@ def import_households_command(as_email, organization_id, commit, csv_file):
 
     user = _user_or_fail(as_email)
     text = _read_upload(csv_file)
-    _import(_run(lambda: imports.preview_households(user, text)),
-            lambda: imports.import_households(user, text, organization_id=organization_id), commit)
+    checked = _run(lambda: imports.preview_households(user, text))  # each row checked once, here
+
+    def write(progress=None):
+        return imports.import_checked_households(user, checked, organization_id=organization_id, progress=progress)
+
+    if not (commit and checked.is_valid):
+        _import(checked, write, commit)
+        return
+    # On stderr, so that what the command prints on stdout stays as it was for scripts.
+    with click.progressbar(length=len(checked.rows), label=_("Registering households"), show_pos=True,
+                           file=sys.stderr) as bar:
+        _import(checked, lambda: write(lambda done: bar.update(done - bar.pos)), commit)
 
 
 def register_cli(app: Flask) -> None:

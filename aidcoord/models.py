@@ -4,6 +4,7 @@ from aidcoord.arrivals.models import ArrivalReport  # noqa: F401
 from aidcoord.audit.models import AuditEvent  # noqa: F401
 from aidcoord.consent.models import ConsentRecord  # noqa: F401
 from aidcoord.housing.batch_models import HousingBatchRun  # noqa: F401
+from aidcoord.housing.import_models import HouseholdImport  # noqa: F401
 from aidcoord.housing.models import HostSuspension, Household, HousingOffer, Incident, WelfareCheck  # noqa: F401
 from aidcoord.jobs.models import JobListing, JobSeeker, ListingReport  # noqa: F401
 from aidcoord.matching.models import Match, MatchStep, QueueEntry  # noqa: F401

@@ -107,7 +107,8 @@ def bare_insert(rows: list[dict], user_id: int) -> float:
 
 def run(url: str, size: int, existing: int) -> dict:
     fresh_postgres_database(url)
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "IMPORT_MAX_ROWS": max(size, existing),
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url,
+                      "HOUSEHOLD_IMPORT_MAX_ROWS": max(size, existing),
                       "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}})
     with app.app_context():
         upgrade()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, insert, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
+from aidcoord.common.bulk import insert_rows
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.personal_data import is_personal
 from aidcoord.extensions import db
@@ -51,9 +52,10 @@ def _withhold(value):
     return WITHHELD
 
 
-def without_personal_values(entity_type: str, changes: dict) -> dict:
-    """`changes` with the values of the entity's personal columns replaced by WITHHELD (names kept)."""
-    personal = personal_fields_of(entity_type)
+def without_personal_values(entity_type: str, changes: dict, personal: frozenset[str] | None = None) -> dict:
+    """`changes` with the values of the entity's personal columns (`personal`, looked up unless given) replaced
+    by WITHHELD (names kept)."""
+    personal = personal_fields_of(entity_type) if personal is None else personal
     return {key: _withhold(value) if key in personal else _plain(value) for key, value in changes.items()}
 
 
@@ -71,6 +73,17 @@ def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes
                        entity_id=entity_id, changes=changes, reason=reason)
     db.session.add(event)
     return event
+
+
+def record_many(actor, action: AuditAction, entity_type: str, changes_by_id: list[tuple[int, dict]]) -> None:
+    """`record` for many records at once (an import): the events written together (common.bulk), not loaded back."""
+    if not changes_by_id:
+        return
+    actor_id, personal = getattr(actor, "id", None), personal_fields_of(entity_type)
+    insert_rows(AuditEvent, [
+        {"actor_id": actor_id, "action": action, "entity_type": entity_type, "entity_id": entity_id,
+         "changes": without_personal_values(entity_type, changes or {}, personal), "reason": None}
+        for entity_id, changes in changes_by_id])
 
 
 def diff(before: dict, after: dict) -> dict:

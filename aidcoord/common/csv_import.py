@@ -12,6 +12,7 @@ import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from charset_normalizer import from_bytes
 from flask import current_app, request
@@ -27,6 +28,7 @@ class RowResult:
     number: int  # as a spreadsheet shows it: the header is row 1
     values: dict
     errors: dict = field(default_factory=dict)  # column -> [messages]
+    cleaned: Any = None  # what check_row returned (the row as the service will write it)
 
 
 @dataclass
@@ -87,11 +89,16 @@ def decode_upload(data: bytes) -> str:
 
 def request_csv_text() -> str:
     """The API's uploads: the request body (text/csv) through `decode_upload`; 422 when it is missing."""
+    return decode_upload(request_csv_bytes())
+
+
+def request_csv_bytes() -> bytes:
+    """The request body (text/csv) as sent; 422 when it is missing."""
     data = request.get_data(cache=True)
     if not data.strip():
         message = _l("Send the CSV file as the request body (text/csv).")
         raise ValidationFailed(message, {"file": [message]})
-    return decode_upload(data)
+    return data
 
 
 def _legacy_encoding(data: bytes) -> str:
@@ -123,8 +130,10 @@ def _checked(text: str) -> str:
     return text
 
 
-def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dict], object]) -> ImportPreview:
-    """Read the CSV and run `check_row` (which raises ValidationFailed) on every row; writes nothing."""
+def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dict], object], *,
+            max_rows: int | None = None) -> ImportPreview:
+    """Read the CSV and run `check_row` (which raises ValidationFailed) on every row; writes nothing.
+    At most `max_rows` rows (default: the IMPORT_MAX_ROWS setting)."""
     if "\x00" in text:
         return ImportPreview(rows=[], file_errors=[_l("The file contains NUL characters; save it as CSV (UTF-8).")])
     # newline=None: CR-only line endings (old spreadsheets on a Mac) read as line ends, not a csv.Error
@@ -144,7 +153,7 @@ def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dic
     if file_errors:
         return ImportPreview(rows=[], file_errors=file_errors)
     rows = []
-    max_rows = current_app.config["IMPORT_MAX_ROWS"]
+    max_rows = max_rows or current_app.config["IMPORT_MAX_ROWS"]
     try:
         for number, raw in enumerate(reader, start=2):
             if number - 1 > max_rows:
@@ -156,7 +165,7 @@ def preview(text: str, columns: tuple, required: tuple, check_row: Callable[[dic
             if None in raw:
                 row.errors["(extra)"] = [_l("This row has more cells than the header.")]
             try:
-                check_row(row.values)
+                row.cleaned = check_row(row.values)
             except ValidationFailed as error:
                 row.errors.update(error.fields)
             rows.append(row)
@@ -180,13 +189,13 @@ def write_all(checked: ImportPreview, create_row: Callable[[dict], object]) -> l
     return created
 
 
-def write_batch(checked: ImportPreview, create_rows: Callable[[list[dict]], list]) -> list:
+def write_batch(checked: ImportPreview, create_rows: Callable[[list[RowResult]], list]) -> list:
     """As write_all, for a service that creates all the rows in one call (set-based: one duplicate lookup, batched
-    inserts); create_rows must not commit."""
+    inserts) from the checked rows (their values and what the check cleaned); create_rows must not commit."""
     if not checked.is_valid:
         raise ImportRejected(checked)
     try:
-        created = create_rows([row.values for row in checked.rows])
+        created = create_rows(checked.rows)
         db.session.commit()
     except Exception:
         db.session.rollback()

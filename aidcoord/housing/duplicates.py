@@ -18,8 +18,10 @@ from anyascii import anyascii
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import String, any_, bindparam, delete, insert, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
+from aidcoord.common.bulk import insert_rows
 from aidcoord.extensions import db
 from aidcoord.housing.models import DuplicateDismissal, Household, HouseholdNameToken
 from aidcoord.matching import queue
@@ -78,10 +80,15 @@ def block_keys(key: str) -> set[str]:
     return {f"{word} {other[:PREFIX]}" for word, other in permutations(words, 2)}
 
 
-def set_keys(household: Household) -> None:
-    """Set the household's phone and name keys from its contact (before it is flushed)."""
-    household.phone_key = phone_key(household.contact_phone)
-    household.name_key = name_key(household.contact_name)
+def keys_of(contact_phone: str, contact_name: str) -> tuple[str, str]:
+    """(phone key, name key) of a contact."""
+    return phone_key(contact_phone), name_key(contact_name)
+
+
+def set_keys(household: Household, keys: tuple[str, str] | None = None) -> None:
+    """Set the household's phone and name keys from its contact (`keys`: keys_of it, computed already), before
+    it is flushed."""
+    household.phone_key, household.name_key = keys or keys_of(household.contact_phone, household.contact_name)
 
 
 def store_name_tokens(household: Household, *, replace: bool = False) -> None:
@@ -95,11 +102,9 @@ def store_name_tokens(household: Household, *, replace: bool = False) -> None:
 
 
 def store_name_tokens_of(households: list[Household]) -> None:
-    """The block keys of new households (flushed: they have ids), in one statement."""
-    rows = [{"household_id": household.id, "token": token}
-            for household in households for token in sorted(block_keys(household.name_key or ""))]
-    if rows:
-        db.session.execute(insert(HouseholdNameToken), rows)
+    """The block keys of new households (flushed: they have ids), written together (common.bulk)."""
+    insert_rows(HouseholdNameToken, [{"household_id": household.id, "token": token} for household in households
+                                     for token in sorted(block_keys(household.name_key or ""))])
 
 
 @dataclass(frozen=True)
@@ -128,10 +133,16 @@ def _reasons(candidate: _Known, other: _Known) -> list[Reason]:
     if candidate.phone_key and candidate.phone_key == other.phone_key:
         reasons.append(Reason("same_phone"))
     if candidate.size == other.size and candidate.name_key and other.name_key:
-        score = round(fuzz.ratio(candidate.name_key, other.name_key))
+        # The cutoff lets rapidfuzz give up early on names too different in length; 89.5 rounds to 90.
+        score = round(fuzz.ratio(candidate.name_key, other.name_key, score_cutoff=NAME_SIMILARITY - 0.5))
         if score >= NAME_SIMILARITY:
             reasons.append(Reason("similar_name", score))
     return reasons
+
+
+def _any_of(column, values: set[str]):
+    """`column = ANY(:values)`: one array parameter, however many values (an IN list has one per value)."""
+    return column == any_(bindparam(None, sorted(values), type_=ARRAY(String)))
 
 
 def _open_households():
@@ -146,30 +157,47 @@ class DuplicateIndex:
     batch's own households are added as they are created, so duplicates within one file are found too."""
 
     by_phone: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
-    by_block: dict[str, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    # By block key and size: only households of the same size can have a similar name (see _reasons).
+    by_block: dict[tuple[str, int], list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    ids: set[int] = field(default_factory=set)
 
     @classmethod
     def load(cls, candidates: Iterable[tuple[str, str]]) -> "DuplicateIndex":
         """`candidates`: (contact_phone, contact_name) pairs."""
         index = cls()
-        phones, tokens = set(), set()
-        for phone, name in candidates:
-            phones.add(phone_key(phone))
-            tokens.update(block_keys(" ".join(name_tokens(name))))
-        if not phones and not tokens:
-            return index
-        words = select(HouseholdNameToken.household_id).where(HouseholdNameToken.token.in_(tokens))
-        rows = db.session.execute(_open_households().where(or_(Household.phone_key.in_(phones),
-                                                                Household.id.in_(words))))
-        for row in rows:
-            index.add(_Known(row.id, row.phone_key or "", row.name_key or "", row.size))
+        index.load_keys((phone_key(phone), name_key(name)) for phone, name in candidates)
         return index
 
+    def load_keys(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Add the open households that may match any of these (phone_key, name_key) pairs: on PostgreSQL in one
+        query however many (each list is one array parameter), elsewhere in one query per 1,000 pairs."""
+        phones, tokens = set(), set()
+        for phone, name in keys:
+            phones.add(phone)
+            tokens.update(block_keys(name))
+        if not phones and not tokens:
+            return
+        if db.session.get_bind().dialect.name == "postgresql":
+            self._load(_any_of(Household.phone_key, phones), _any_of(HouseholdNameToken.token, tokens))
+            return
+        phone_list, token_list = sorted(phones), sorted(tokens)
+        for start in range(0, max(len(phone_list), len(token_list)), 1000):
+            self._load(Household.phone_key.in_(phone_list[start:start + 1000]),
+                       HouseholdNameToken.token.in_(token_list[start:start + 1000]))
+
+    def _load(self, phone_matches, token_matches) -> None:
+        words = select(HouseholdNameToken.household_id).where(token_matches)
+        for row in db.session.execute(_open_households().where(or_(phone_matches, Household.id.in_(words)))):
+            self.add(_Known(row.id, row.phone_key or "", row.name_key or "", row.size))
+
     def add(self, known: _Known) -> None:
+        if known.id in self.ids:
+            return
+        self.ids.add(known.id)
         if known.phone_key:
             self.by_phone[known.phone_key].append(known)
         for block in block_keys(known.name_key):
-            self.by_block[block].append(known)
+            self.by_block[(block, known.size)].append(known)
 
     def matches(self, candidate: _Known) -> list[tuple[int, list[Reason]]]:
         """(household id, reasons), the strongest first; never the candidate itself."""
@@ -177,7 +205,7 @@ class DuplicateIndex:
         for known in self.by_phone.get(candidate.phone_key, ()):
             seen[known.id] = known
         for block in block_keys(candidate.name_key):
-            for known in self.by_block.get(block, ()):
+            for known in self.by_block.get((block, candidate.size), ()):
                 seen[known.id] = known
         found = []
         for known in seen.values():

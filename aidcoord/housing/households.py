@@ -1,4 +1,5 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -154,48 +155,72 @@ def register_household(actor: User, data: dict, *, organization_id: int | None =
     return household
 
 
+IMPORT_PART_ROWS = 2000  # rows registered per step of an import: the progress is reported, the session emptied
+
+
 def register_households(actor: User, rows: list[dict], *, organization_id: int | None = None,
-                        today: date | None = None) -> list[Household]:
-    """Register many households at once (an import), by the rules of register_household, in set-based steps:
-    one query for every duplicate candidate of the batch, inserts sent together; the caller commits."""
+                        today: date | None = None, cleaned: list[dict] | None = None,
+                        progress: Callable[[int], None] | None = None) -> list[int]:
+    """Register many households at once (an import) by the rules of register_household, writing the same rows,
+    set-based: per part of the file one query finds the duplicate candidates and each table gets one INSERT.
+    `cleaned`: the rows as clean_household returned them (the import's check), so they are not checked twice.
+    `progress` is told the rows done after each part. The caller commits; the ids, in the rows' order."""
     if not can_register_for_others(actor):
         raise PermissionDenied(_l("Households are registered by coordinators, caseworkers, or themselves."))
-    organization = None
     if organization_id is not None:
         organization = organizations.get_organization(actor, organization_id)
         if not acts_for(actor, organization.id):
             raise PermissionDenied()
     today = today or local_today()
-    cleaned = [clean_household(row, today=today) for row in rows]
+    if cleaned is None:
+        cleaned = [clean_household(row, today=today) for row in rows]
     _check_daily_limit(actor)
+    # The open households any row may duplicate, in one query before any row is written (the file's own rows
+    # are remembered as they are created, as if registered one by one).
+    keys = [duplicates.keys_of(clean["contact_phone"], clean["contact_name"]) for clean in cleaned]
+    index = duplicates.DuplicateIndex()
+    index.load_keys(keys)
+    ids: list[int] = []
+    for start in range(0, len(rows), IMPORT_PART_ROWS):
+        part = slice(start, start + IMPORT_PART_ROWS)
+        ids.extend(_register_part(actor, rows[part], cleaned[part], keys[part], organization_id, index))
+        if progress is not None:
+            progress(len(ids))
+    return ids
+
+
+def _register_part(actor: User, rows: list[dict], cleaned: list[dict], keys: list[tuple[str, str]],
+                   organization_id: int | None, index: duplicates.DuplicateIndex) -> list[int]:
     created = []
-    for clean in cleaned:
-        household = Household(registered_by_id=actor.id, organization=organization, **clean)
-        duplicates.set_keys(household)
+    for clean, contact_keys in zip(cleaned, keys, strict=True):
+        household = Household(registered_by_id=actor.id, organization_id=organization_id, **clean)
+        duplicates.set_keys(household, contact_keys)
         household.priority, household.priority_reasons = vulnerability(household)
         created.append(household)
-    index = duplicates.DuplicateIndex.load((household.contact_phone, household.contact_name) for household in created)
-    assign_ids(created)  # PostgreSQL: ids up front, so every INSERT below is one pipelined executemany
+    assign_ids(created)  # PostgreSQL: ids up front, so the INSERT is one pipelined executemany with the flags set
     db.session.add_all(created)
-    db.session.flush()
-    duplicates.store_name_tokens_of(created)
-    entries, events = [], []
+    if any(household.id is None for household in created):
+        db.session.flush()  # elsewhere the flush gives the ids; the flags below go as UPDATEs
     for household in created:
-        # Against the open requests and the rows before it in the batch, as if registered one by one.
-        household.possible_duplicate_of_id = duplicates.first_duplicate(index, household)
+        # Against the open requests and the rows before it in the file, as if registered one by one.
+        if (duplicate_of := duplicates.first_duplicate(index, household)) is not None:
+            household.possible_duplicate_of_id = duplicate_of
         duplicates.remember(index, household)
-        entries.append(queue.enqueue(QueueKind.HOUSING, household.id, household.priority))
-        events.append(audit.record(actor, AuditAction.CREATE, ENTITY, household.id, {
-            "size": household.size, "priority": household.priority,
-            "possible_duplicate_of": household.possible_duplicate_of_id}))
-    assign_ids(entries)
-    assign_ids(events)
+    db.session.flush()  # households (and their retention dates, privacy.retention)
+    duplicates.store_name_tokens_of(created)
+    queue.enqueue_many(QueueKind.HOUSING, [(household.id, household.priority) for household in created])
+    audit.record_many(actor, AuditAction.CREATE, ENTITY, [(household.id, {
+        "size": household.size, "priority": household.priority,
+        "possible_duplicate_of": household.possible_duplicate_of_id}) for household in created])
     # A new household has no consent that a no would withdraw: only the yes answers are recorded.
     consent.record_new_consents(actor, ConsentSubject.HOUSEHOLD, ConsentPurpose.SHARE_WITH_HOST, [
         (household, consent.answer_from(row)) for row, household in zip(rows, created, strict=True)
         if household.consent_to_share])
     db.session.flush()
-    return created
+    ids = [household.id for household in created]
+    for household in created:  # a file of 100,000 rows does not stay in the session
+        db.session.expunge(household)
+    return ids
 
 
 def is_involved_staff(user: User | None, household: Household) -> bool:

@@ -1,6 +1,9 @@
 """CSV import of housing offers (an organization's list of hosts) and of household requests
 (registration lists); the all-or-nothing rules are in common.csv_import."""
+from collections.abc import Callable
 from datetime import date
+
+from flask import current_app
 
 from aidcoord.accounts.models import User
 from aidcoord.common import csv_import
@@ -38,18 +41,45 @@ def import_offers(actor: User, organization: Organization, text: str, *, today: 
         actor, row, organization_id=organization.id, today=today, commit=False))
 
 
+def household_rows_cap() -> int:
+    """The most rows a registration list may hold (HOUSEHOLD_IMPORT_MAX_ROWS)."""
+    return int(current_app.config["HOUSEHOLD_IMPORT_MAX_ROWS"])
+
+
 def preview_households(actor: User, text: str, *, today: date | None = None) -> ImportPreview:
     if not households.can_register_for_others(actor):
         raise PermissionDenied()
     today = today or local_today()
     return csv_import.preview(text, HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED,
-                              lambda row: households.clean_household(row, today=today))
+                              lambda row: households.clean_household(row, today=today), max_rows=household_rows_cap())
 
 
-def import_households(actor: User, text: str, *, organization_id: int | None = None,
-                      today: date | None = None) -> list:
-    """Register every row (duplicates within the file and against open requests are flagged), all together:
-    one query finds the duplicate candidates of the whole file, the inserts are sent in batches."""
+def import_households(actor: User, text: str, *, organization_id: int | None = None, today: date | None = None,
+                      progress: Callable[[int], None] | None = None) -> list[int]:
+    """Register every row (duplicates within the file and against open requests are flagged), all or nothing,
+    each row checked once; `progress` is told the rows written so far. The new households' ids."""
     checked = preview_households(actor, text, today=today)
-    return csv_import.write_batch(checked, lambda rows: households.register_households(
-        actor, rows, organization_id=organization_id, today=today))
+    return csv_import.write_batch(checked, lambda rows: _register_rows(actor, rows, organization_id, today, progress))
+
+
+def import_checked_households(actor: User, checked: ImportPreview, *, organization_id: int | None = None,
+                              today: date | None = None, progress: Callable[[int], None] | None = None) -> list[int]:
+    """import_households for a file preview_households checked already (the CLI shows the check first)."""
+    return csv_import.write_batch(checked, lambda rows: _register_rows(actor, rows, organization_id, today, progress))
+
+
+def register_households_in_transaction(actor: User, text: str, *, organization_id: int | None = None,
+                                       today: date | None = None,
+                                       progress: Callable[[int], None] | None = None) -> list[int]:
+    """import_households in the caller's transaction (a worker's job commits the rows with its own outcome, so
+    a job run again never registers them twice); raises ImportRejected, having written nothing."""
+    checked = preview_households(actor, text, today=today)
+    if not checked.is_valid:
+        raise csv_import.ImportRejected(checked)
+    return _register_rows(actor, checked.rows, organization_id, today, progress)
+
+
+def _register_rows(actor: User, rows: list[csv_import.RowResult], organization_id: int | None, today: date | None,
+                   progress: Callable[[int], None] | None) -> list[int]:
+    return households.register_households(actor, [row.values for row in rows], organization_id=organization_id,
+                                          today=today, cleaned=[row.cleaned for row in rows], progress=progress)

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select, update
 
 from aidcoord.accounts.models import User
+from aidcoord.common.bulk import insert_rows
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
@@ -36,6 +37,15 @@ def enqueue(kind: QueueKind, subject_id: int, priority: int) -> QueueEntry:
     entry = QueueEntry(kind=kind, subject_id=subject_id, priority=priority, state=EntryState.WAITING)
     db.session.add(entry)
     return entry
+
+
+def enqueue_many(kind: QueueKind, priorities: list[tuple[int, int]]) -> None:
+    """`enqueue` for many subjects at once ((subject id, priority) pairs), written together (common.bulk), in the
+    caller's transaction."""
+    if priorities:
+        insert_rows(QueueEntry, [
+            {"kind": kind, "subject_id": subject_id, "priority": priority, "state": EntryState.WAITING}
+            for subject_id, priority in priorities])
 
 
 def entry_for(kind: QueueKind, subject_id: int) -> QueueEntry:

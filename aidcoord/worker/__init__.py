@@ -28,10 +28,13 @@ Rules for handlers:
 
 States: queued -> running -> done | failed (retried at run_after) | dead. Claiming uses
 `FOR UPDATE SKIP LOCKED` on PostgreSQL, so any number of workers share the queue; on SQLite run one worker.
+A job may carry a file (`enqueue(..., file=bytes)`, read with `job_file(job)`): an upload too large or too
+personal for the payload, stored in `job_files` so any node's worker can run it, deleted when the job ends.
 Other kinds of rows (the outbox) join the same loop with `register_source(name, claim_and_run)`.
 Each worker records a heartbeat (`worker_heartbeats`): `last_heartbeat()` tells when one was last alive.
 """
 from aidcoord.worker.registry import PermanentFailure, handles, register_source
-from aidcoord.worker.services import enqueue, last_heartbeat, report_progress
+from aidcoord.worker.services import enqueue, job_file, last_heartbeat, report_progress, report_progress_apart
 
-__all__ = ["PermanentFailure", "enqueue", "handles", "last_heartbeat", "register_source", "report_progress"]
+__all__ = ["PermanentFailure", "enqueue", "handles", "job_file", "last_heartbeat", "register_source",
+           "report_progress", "report_progress_apart"]

@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
@@ -39,6 +39,16 @@ class Job(Model):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobFile(Model):
+    """A file a job works on (an uploaded registration list), kept in the database so that a worker on any node
+    can run the job. It may hold personal data: it is deleted when the job ends (done or dead)."""
+
+    __tablename__ = "job_files"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class WorkerHeartbeat(Model):

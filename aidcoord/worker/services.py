@@ -9,22 +9,29 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aidcoord.common.types import utcnow
 from aidcoord.errors import NotFound
 from aidcoord.extensions import db
-from aidcoord.worker.models import Job, JobState, WorkerHeartbeat
+from aidcoord.worker.models import Job, JobFile, JobState, WorkerHeartbeat
 from aidcoord.worker.registry import PermanentFailure, handler_for, known_kinds, register_source, sources
 
 log = logging.getLogger(__name__)
 
 
 def enqueue(kind: str, payload: dict[str, Any] | None = None, *, dedupe_key: str | None = None,
-            run_after: datetime | None = None) -> Job:
+            run_after: datetime | None = None, file: bytes | None = None) -> Job:
     """Queue a job in the caller's transaction (committed with the change that causes it, or not at all).
-    With a `dedupe_key` already queued, returns that job and queues nothing."""
+    With a `dedupe_key` already queued, returns that job and queues nothing. A `file` (an upload: it may hold
+    personal data, so never in the payload) is stored beside the job until it ends (`job_file`)."""
+    if file is not None:
+        job = Job(kind=kind, payload=payload or {}, run_after=run_after or utcnow())
+        db.session.add(job)
+        db.session.flush()  # the file needs the job's id
+        db.session.add(JobFile(job_id=job.id, content=file))
+        return job
     if dedupe_key is not None:
         existing = db.session.scalar(select(Job).where(Job.dedupe_key == dedupe_key))
         if existing is not None:
@@ -47,6 +54,27 @@ def report_progress(job: Job, percent: int) -> None:
                        .values(progress=max(0, min(100, percent)), locked_at=utcnow())
                        .execution_options(synchronize_session=False))
     db.session.commit()
+
+
+def report_progress_apart(job: Job, percent: int) -> None:
+    """report_progress for a handler whose own transaction must stay open until it ends (an all-or-nothing
+    import): written through a connection of its own, on PostgreSQL only (SQLite lets one writer in at a time,
+    and that is the handler)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.begin() as connection:
+        connection.execute(update(Job).where(Job.id == job.id, Job.locked_by == job.locked_by)
+                           .values(progress=max(0, min(100, percent)), locked_at=utcnow()))
+
+
+def job_file(job: Job) -> bytes | None:
+    """The file queued with the job (None once the job ended: it is deleted then)."""
+    stored = db.session.get(JobFile, job.id)
+    return stored.content if stored is not None else None
+
+
+def _discard_file(job_id: int) -> None:
+    db.session.execute(delete(JobFile).where(JobFile.job_id == job_id))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -110,10 +138,12 @@ def _run_one(job_id: int, worker: str) -> None:
         job.locked_by = job.locked_at = None
         if isinstance(error, PermanentFailure) or job.attempts >= max_attempts():
             job.state, job.finished_at = JobState.DEAD, utcnow()
+            _discard_file(job_id)
         else:
             job.state, job.run_after = JobState.FAILED, utcnow() + backoff(job.attempts)
     else:
         job.state, job.result, job.finished_at = JobState.DONE, result, utcnow()
+        _discard_file(job_id)
         job.locked_by = job.locked_at = None
         job.last_error = None
     db.session.commit()

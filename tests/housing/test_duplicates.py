@@ -1,6 +1,7 @@
 """Possible duplicates across phone formats, scripts and word order, found by index; merged or dismissed
 through the API and the household page."""
 import pytest
+from sqlalchemy import select
 
 from aidcoord.extensions import db
 from aidcoord.housing import duplicates, households, imports
@@ -65,7 +66,9 @@ def test_an_import_flags_rows_like_open_requests_and_like_each_other(coordinator
             "R-2,Gayane Hovhannisyan,099 12 34 56,1,0,0\n"
             "R-3,Гаяне Оганнисян,+37499123456,1,0,0\n"
             "R-4,Tigran Mkrtchyan,+374 77 555555,1,0,0\n")
-    rows = {household.external_ref: household for household in imports.import_households(coordinator, text)}
+    ids = imports.import_households(coordinator, text)
+    rows = {household.external_ref: household
+            for household in db.session.scalars(select(Household).where(Household.id.in_(ids)))}
     assert rows["R-1"].possible_duplicate_of_id == earlier.id
     assert rows["R-2"].possible_duplicate_of_id is None
     assert rows["R-3"].possible_duplicate_of_id == rows["R-2"].id

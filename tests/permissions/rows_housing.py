@@ -1,7 +1,7 @@
 """Housing. The offer is the offer host's; {household} was registered for the record's organization by the
 removed member while still a member, and is proposed the offer ({match}); {own_household} registered
 itself and is placed there ({placed_match}, with a welfare check and an incident)."""
-from tests.permissions.matrix import OK, csv_upload, row
+from tests.permissions.matrix import OK, RawBody, csv_upload, row
 
 OFFER = {"region": "AM-SU", "locality": "Goris", "address": "3 Garegin Nzhdeh St", "beds": 3,
          "available_from": "{today}", "languages": ["hy"]}
@@ -154,4 +154,9 @@ ROWS = [
         other_member=200),
     row("POST", "/housing/import/households/confirm", {"csv_text": HOUSEHOLDS_CSV}, others=403, staff=302, member=302,
         other_member=302),
+    # ---- imports run by the worker: sent by whoever may register households for others; seen by who sent it
+    # (the coordinator, here) and coordinators
+    row("POST", "/api/v1/housing/imports", RawBody(HOUSEHOLDS_CSV, "text/csv"), others=403, staff=202, member=202,
+        other_member=202),
+    row("GET", "/api/v1/housing/imports/{household_import}", others=404, staff=200),
 ]

@@ -50,9 +50,9 @@ def build_world(app) -> World:
     world = World()
     client = app.test_client()
 
-    def call(method, path, persona, json=None, status=(200, 201, 204)):
+    def call(method, path, persona, json=None, status=(200, 201, 204), **body):
         headers = {"Authorization": f"Bearer {world.tokens[persona]}"}
-        response = client.open(path, method=method, headers=headers, json=json)
+        response = client.open(path, method=method, headers=headers, json=json, **body)
         assert response.status_code in ((status,) if isinstance(status, int) else status), \
             (method, path, persona, response.status_code, response.get_data(as_text=True))
         return response.get_json(silent=True)
@@ -111,6 +111,9 @@ def build_world(app) -> World:
                                       {"match": placed["id"]})
     batch = call("POST", "/api/v1/housing/batches", "coordinator", {}, status=202)  # queued: no worker here
     ids.update(batch=batch["id"])
+    upload = call("POST", "/api/v1/housing/imports", "coordinator", status=202, content_type="text/csv",
+                  data=b"contact_name,contact_phone,adults\nAram Mkrtchyan,+374 95 111222,1\n")  # no worker here
+    ids.update(household_import=upload["id"])
     ids.update(offer=offer["id"], household=household["id"], entry=entry["id"], match=match["id"],
                own_household=own_household["id"], own_entry=own_entry["id"], placed_match=placed["id"],
                incident=incident["id"], check=welfare_check, host_user=users["offer_host"].id,
