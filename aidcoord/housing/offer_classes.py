@@ -103,7 +103,8 @@ class FreeBeds:
         self.kinds = catalogue.features * 2  # (feature class, whole) pairs
         cells = len(catalogue.regions) * self.kinds
         self.masks = [0] * cells
-        self.buckets: list[dict[int, list[int]]] = [{} for _ in range(cells)]
+        # cell -> free beds -> offer ids (a dict as an ordered set: last in, first out; O(1) removal)
+        self.buckets: list[dict[int, dict[int, None]]] = [{} for _ in range(cells)]
         self.anywhere_counts: list[dict[int, int]] = [{} for _ in range(self.kinds)]
         self.anywhere_masks = [0] * self.kinds
         self.cell_of: dict[int, int] = {}
@@ -125,7 +126,7 @@ class FreeBeds:
         if beds <= 0:
             return
         cell = self.cell_of[offer_id]
-        self.buckets[cell].setdefault(beds, []).append(offer_id)
+        self.buckets[cell].setdefault(beds, {})[offer_id] = None
         self.masks[cell] |= 1 << beds
         kind, counts = cell % self.kinds, self.anywhere_counts[cell % self.kinds]
         counts[beds] = counts.get(beds, 0) + 1
@@ -181,12 +182,18 @@ class FreeBeds:
 
     def take(self, cell: int, beds: int, size: int) -> int:
         """Put a household of `size` into an offer of `cell` with `beds` free; returns the offer's id."""
-        bucket = self.buckets[cell][beds]
-        offer_id = bucket.pop()
-        if not bucket:
-            self.masks[cell] &= ~(1 << beds)
-        self._remove_count(cell, beds)
-        left = 0 if self.whole[offer_id] else beds - size  # a whole dwelling is taken whole
-        self.free[offer_id] = left
-        self._put(offer_id, left)
+        offer_id = next(reversed(self.buckets[cell][beds]))
+        self.set_free(offer_id, 0 if self.whole[offer_id] else beds - size)  # a whole dwelling is taken whole
         return offer_id
+
+    def set_free(self, offer_id: int, beds: int) -> None:
+        """Give an offer its new number of free beds."""
+        cell, before = self.cell_of[offer_id], self.free[offer_id]
+        if before > 0:
+            bucket = self.buckets[cell][before]
+            del bucket[offer_id]
+            if not bucket:
+                self.masks[cell] &= ~(1 << before)
+            self._remove_count(cell, before)
+        self.free[offer_id] = beds
+        self._put(offer_id, beds)

@@ -17,6 +17,7 @@ to the offers they fill), each group's most vulnerable households go to the offe
 plan and the priority-first plan compete on (score, people).
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
+from bisect import insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -42,6 +43,11 @@ class Plan:
         self.assignments[household.id] = offer_id
         self.people += household.size
         self.score += household.size * household.weight
+
+    def unassign(self, household: HouseholdNeed) -> None:
+        del self.assignments[household.id]
+        self.people -= household.size
+        self.score -= household.size * household.weight
 
 
 @dataclass
@@ -348,8 +354,84 @@ def optimise(households, offers, catalogue: Catalogue | None = None) -> Plan:
     return plan
 
 
+def _grow(plan: Plan, households, offers, catalogue: Catalogue) -> None:
+    """Local moves on a finished plan: a household left out takes the place of a smaller occupant where the
+    offer has room for it once the occupant leaves (a bed left over in a shared offer, a whole dwelling held by
+    a small household) and its people x weight are at least the occupant's. People housed go up, the
+    priority-weighted score never goes down; the occupant then takes any place that still fits it."""
+    occupants: defaultdict[int, list[HouseholdNeed]] = defaultdict(list)
+    left_out: defaultdict[int, defaultdict[int, list[HouseholdNeed]]] = defaultdict(lambda: defaultdict(list))
+    for household in households:
+        if household.id in plan.assignments:
+            occupants[plan.assignments[household.id]].append(household)
+        elif (class_number := catalogue.class_of(household)) is not None:
+            left_out[class_number][household.size].append(household)
+    if not left_out:
+        return
+    for by_size in left_out.values():
+        for waiting in by_size.values():
+            waiting.sort(key=lambda h: (h.weight, -h.id))  # the most vulnerable last, taken by pop()
+    largest = max(size for by_size in left_out.values() for size in by_size)
+    free = FreeBeds(catalogue, offers, {offer.id: 0 if offer.whole and occupants[offer.id] else
+                                         offer.capacity - sum(h.size for h in occupants[offer.id]) for offer in offers})
+    accepting: defaultdict[int, list[int]] = defaultdict(list)  # region -> classes with households left out
+    for class_number in sorted(left_out):
+        regions = catalogue.class_regions[class_number]
+        for region in range(len(catalogue.regions)) if regions is ANYWHERE else regions:
+            accepting[region].append(class_number)
+    upsets = {feature: set(catalogue.upset(feature)) for feature in set(catalogue.class_feature)}
+    fitting_classes: dict[int, list[int]] = {}
+    for offer in sorted(offers, key=lambda offer: offer.id):
+        cell = free.cell_of.get(offer.id)
+        room_now = free.free.get(offer.id, 0)
+        if cell is None or not occupants[offer.id] or not (offer.whole or room_now):
+            continue
+        if cell not in fitting_classes:
+            feature = (cell % free.kinds) // 2
+            fitting_classes[cell] = [c for c in accepting[cell // free.kinds]
+                                     if feature in upsets[catalogue.class_feature[c]]]
+        while _replace_smaller(plan, offer, occupants, free, left_out, fitting_classes[cell], largest, catalogue):
+            pass  # again, while the offer keeps room for someone larger
+
+
+def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue) -> bool:
+    """One move of _grow in one offer; False when there is none."""
+    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size * h.weight, h.id)):
+        room = offer.capacity if offer.whole else free.free[offer.id] + occupant.size
+        best = None
+        for size in range(min(room, largest), occupant.size, -1):  # the most people first
+            for class_number in classes:
+                waiting = left_out[class_number].get(size)
+                if waiting and size * waiting[-1].weight >= occupant.size * occupant.weight and (
+                        best is None or waiting[-1].weight > best[-1].weight):
+                    best = waiting
+            if best is not None:
+                break
+        if best is None:
+            continue
+        newcomer = best.pop()
+        plan.unassign(occupant)
+        plan.assign(newcomer, offer.id)
+        occupants[offer.id].remove(occupant)
+        occupants[offer.id].append(newcomer)
+        free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
+        class_number = catalogue.class_of(occupant)
+        fit = None if class_number is None else free.best_fit(class_number, occupant.size)
+        if fit is not None:
+            moved_to = free.take(*fit, occupant.size)
+            plan.assign(occupant, moved_to)
+            occupants[moved_to].append(occupant)
+        elif class_number is not None:  # left out now: it may take a smaller one's place further on
+            insort(left_out[class_number][occupant.size], occupant, key=lambda h: (h.weight, -h.id))
+        return True
+    return False
+
+
 def best_plan(households, offers) -> Plan:
-    """What coordinators get: the better of the flow-guided plan and the priority-first plan."""
+    """What coordinators get: the better of the flow-guided plan and the priority-first plan, then grown by
+    local moves that house more people without lowering the score."""
     catalogue = Catalogue(households, offers)  # one compatibility cache for both plans
     candidates = [optimise(households, offers, catalogue), greedy_priority_best_fit(households, offers, catalogue)]
-    return max(candidates, key=lambda plan: (plan.score, plan.people))
+    plan = max(candidates, key=lambda plan: (plan.score, plan.people))
+    _grow(plan, households, offers, catalogue)
+    return plan
