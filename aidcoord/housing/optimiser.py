@@ -357,8 +357,8 @@ def optimise(households, offers, catalogue: Catalogue | None = None) -> Plan:
 def _grow(plan: Plan, households, offers, catalogue: Catalogue) -> None:
     """Local moves on a finished plan: a household left out takes the place of a smaller occupant where the
     offer has room for it once the occupant leaves (a bed left over in a shared offer, a whole dwelling held by
-    a small household) and its people x weight are at least the occupant's. People housed go up, the
-    priority-weighted score never goes down; the occupant then takes any place that still fits it."""
+    a small household) and either the occupant moves to another offer that fits it or the newcomer's people x
+    weight are at least the occupant's. People housed go up, the priority-weighted score never goes down."""
     occupants: defaultdict[int, list[HouseholdNeed]] = defaultdict(list)
     left_out: defaultdict[int, defaultdict[int, list[HouseholdNeed]]] = defaultdict(lambda: defaultdict(list))
     for household in households:
@@ -395,14 +395,21 @@ def _grow(plan: Plan, households, offers, catalogue: Catalogue) -> None:
 
 
 def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue) -> bool:
-    """One move of _grow in one offer; False when there is none."""
+    """One move of _grow in one offer; False when there is none. Where the occupant can move to another
+    offer, the newcomer needs no more than room: nobody leaves the plan."""
     for occupant in sorted(occupants[offer.id], key=lambda h: (h.size * h.weight, h.id)):
         room = offer.capacity if offer.whole else free.free[offer.id] + occupant.size
+        class_number = catalogue.class_of(occupant)
+        free_here = free.free[offer.id]
+        free.set_free(offer.id, 0)  # where the occupant could go, this offer aside
+        elsewhere = None if class_number is None else free.best_fit(class_number, occupant.size)
+        free.set_free(offer.id, free_here)
+        least = 0.0 if elsewhere is not None else occupant.size * occupant.weight
         best = None
         for size in range(min(room, largest), occupant.size, -1):  # the most people first
-            for class_number in classes:
-                waiting = left_out[class_number].get(size)
-                if waiting and size * waiting[-1].weight >= occupant.size * occupant.weight and (
+            for candidate in classes:
+                waiting = left_out[candidate].get(size)
+                if waiting and size * waiting[-1].weight >= least and (
                         best is None or waiting[-1].weight > best[-1].weight):
                     best = waiting
             if best is not None:
@@ -415,10 +422,8 @@ def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, c
         occupants[offer.id].remove(occupant)
         occupants[offer.id].append(newcomer)
         free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
-        class_number = catalogue.class_of(occupant)
-        fit = None if class_number is None else free.best_fit(class_number, occupant.size)
-        if fit is not None:
-            moved_to = free.take(*fit, occupant.size)
+        if elsewhere is not None:
+            moved_to = free.take(*elsewhere, occupant.size)
             plan.assign(occupant, moved_to)
             occupants[moved_to].append(occupant)
         elif class_number is not None:  # left out now: it may take a smaller one's place further on
