@@ -2,8 +2,9 @@
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, func, select
+from sqlalchemy import ColumnElement, CursorResult, Executable, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
 
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
@@ -15,6 +16,24 @@ def rows_changed(statement: Executable) -> int:
     a data-changing one returns a CursorResult, which has the row count.)"""
     result = cast(CursorResult[Any], db.session.execute(statement, execution_options={"synchronize_session": False}))
     return result.rowcount
+
+
+def commit_keeping(*records: Any) -> None:
+    """Commit, then give `records` back the column values they held: those are what this transaction just wrote
+    or read back (RETURNING), so the next use needs no SELECT to learn them again. Everything else is expired by
+    the commit as always (rows changed by bulk UPDATEs, other requests' changes)."""
+    session = db.session()
+    session.flush()
+    kept = []
+    for record in records:
+        if record is not None:
+            state = inspect(record)
+            kept.append((record, {attribute.key: state.dict[attribute.key] for attribute in state.mapper.column_attrs
+                                  if attribute.key in state.dict}))
+    session.commit()
+    for record, values in kept:
+        for key, value in values.items():
+            set_committed_value(record, key, value)
 
 
 def seconds_until_allowed(created_at: InstrumentedAttribute, *conditions: ColumnElement[bool], limit: int,

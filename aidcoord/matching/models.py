@@ -24,6 +24,10 @@ class QueueKind(enum.Enum):
     SHIFTS = "shifts"
 
 
+# Waiting, or leased (available again when the lease runs out): matching.queue.AVAILABLE_STATES.
+_AVAILABLE_ENTRY = "state IN ('waiting', 'leased')"
+
+
 class QueueEntry(Model):
     __tablename__ = "queue_entries"
     __table_args__ = (
@@ -41,6 +45,12 @@ class QueueEntry(Model):
     state: Mapped[EntryState] = mapped_column(enum_column_type(EntryState), default=EntryState.WAITING)
     leased_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# What take_next reads: the available entries in queue order (matching.queue.QUEUE_ORDER), so the top one is the
+# first of the index, whatever the length of the queue or the number of placed and closed rows.
+Index("ix_queue_entries_available", QueueEntry.kind, QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id,
+      sqlite_where=text(_AVAILABLE_ENTRY), postgresql_where=text(_AVAILABLE_ENTRY))
 
 
 # Each kind's words for the shared states, filled in by matching.kinds.register (models know no kind).

@@ -1,19 +1,20 @@
 """The queue: most vulnerable first, then earliest; leases so two coordinators never take the same entry.
 
-Taking an entry is one conditional UPDATE (state still available, checked in the WHERE clause) and its
-row count, which holds on SQLite's single writer as on PostgreSQL; on PostgreSQL the candidate rows
-are also read with FOR UPDATE SKIP LOCKED so that concurrent coordinators skip each other's picks.
+Taking an entry is one UPDATE of the entry a subquery picks (state still available, checked in the WHERE clause
+again on the row written), which holds on SQLite's single writer as on PostgreSQL; on PostgreSQL the pick is
+FOR UPDATE SKIP LOCKED so that concurrent coordinators skip each other's picks, read in order from the partial index
+of available entries.
 """
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, select, update
+from sqlalchemy import Select, case, literal_column, select, update
 
 from aidcoord.accounts.models import User
 from aidcoord.common.bulk import insert_rows
 from aidcoord.common.pagination import Page, paginate
-from aidcoord.common.sql import rows_changed
+from aidcoord.common.sql import commit_keeping, rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied
 from aidcoord.extensions import db
@@ -21,8 +22,10 @@ from aidcoord.matching.lifecycle import EntryState, check_entry_move
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 OPEN_STATES = (EntryState.WAITING, EntryState.LEASED, EntryState.PROPOSED)
+# Entries a coordinator may take (a lease counts only until it runs out): the partial index
+# ix_queue_entries_available holds these, in queue order.
+AVAILABLE_STATES = (EntryState.WAITING, EntryState.LEASED)
 QUEUE_ORDER = (QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id)
-ATTEMPTS = 5
 # Priority bands, highest first: (lowest priority in the band, name). The dashboard and the metrics count by them.
 PRIORITY_BANDS = ((60, "high"), (30, "medium"), (0, "standard"))
 
@@ -74,38 +77,43 @@ def close(entry: QueueEntry) -> None:
 
 
 def _available(now: datetime):
-    """Waiting, or leased by someone whose lease has run out."""
-    return (QueueEntry.state == EntryState.WAITING) | (
-        (QueueEntry.state == EntryState.LEASED) & (QueueEntry.lease_expires_at < now))
+    """Waiting, or leased by someone whose lease has run out. The states are SQL literals, not parameters, so the
+    planner (a prepared statement's generic plan too) proves the partial index of available entries applies and
+    reads the queue in order from it; the lease is then checked on the few leased rows the scan meets."""
+    in_index = QueueEntry.state.in_([literal_column(f"'{state.value}'") for state in AVAILABLE_STATES])
+    return in_index & ((QueueEntry.state == EntryState.WAITING) | (QueueEntry.lease_expires_at < now))
 
 
 def take_next(coordinator: User, kind: QueueKind, restrict=None) -> QueueEntry | None:
     """Lease the top available entry to `coordinator`; None when the queue is empty.
-    `restrict(query)` may narrow the candidates (filters by region, size, ...)."""
+    `restrict(query)` may narrow the candidates (filters by region, size, ...).
+
+    One statement: UPDATE the entry the subquery picks, RETURNING it. On PostgreSQL the pick is FOR UPDATE SKIP
+    LOCKED, so concurrent coordinators pass over each other's picks (a row changed under the scan is re-checked and
+    skipped); on SQLite the single writer runs the statement whole. The availability test is repeated on the row
+    written, so an entry is never leased twice."""
     if not coordinator.is_staff:
         raise PermissionDenied()
-    for _attempt in range(ATTEMPTS):
-        now = utcnow()
-        query = select(QueueEntry.id).where(QueueEntry.kind == kind, _available(now)).order_by(*QUEUE_ORDER).limit(1)
-        if restrict is not None:
-            query = restrict(query)
-        if db.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=QueueEntry)
-        entry_id = db.session.scalar(query)
-        if entry_id is None:
-            db.session.rollback()
-            return None
-        lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
-        taken = rows_changed(
-            update(QueueEntry).where(QueueEntry.id == entry_id, _available(now))
-            .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until))
-        if taken == 1:
-            db.session.commit()
-            entry = db.session.get(QueueEntry, entry_id)
-            db.session.refresh(entry)
-            return entry
-        db.session.rollback()  # another coordinator took it between our read and our write: try the next
-    raise Conflict(_l("The queue is busy; please try again."))
+    now = utcnow()
+    top = select(QueueEntry.id).where(QueueEntry.kind == kind, _available(now)).order_by(*QUEUE_ORDER).limit(1)
+    if restrict is not None:
+        top = restrict(top)
+    if db.session.get_bind().dialect.name == "postgresql":
+        top = top.with_for_update(skip_locked=True, of=QueueEntry)
+    lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
+    # correlate(None): the subquery reads queue_entries itself, not the row the UPDATE is at.
+    entry = db.session.scalar(
+        update(QueueEntry).where(QueueEntry.id == top.scalar_subquery().correlate(None), _available(now))
+        .values(state=EntryState.LEASED, leased_by_id=coordinator.id, lease_expires_at=lease_until)
+        .returning(QueueEntry),
+        execution_options={"synchronize_session": False, "populate_existing": True})
+    if entry is None:
+        db.session.rollback()
+        return None
+    # The entry as RETURNING gave it is what is committed, and the coordinator as this request read them: the
+    # proposal that follows reads neither again.
+    commit_keeping(entry, coordinator)
+    return entry
 
 
 def lease(coordinator: User, entry: QueueEntry) -> QueueEntry:
