@@ -10,13 +10,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import case, not_, select, update
+from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
+from aidcoord.common.sql import commit_keeping
 from aidcoord.common.types import today as local_today
 from aidcoord.consent import services as consent
 from aidcoord.consent.models import ConsentPurpose, ConsentSubject
-from aidcoord.errors import Conflict, PermissionDenied, ValidationFailed
+from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
 from aidcoord.housing import compatibility, engine
 from aidcoord.housing.contact import tell_household_contact
@@ -39,6 +41,14 @@ class HousingKind(kinds.MatchKind):
     not_found_message = _l("No such match.")
     path = "/housing/matches"
     capacity_field, free_field = "beds", "free_beds"
+
+    def offer(self, offer_id: int) -> HousingOffer:
+        # The host comes joined, to be told of proposals; their role grants are not needed, so not read with it.
+        offer = db.session.get(HousingOffer, offer_id,
+                               options=[joinedload(HousingOffer.host).lazyload(User.role_grants)])
+        if offer is None:
+            raise NotFound()
+        return offer
 
     def people(self, household: Household) -> int:
         return household.size
@@ -145,7 +155,7 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
     tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
                            _l("A coordinator proposed a home for your household. We will tell you when the host "
                               "answers."))
-    db.session.commit()
+    commit_keeping(match, entry, coordinator)  # as written: the next step (accept, decline) reads none again
     return match
 
 
@@ -172,13 +182,13 @@ def accept(actor: User, match: Match) -> Match:
 
 def decline(actor: User, match: Match, reason: str) -> Match:
     """The offer's side declines, with a reason; the request keeps its place in the queue."""
-    if not matches.is_answerer(actor, match) and not actor.is_staff:
+    if not actor.is_staff and not matches.is_answerer(actor, match):  # staff first: no loading of the offer
         raise PermissionDenied()
     if match.state is not MatchState.PROPOSED:
         raise Conflict(_l("Only a proposed match can be declined."))
     reason = check.required_text(reason, message=_l("Give the reason for declining."))
     matches.move(actor, match, MatchState.DECLINED, reason)
-    db.session.commit()
+    commit_keeping(match, match.entry, actor)
     return match
 
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, ValidationFailed
 from aidcoord.extensions import db
@@ -100,8 +102,8 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     if broken:
         raise ValidationFailed(_l("This offer does not fit: %(why)s", why="; ".join(map(str, broken))),
                                {kind.offer_field: [str(reason) for reason in broken]})
-    if active_match(kind.kind, subject.id, offer.id) is not None:
-        raise Conflict(_l("There is already a match under way for this offer."))
+    # A match already under way for this person and offer is refused by the unique index of active matches at
+    # the INSERT below (rolled back with the capacity taken): no SELECT ahead of it for the rare case.
     people = kind.people(subject)
     held = change_capacity(kind, offer.id, people, 0, None, MatchState.PROPOSED)
     hours = current_app.config[kind.answer_hours_setting] if kind.answer_hours_setting else None
@@ -118,7 +120,7 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     db.session.add(MatchStep(match_id=match.id, state=MatchState.PROPOSED, actor_id=getattr(actor, "id", None)))
     audit.record(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id})
     if entry is not None:
-        _move_entry(entry, EntryState.PROPOSED)
+        _propose_while_leased(actor, entry)
     return match
 
 
@@ -151,12 +153,42 @@ def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> N
     elif entry is None:
         return
     elif target in UNSUCCESSFUL_STATES and entry.state is EntryState.PROPOSED:
-        others = db.session.scalar(select(Match.id).where(
-            Match.entry_id == entry.id, Match.id != match.id, Match.state.in_(ACTIVE_MATCH_STATES)))
-        if others is None:
-            _move_entry(entry, EntryState.WAITING)
+        _back_to_waiting_unless_under_way(entry, match)
     elif target is MatchState.ENDED and entry.state is EntryState.PLACED:
         _move_entry(entry, EntryState.CLOSED)
+
+
+def _propose_while_leased(actor: Any, entry: QueueEntry) -> None:
+    """The entry becomes PROPOSED only if the actor's lease still holds when it is written (a conditional UPDATE):
+    a lease that ran out meanwhile may be another coordinator's now, and the whole proposal is rolled back."""
+    lifecycle.check_entry_move(entry.state, EntryState.PROPOSED)
+    moved = rows_changed(update(QueueEntry).where(
+        QueueEntry.id == entry.id, QueueEntry.state == EntryState.LEASED, QueueEntry.leased_by_id == actor.id,
+        QueueEntry.lease_expires_at > utcnow()).values(state=EntryState.PROPOSED, leased_by_id=None,
+                                                       lease_expires_at=None))
+    if not moved:
+        db.session.rollback()
+        raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
+    _written(entry, state=EntryState.PROPOSED, leased_by_id=None, lease_expires_at=None)
+
+
+def _written(entry: QueueEntry, **values: Any) -> None:
+    """The object says what a conditional UPDATE wrote to its row (the UPDATE bypassed it)."""
+    for key, value in values.items():
+        set_committed_value(entry, key, value)
+
+
+def _back_to_waiting_unless_under_way(entry: QueueEntry, match: Match) -> None:
+    """The entry goes back to WAITING (its place kept) unless another match made from it is still under way:
+    one conditional UPDATE, so two of its matches declined at the same moment cannot both leave it PROPOSED."""
+    lifecycle.check_entry_move(entry.state, EntryState.WAITING)
+    others_under_way = select(Match.id).where(
+        Match.entry_id == entry.id, Match.id != match.id, Match.state.in_(ACTIVE_MATCH_STATES)).exists()
+    moved = rows_changed(update(QueueEntry).where(QueueEntry.id == entry.id, QueueEntry.state == EntryState.PROPOSED,
+                                                  ~others_under_way)
+                         .values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None))
+    if moved:
+        _written(entry, state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
 
 
 def _move_entry(entry: QueueEntry, target: EntryState) -> None:
