@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select, update
+from sqlalchemy.orm import lazyload
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -216,7 +217,10 @@ def _offers_query(viewer: User, filters: OfferFilters) -> Select:
 
 def list_offers(viewer: User, filters: OfferFilters, page: int = 1, per_page: int | None = None) -> Page:
     """Hosts see their own offers; coordinators all of them."""
-    return paginate(_offers_query(viewer, filters), page, per_page)
+    # A list item shows the offer's own columns: not its host and organization, which the model loads eagerly
+    # (with the host's roles and the organization's sectors and regions, three more queries).
+    shown = _offers_query(viewer, filters).options(lazyload(HousingOffer.host), lazyload(HousingOffer.organization))
+    return paginate(shown, page, per_page)
 
 
 def all_offers(viewer: User, filters: OfferFilters) -> list[HousingOffer]:

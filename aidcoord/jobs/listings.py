@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import Select, String, cast, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -37,6 +38,7 @@ from aidcoord.matching import services as matches
 from aidcoord.matching.lifecycle import MatchState
 from aidcoord.matching.models import QueueKind
 from aidcoord.organizations import services as organizations
+from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import is_member_of
 
 ENTITY = "job_listing"
@@ -394,7 +396,13 @@ def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
 
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None, *, today: date | None = None) -> Page:
     """The public job board: published, open listings, newest first."""
-    return paginate(board_query(filters, today=today), page, per_page)
+    # A listing on the board shows the employer's name (joined): not the employer's roles nor the organization's
+    # sectors and regions, which the models load eagerly.
+    organization = joinedload(JobListing.organization)
+    shown = board_query(filters, today=today).options(
+        joinedload(JobListing.employer).lazyload(User.role_grants),
+        organization.lazyload(Organization.sector_rows), organization.lazyload(Organization.region_rows))
+    return paginate(shown, page, per_page)
 
 
 def listings_of(user: User) -> list[JobListing]:

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
+from sqlalchemy.orm import contains_eager
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
@@ -191,7 +192,11 @@ def _needs_query(filters: NeedFilters) -> Select:
 
 def list_needs(filters: NeedFilters, page: int = 1, per_page: int | None = None) -> Page:
     """Public list: most urgent first, then the earliest needed-by date."""
-    return paginate(_needs_query(filters), page, per_page)
+    # The organization's name comes from the join the query has already; not its sectors and regions.
+    organization = contains_eager(Need.organization)
+    shown = _needs_query(filters).options(organization.lazyload(Organization.sector_rows),
+                                          organization.lazyload(Organization.region_rows))
+    return paginate(shown, page, per_page)
 
 
 def all_needs(filters: NeedFilters) -> list[Need]:

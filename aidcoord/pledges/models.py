@@ -121,6 +121,11 @@ class Pledge(Model):
         return self.need.organization if self.need is not None else self.recipient_organization
 
     @property
+    def receiving_organization_id(self) -> int | None:
+        """The receiving organization's id, without loading it."""
+        return self.need.organization_id if self.need is not None else self.recipient_organization_id
+
+    @property
     def donor_name(self) -> str:
         """The public name of the donor: the organization, or 'Private donor' for a person."""
         return self.donor_organization.name if self.donor_organization else str(_l("Private donor"))

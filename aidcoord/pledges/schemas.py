@@ -65,8 +65,7 @@ class PledgeSchema(ma.Schema):
     note = ma.fields.String()
     source_url = ma.fields.String(allow_none=True)
     need_id = ma.fields.Integer(allow_none=True)
-    recipient_organization_id = ma.fields.Function(
-        lambda p: p.receiving_organization.id if p.receiving_organization else None)
+    recipient_organization_id = ma.fields.Integer(attribute="receiving_organization_id", allow_none=True)
     state = ma.fields.Function(lambda p: p.state.value)
     delivered = ma.fields.Decimal(as_string=True)
     remaining = ma.fields.Decimal(as_string=True, allow_none=True)

@@ -7,6 +7,7 @@ from typing import Any, cast
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -354,7 +355,16 @@ def _pledges_query(filters: PledgeFilters) -> Select:
 
 
 def list_pledges(filters: PledgeFilters, page: int = 1, per_page: int | None = None) -> Page:
-    return paginate(_pledges_query(filters), page, per_page)
+    """A page of pledges, newest first, with the donor organization's name (one query, and the count)."""
+    # A list item shows the pledge's columns, the donor organization's name and the receiving organization's id
+    # (Pledge.receiving_organization_id): not the pledger, the deliveries, the transitions, nor the
+    # organizations' sectors and regions, which the model loads eagerly.
+    donor = joinedload(Pledge.donor_organization)
+    shown = _pledges_query(filters).options(
+        lazyload(Pledge.pledged_by), lazyload(Pledge.recipient_organization), lazyload(Pledge.deliveries),
+        lazyload(Pledge.transitions), joinedload(Pledge.need).lazyload(Need.organization),
+        donor.lazyload(Organization.sector_rows), donor.lazyload(Organization.region_rows))
+    return paginate(shown, page, per_page)
 
 
 def all_pledges(filters: PledgeFilters) -> list[Pledge]:
