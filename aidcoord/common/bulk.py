@@ -3,7 +3,7 @@ INSERT through SQLAlchemy would make them (the columns' Python defaults, then ea
 rows are the same whichever way they went in."""
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Enum, Table, insert
 
 from aidcoord.extensions import db
 
@@ -22,7 +22,8 @@ def insert_rows(model: Any, rows: list[dict[str, Any]], connection: Connection |
     # Columns the rows give, and those an INSERT would fill from a Python default (server defaults stay the server's).
     columns = [column for column in table.columns
                if column.key in given or (column.default is not None and not column.default.is_sequence)]
-    processors = [column.type.bind_processor(connection.dialect) for column in columns]
+    processors = [_cached(column.type.bind_processor(connection.dialect)) if isinstance(column.type, Enum)
+                  else column.type.bind_processor(connection.dialect) for column in columns]
     defaults = [None if column.key in given else column.default for column in columns]
     names = ", ".join(connection.dialect.identifier_preparer.quote(column.name) for column in columns)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -36,3 +37,17 @@ def insert_rows(model: Any, rows: list[dict[str, Any]], connection: Connection |
                     value = default.arg(None) if default.is_callable else default.arg  # type: ignore[attr-defined]
                 values.append(process(value) if process is not None else value)
             copy.write_row(values)
+
+
+def _cached(process: Any) -> Any:
+    """An enum's bind processing, remembered per member (SQLAlchemy's looks each value up anew: slow per row)."""
+    if process is None:
+        return None
+    done: dict[Any, Any] = {}
+
+    def processed(value: Any) -> Any:
+        if value not in done:
+            done[value] = process(value)
+        return done[value]
+
+    return processed

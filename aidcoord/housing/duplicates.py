@@ -17,7 +17,7 @@ import phonenumbers
 from anyascii import anyascii
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import String, any_, bindparam, delete, insert, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -133,8 +133,7 @@ def _reasons(candidate: _Known, other: _Known) -> list[Reason]:
     if candidate.phone_key and candidate.phone_key == other.phone_key:
         reasons.append(Reason("same_phone"))
     if candidate.size == other.size and candidate.name_key and other.name_key:
-        # The cutoff lets rapidfuzz give up early on names too different in length; 89.5 rounds to 90.
-        score = round(fuzz.ratio(candidate.name_key, other.name_key, score_cutoff=NAME_SIMILARITY - 0.5))
+        score = round(fuzz.ratio(candidate.name_key, other.name_key))
         if score >= NAME_SIMILARITY:
             reasons.append(Reason("similar_name", score))
     return reasons
@@ -201,16 +200,34 @@ class DuplicateIndex:
 
     def matches(self, candidate: _Known) -> list[tuple[int, list[Reason]]]:
         """(household id, reasons), the strongest first; never the candidate itself."""
-        seen: dict[int, _Known] = {}
-        for known in self.by_phone.get(candidate.phone_key, ()):
-            seen[known.id] = known
+        same_phone = {known.id: known for known in self.by_phone.get(candidate.phone_key, ())}
+        pool: dict[int, _Known] = {}
         for block in block_keys(candidate.name_key):
             for known in self.by_block.get((block, candidate.size), ()):
-                seen[known.id] = known
+                pool[known.id] = known
+        # The pool's names (same size, a block key shared) scored in one call, not one call each; 89.5 rounds to 90.
+        similar: dict[int, int] = {}
+        if candidate.name_key and pool:
+            names = list(pool.values())
+            for _name, score, place in process.extract(candidate.name_key, [known.name_key for known in names],
+                                                       scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY - 0.5,
+                                                       limit=None):
+                if round(score) >= NAME_SIMILARITY:
+                    similar[names[place].id] = round(score)
         found = []
-        for known in seen.values():
-            if known.id != candidate.id and (reasons := _reasons(candidate, known)):
+        for known in same_phone.values():
+            if known.id == candidate.id:
+                continue
+            if known.id in pool:
+                reasons = [Reason("same_phone")] if candidate.phone_key else []
+                if known.id in similar:
+                    reasons.append(Reason("similar_name", similar[known.id]))
+            else:
+                reasons = _reasons(candidate, known)
+            if reasons:
                 found.append((known.id, reasons))
+        found.extend((known_id, [Reason("similar_name", score)]) for known_id, score in similar.items()
+                     if known_id not in same_phone and known_id != candidate.id)
         found.sort(key=lambda pair: (-len(pair[1]), -max(reason.score for reason in pair[1]), pair[0]))
         return found
 
