@@ -383,28 +383,71 @@ def _grow(plan: Plan, households, offers, catalogue: Catalogue) -> None:
     fitting_classes: dict[int, list[int]] = {}
     for offer in sorted(offers, key=lambda offer: offer.id):
         cell = free.cell_of.get(offer.id)
-        room_now = free.free.get(offer.id, 0)
-        if cell is None or not occupants[offer.id] or not (offer.whole or room_now):
+        if cell is None or not occupants[offer.id]:
             continue
         if cell not in fitting_classes:
             feature = (cell % free.kinds) // 2
             fitting_classes[cell] = [c for c in accepting[cell // free.kinds]
                                      if feature in upsets[catalogue.class_feature[c]]]
-        while _replace_smaller(plan, offer, occupants, free, left_out, fitting_classes[cell], largest, catalogue):
+        classes = fitting_classes[cell]
+        while (_make_room(plan, offer, occupants, free, left_out, classes, catalogue)
+               or _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue)):
             pass  # again, while the offer keeps room for someone larger
 
 
-def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue) -> bool:
-    """One move of _grow in one offer; False when there is none. Where the occupant can move to another
-    offer, the newcomer needs no more than room: nobody leaves the plan."""
-    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size * h.weight, h.id)):
-        room = offer.capacity if offer.whole else free.free[offer.id] + occupant.size
+def _make_room(plan, offer, occupants, free, left_out, classes, catalogue) -> bool:
+    """An ejection move of _grow: the offer's smallest occupants move, one by one, to other offers that fit
+    them (mostly a bed left over here and there) until a household left out fits in the room they leave; False
+    (and every occupant back in place) when none does. Nobody leaves the plan, so people and score only grow:
+    beds left over in several shared offers are merged into one place for a larger household."""
+    free_here = free.free[offer.id]
+    sizes_waiting = 0  # bit n: some household of n people that this offer suits is left out
+    for class_number in classes:
+        for size, waiting in left_out[class_number].items():
+            if waiting:
+                sizes_waiting |= 1 << size
+    if not sizes_waiting >> (free_here + 1) or not sizes_waiting & ((2 << offer.capacity) - 1):
+        return False
+    moved: list[tuple[HouseholdNeed, int, int]] = []  # (occupant, its new offer, that offer's free beds before)
+    free.set_free(offer.id, 0)  # the occupants go elsewhere, never back here
+    room = 0 if offer.whole else free_here
+    fits = 0
+    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size, h.weight, h.id)):
         class_number = catalogue.class_of(occupant)
-        free_here = free.free[offer.id]
-        free.set_free(offer.id, 0)  # where the occupant could go, this offer aside
         elsewhere = None if class_number is None else free.best_fit(class_number, occupant.size)
+        if elsewhere is None:
+            continue
+        moved.append((occupant, free.take(*elsewhere, occupant.size), elsewhere[1]))
+        room = offer.capacity if offer.whole else room + occupant.size
+        fits = sizes_waiting & ((2 << room) - 1) & ~((2 << free_here) - 1 if not offer.whole else 0)
+        if fits and not sizes_waiting >> (room + 1):
+            break  # no household left out needs more room than this
+    if not fits:
+        for _occupant, moved_to, before in moved:
+            free.set_free(moved_to, before)
         free.set_free(offer.id, free_here)
-        least = 0.0 if elsewhere is not None else occupant.size * occupant.weight
+        return False
+    size = fits.bit_length() - 1  # the most people that now fit
+    for occupant, moved_to, _before in moved:
+        occupants[offer.id].remove(occupant)
+        occupants[moved_to].append(occupant)
+        plan.assignments[occupant.id] = moved_to
+    best = max((left_out[c][size] for c in classes if left_out[c].get(size)), key=lambda w: w[-1].weight)
+    newcomer = best.pop()
+    plan.assign(newcomer, offer.id)
+    occupants[offer.id].append(newcomer)
+    free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
+    return True
+
+
+def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue) -> bool:
+    """One move of _grow in one offer, tried when _make_room finds none (so no occupant can move to make
+    room): a larger household left out, worth at least the occupant's people x weight, takes its place and
+    the occupant is left out instead; False when there is no such move."""
+    free_here = free.free[offer.id]
+    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size * h.weight, h.id)):
+        room = offer.capacity if offer.whole else free_here + occupant.size
+        least = occupant.size * occupant.weight
         best = None
         for size in range(min(room, largest), occupant.size, -1):  # the most people first
             for candidate in classes:
@@ -422,11 +465,8 @@ def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, c
         occupants[offer.id].remove(occupant)
         occupants[offer.id].append(newcomer)
         free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
-        if elsewhere is not None:
-            moved_to = free.take(*elsewhere, occupant.size)
-            plan.assign(occupant, moved_to)
-            occupants[moved_to].append(occupant)
-        elif class_number is not None:  # left out now: it may take a smaller one's place further on
+        class_number = catalogue.class_of(occupant)
+        if class_number is not None:  # left out now: it may take a smaller one's place further on
             insort(left_out[class_number][occupant.size], occupant, key=lambda h: (h.weight, -h.id))
         return True
     return False
