@@ -98,9 +98,7 @@ def compute(run: HousingBatchRun, progress=lambda percent: None, today: date | N
     needs = {household.id: compatibility.need_of(household, priority_weight(entry.priority))
              for entry, household in consenting}
     spaces = [space for space in map(compatibility.space_of, offers.values()) if space.capacity > 0]
-    plan = optimiser.best_plan(list(needs.values()), spaces)
-    progress(50)
-    people_bound, score_bound = optimiser.upper_bounds(list(needs.values()), spaces)
+    plan, people_bound, score_bound = optimiser.plan_and_bounds(list(needs.values()), spaces)  # one setup
     progress(80)
     proposals, not_available = [], set()
     for entry, household in consenting:

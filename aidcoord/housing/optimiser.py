@@ -22,14 +22,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from aidcoord.housing.compatibility import HouseholdNeed, OfferSpace, compatible
 from aidcoord.housing.offer_classes import ANYWHERE, Catalogue, FreeBeds
 
-__all__ = ["HouseholdNeed", "OfferSpace", "Plan", "best_plan", "compatible", "upper_bounds"]
+__all__ = ["HouseholdNeed", "OfferSpace", "Plan", "best_plan", "compatible", "plan_and_bounds", "upper_bounds"]
 
 WEIGHT_SCALE = 1000  # the flow solver takes integer costs
+# The plan only follows its flow, so a coarser cost is enough there, and the solver's cost scaling takes fewer
+# rounds (the bounds keep WEIGHT_SCALE: they must not round a weight down).
+PLAN_WEIGHT_SCALE = 100
 SOURCE, SINK = 0, 1
 
 
@@ -168,8 +171,9 @@ class _Lattice:
         return (self.x_base + layer * self.layer_size
                 + (region * self.catalogue.features + feature) * len(self.values) + at)
 
-    def solve(self, weighted: bool):
-        """Min-cost flow: (flow on every arc, optimum). Weighted: each person is worth its priority weight."""
+    def solve(self, weighted: bool, scale: int = WEIGHT_SCALE):
+        """Min-cost flow: (flow on every arc, optimum). Weighted: each person is worth its priority weight
+        (times `scale`)."""
         source_tails, source_heads, source_caps, source_costs = [], [], [], []
         for number, group in enumerate(self.groups):
             people_by_weight: defaultdict[float, int] = defaultdict(int)
@@ -179,7 +183,7 @@ class _Lattice:
                 source_tails.append(SOURCE)
                 source_heads.append(self.g_base + number)
                 source_caps.append(people)
-                source_costs.append(-round(weight * WEIGHT_SCALE) if weighted else -1)
+                source_costs.append(-round(weight * scale) if weighted else -1)
         tails = np.concatenate([self.tails, np.array(source_tails, dtype=np.int64)])
         heads = np.concatenate([self.heads, np.array(source_heads, dtype=np.int64)])
         capacities = np.concatenate([self.capacities, np.array(source_caps, dtype=np.int64)])
@@ -193,6 +197,19 @@ class _Lattice:
             raise RuntimeError("the flow solver found no optimum")
         flows = flow.flows(np.arange(len(tails), dtype=np.int64))
         return flows, -flow.optimal_cost()
+
+    def max_people(self) -> int:
+        """The people bound: a max flow from the groups to the offers (the same value as an unweighted
+        min-cost flow, found faster). The lattice's last arc, from the source straight to the sink, is left out."""
+        flow = max_flow.SimpleMaxFlow()
+        people = np.array([len(group.members) * group.size for group in self.groups], dtype=np.int64)
+        flow.add_arcs_with_capacity(
+            np.concatenate([self.tails[:-1], np.full(len(self.groups), SOURCE, dtype=np.int64)]),
+            np.concatenate([self.heads[:-1], self.g_base + np.arange(len(self.groups), dtype=np.int64)]),
+            np.concatenate([self.capacities[:-1], people]))
+        if flow.solve(SOURCE, SINK) != flow.OPTIMAL:
+            raise RuntimeError("the flow solver found no maximum")
+        return flow.optimal_flow()
 
     def _order(self, node: int) -> int:
         """A topological order of the lattice: groups, then "anywhere", then by features and capacity."""
@@ -256,13 +273,13 @@ class _Lattice:
         return by_leaf
 
 
-def upper_bounds(households, offers) -> tuple[int, float]:
+def upper_bounds(households, offers, catalogue: Catalogue | None = None,
+                 groups: list[_Group] | None = None) -> tuple[int, float]:
     """(people, weighted score) if households could be split across offers: nothing integral beats them."""
-    catalogue = Catalogue(households, offers)
-    lattice = _Lattice(catalogue, _groups(catalogue, households), offers)
-    _, people = lattice.solve(weighted=False)
+    catalogue = catalogue or Catalogue(households, offers)
+    lattice = _Lattice(catalogue, _groups(catalogue, households) if groups is None else groups, offers)
     _, weighted = lattice.solve(weighted=True)
-    return people, weighted / WEIGHT_SCALE
+    return lattice.max_people(), weighted / WEIGHT_SCALE
 
 
 def by_priority(households):
@@ -324,12 +341,12 @@ def greedy_fewest_options_first(households, offers) -> Plan:
     return plan
 
 
-def optimise(households, offers, catalogue: Catalogue | None = None) -> Plan:
+def optimise(households, offers, catalogue: Catalogue | None = None, groups: list[_Group] | None = None) -> Plan:
     """The flow-guided plan: follow the weighted optimum group by group, then place the rest by best fit."""
     catalogue = catalogue or Catalogue(households, offers)
-    groups = _groups(catalogue, households)
+    groups = _groups(catalogue, households) if groups is None else groups
     lattice = _Lattice(catalogue, groups, offers, exact_whole=True)
-    flows, _ = lattice.solve(weighted=True)
+    flows, _ = lattice.solve(weighted=True, scale=PLAN_WEIGHT_SCALE)
     free = FreeBeds(catalogue, offers)
     # The people the flow sends from a group to some offers are its most vulnerable households (within a
     # group they fit the same offers, so the optimum takes them first).
@@ -472,11 +489,20 @@ def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, c
     return False
 
 
-def best_plan(households, offers) -> Plan:
+def best_plan(households, offers, catalogue: Catalogue | None = None, groups: list[_Group] | None = None) -> Plan:
     """What coordinators get: the better of the flow-guided plan and the priority-first plan, then grown by
     local moves that house more people without lowering the score."""
-    catalogue = Catalogue(households, offers)  # one compatibility cache for both plans
-    candidates = [optimise(households, offers, catalogue), greedy_priority_best_fit(households, offers, catalogue)]
+    catalogue = catalogue or Catalogue(households, offers)  # one compatibility cache for both plans
+    candidates = [optimise(households, offers, catalogue, groups),
+                  greedy_priority_best_fit(households, offers, catalogue)]
     plan = max(candidates, key=lambda plan: (plan.score, plan.people))
     _grow(plan, households, offers, catalogue)
     return plan
+
+
+def plan_and_bounds(households, offers) -> tuple[Plan, int, float]:
+    """best_plan and upper_bounds (people, score) on one compatibility cache and one grouping of households."""
+    catalogue = Catalogue(households, offers)
+    groups = _groups(catalogue, households)
+    people_bound, score_bound = upper_bounds(households, offers, catalogue, groups)
+    return best_plan(households, offers, catalogue, groups), people_bound, score_bound
