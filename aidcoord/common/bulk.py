@@ -3,9 +3,30 @@ INSERT through SQLAlchemy would make them (the columns' Python defaults, then ea
 rows are the same whichever way they went in."""
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import Connection, Enum, Table, insert
 
 from aidcoord.extensions import db
+
+# Sent with (model, ids=[...]) after insert_records wrote new records past the ORM (whose flush events do not see
+# them): what the ORM flush would have triggered listens here too (privacy.retention dates the new records).
+records_inserted = Namespace().signal("records-inserted")
+
+
+def insert_records(model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new records of `model` (rows as for insert_rows) in the session's transaction and announce them
+    (records_inserted); their ids, in the rows' order. Rows that carry their ids (common.sql.reserve_ids) go by
+    insert_rows (COPY on PostgreSQL); rows without ids get theirs back from one INSERT ... RETURNING."""
+    if not rows:
+        return []
+    if "id" in rows[0]:
+        insert_rows(model, rows)
+        ids = [row["id"] for row in rows]
+    else:
+        ids = list(db.session.connection().execute(
+            insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
+    records_inserted.send(model, ids=ids)
+    return ids
 
 
 def insert_rows(model: Any, rows: list[dict[str, Any]], connection: Connection | None = None) -> None:

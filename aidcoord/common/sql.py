@@ -66,3 +66,13 @@ def assign_ids(records: list[Any]) -> None:
         for key, value in filled:
             if getattr(record, key) is None:
                 setattr(record, key, value)
+
+
+def reserve_ids(model: Any, count: int) -> list[int] | None:
+    """`count` ids of `model`'s table taken from its sequence in one query (PostgreSQL), for rows written in bulk
+    that refer to each other; None where ids come only from the INSERT (SQLite)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    table = model.__table__
+    return list(db.session.scalars(select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+                                   .select_from(func.generate_series(1, count))))

@@ -209,8 +209,9 @@ def record_new_consents(actor: Any, subject_kind: Any, purpose: Any, answers: li
             ConsentRecord.subject_id.in_([subject.id for subject, _answer in answers])).order_by(ConsentRecord.id)):
         standing[existing.subject_id] = existing
     records, checked = [], {}  # a file's rows mostly share their answers: each distinct one is checked once
+    loaded = declaration.load_all(actor, [subject.id for subject, _answer in answers])
     for subject, answer in answers:
-        subject = declaration.load(actor, subject.id)
+        subject = loaded[subject.id]
         person = declaration.user_id(subject)
         on_behalf = actor is None or person is None or actor.id != person
         key = (answer.get("text_version"), answer.get("language"), answer.get("reason"), on_behalf)

@@ -22,6 +22,15 @@ class SubjectDeclaration:
     # Purpose -> the record's yes/no column kept in step with the records (the records are the truth).
     mirrors: dict[ConsentPurpose, str] = field(default_factory=dict)
     path: Callable[[Any], str] = lambda record: ""  # the record's page, where its consent is shown
+    # (viewer, ids) -> the records in one query, by id, as `load` would give each (an import's many records);
+    # None: each is loaded by `load`.
+    load_many: Callable[[Any, list[int]], dict[int, Any]] | None = None
+
+    def load_all(self, viewer: Any, ids: list[int]) -> dict[int, Any]:
+        """The records by id, each as `load` gives it (NotFound when any is missing or not the viewer's)."""
+        if self.load_many is None:
+            return {record_id: self.load(viewer, record_id) for record_id in ids}
+        return self.load_many(viewer, ids)
 
 
 SUBJECTS: dict[ConsentSubject, SubjectDeclaration] = {}

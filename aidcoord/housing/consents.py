@@ -7,6 +7,7 @@ from aidcoord.housing import households
 DECLARATION = subjects.register(subjects.SubjectDeclaration(
     kind=ConsentSubject.HOUSEHOLD,
     load=households.get_household,
+    load_many=households.get_households,
     user_id=lambda household: household.user_id,
     purposes=(ConsentPurpose.REGISTRATION, ConsentPurpose.SHARE_WITH_HOST, ConsentPurpose.MESSAGES),
     mirrors={ConsentPurpose.SHARE_WITH_HOST: "consent_to_share"},

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import permutations
 
 import phonenumbers
@@ -42,7 +43,11 @@ _REPEATS = re.compile(r"(.)\1+")
 
 def phone_key(phone: str, region: str | None = None) -> str:
     """The phone in E.164 (+37499123456), national numbers read as `region`'s; digits alone when unparseable."""
-    region = region or (current_app.config["DEFAULT_PHONE_REGION"] if has_app_context() else "AM")
+    return _phone_key(phone, region or (current_app.config["DEFAULT_PHONE_REGION"] if has_app_context() else "AM"))
+
+
+@lru_cache(maxsize=1 << 17)  # an import's file parses each distinct phone once (parsing is most of a row's keys)
+def _phone_key(phone: str, region: str) -> str:
     try:
         number = phonenumbers.parse(phone, region)
     except phonenumbers.NumberParseException:

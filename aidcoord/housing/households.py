@@ -1,19 +1,22 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
 from collections.abc import Callable
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.util import identity_key
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction, Purpose
 from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
+from aidcoord.common.bulk import insert_records
 from aidcoord.common.permissions import is_staff, owns
-from aidcoord.common.sql import assign_ids, seconds_until_allowed
+from aidcoord.common.sql import reserve_ids, seconds_until_allowed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.consent import services as consent
@@ -191,22 +194,29 @@ def register_households(actor: User, rows: list[dict], *, organization_id: int |
 
 def _register_part(actor: User, rows: list[dict], cleaned: list[dict], keys: list[tuple[str, str]],
                    organization_id: int | None, index: duplicates.DuplicateIndex) -> list[int]:
-    created = []
-    for clean, contact_keys in zip(cleaned, keys, strict=True):
-        household = Household(registered_by_id=actor.id, organization_id=organization_id, **clean)
-        duplicates.set_keys(household, contact_keys)
-        household.priority, household.priority_reasons = vulnerability(household)
-        created.append(household)
-    assign_ids(created)  # PostgreSQL: ids up front, so the INSERT is one pipelined executemany with the flags set
-    db.session.add_all(created)
-    if any(household.id is None for household in created):
-        db.session.flush()  # elsewhere the flush gives the ids; the flags below go as UPDATEs
-    for household in created:
+    # The columns register_household's Household gets (the rest take their defaults), as plain rows: the ORM's
+    # unit of work costs more than the rest of an import (common.bulk writes them, announcing the new records).
+    records: list[dict[str, Any]] = []
+    for clean, (phone_key, name_key) in zip(cleaned, keys, strict=True):
+        record = {**clean, "registered_by_id": actor.id, "organization_id": organization_id,
+                  "phone_key": phone_key, "name_key": name_key}
+        record["priority"], record["priority_reasons"] = vulnerability(_Registered(record))
+        records.append(record)
+    reserved = assign_ids_to_rows(records)
+    created: list[Any] = [_Registered(record) for record in records]
+    for record, household in zip(records, created, strict=True):
         # Against the open requests and the rows before it in the file, as if registered one by one.
-        if (duplicate_of := duplicates.first_duplicate(index, household)) is not None:
-            household.possible_duplicate_of_id = duplicate_of
+        household.possible_duplicate_of_id = duplicates.first_duplicate(index, household)
+        record["possible_duplicate_of_id"] = household.possible_duplicate_of_id
         duplicates.remember(index, household)
-    db.session.flush()  # households (and their retention dates, privacy.retention)
+    if reserved is None:  # SQLite: the ids came from the INSERT; the flags go as UPDATEs
+        flagged = [{"flagged_id": record["id"], "flag": record["possible_duplicate_of_id"]} for record in records
+                   if record["possible_duplicate_of_id"] is not None]
+        if flagged:
+            db.session.connection().execute(update(Household).where(Household.id == bindparam("flagged_id"))
+                                            .values(possible_duplicate_of_id=bindparam("flag")), flagged)
+    else:
+        insert_records(Household, records)  # households (and their retention dates, privacy.retention)
     duplicates.store_name_tokens_of(created)
     queue.enqueue_many(QueueKind.HOUSING, [(household.id, household.priority) for household in created])
     audit.record_many(actor, AuditAction.CREATE, ENTITY, [(household.id, {
@@ -218,9 +228,35 @@ def _register_part(actor: User, rows: list[dict], cleaned: list[dict], keys: lis
         if household.consent_to_share])
     db.session.flush()
     ids = [household.id for household in created]
-    for household in created:  # a file of 100,000 rows does not stay in the session
-        db.session.expunge(household)
+    for household_id in ids:  # those the consent records loaded: a file of 100,000 rows does not stay in the session
+        if (loaded := db.session.identity_map.get(identity_key(Household, household_id))) is not None:
+            db.session.expunge(loaded)
     return ids
+
+
+def assign_ids_to_rows(records: list[dict[str, Any]]) -> list[int] | None:
+    """Ids for new household rows: from the sequence up front where it can (PostgreSQL; the caller inserts
+    them), else by inserting the rows at once (None: inserted, the ids set on the rows)."""
+    ids = reserve_ids(Household, len(records))
+    if ids is not None:
+        for record, record_id in zip(records, ids, strict=True):
+            record["id"] = record_id
+        return ids
+    for record in records:
+        record["possible_duplicate_of_id"] = None
+    for record, record_id in zip(records, insert_records(Household, records), strict=True):
+        record["id"] = record_id
+    return None
+
+
+class _Registered(SimpleNamespace):
+    """A household row about to be (or just) written, read as the rules read a Household (priority, duplicates);
+    the columns it leaves out have the model's defaults."""
+
+    def __init__(self, record: dict[str, Any]) -> None:
+        super().__init__(**{"id": None, "user_id": None, "priority_boost": 0, "boost_reason": None,
+                            "vulnerability_self_declared": False, "vulnerability_confirmed_at": None,
+                            "possible_duplicate_of_id": None, **record})
 
 
 def is_involved_staff(user: User | None, household: Household) -> bool:
@@ -242,6 +278,18 @@ def get_household(viewer: User | None, household_id: int) -> Household:
     if household is None or not is_involved_staff(viewer, household):
         raise NotFound(_l("No such household."))
     return household
+
+
+def get_households(viewer: User | None, household_ids: list[int]) -> dict[int, Household]:
+    """get_household for many households, by id, in one query per 1,000 (NotFound when any is missing or not
+    the viewer's)."""
+    found: dict[int, Household] = {}
+    for start in range(0, len(household_ids), 1000):
+        found.update((household.id, household) for household in db.session.scalars(
+            select(Household).where(Household.id.in_(household_ids[start:start + 1000]))))
+    if len(found) != len(set(household_ids)) or not all(is_involved_staff(viewer, h) for h in found.values()):
+        raise NotFound(_l("No such household."))
+    return found
 
 
 def contact_details(viewer: User, household: Household) -> dict:

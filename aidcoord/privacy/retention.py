@@ -13,11 +13,11 @@ from typing import Any
 
 from flask import current_app
 from flask_login import user_logged_in
-from sqlalchemy import Select, String, and_, delete, event, func, or_, select
+from sqlalchemy import Connection, Select, String, and_, delete, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from aidcoord.accounts.models import ApiToken, User
-from aidcoord.common.bulk import insert_rows
+from aidcoord.common.bulk import insert_rows, records_inserted
 from aidcoord.common.types import today as current_day
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
@@ -229,13 +229,24 @@ def _date_new_records(session: Session, context: Any) -> None:
         return
     connection = session.connection()
     for kind, ids in new.items():
-        until = add_months(current_day(), period(kind))
-        # A row left by a deleted record whose id SQLite gives again must not refuse the new record.
-        for start in range(0, len(ids), 1000):
-            connection.execute(delete(RetentionDate).where(RetentionDate.kind == kind,
-                                                           RetentionDate.record_id.in_(ids[start:start + 1000])))
-        insert_rows(RetentionDate, [{"kind": kind, "record_id": record_id, "retain_until": until}
-                                    for record_id in ids], connection)
+        _date(kind, ids, connection)
+
+
+def _date_inserted_records(model: Any, ids: list[int], **_extra: Any) -> None:
+    """The retention rows of records written in bulk past the ORM (common.bulk.insert_records)."""
+    kind = _dated_kind(model)
+    if kind is not None and ids:
+        _date(kind, ids, db.session.connection())
+
+
+def _date(kind: str, ids: list[int], connection: Connection) -> None:
+    until = add_months(current_day(), period(kind))
+    # A row left by a deleted record whose id SQLite gives again must not refuse the new record.
+    for start in range(0, len(ids), 1000):
+        connection.execute(delete(RetentionDate).where(RetentionDate.kind == kind,
+                                                       RetentionDate.record_id.in_(ids[start:start + 1000])))
+    insert_rows(RetentionDate, [{"kind": kind, "record_id": record_id, "retain_until": until}
+                                for record_id in ids], connection)
 
 
 def record_sign_in(user: User) -> None:
@@ -262,5 +273,6 @@ def init_retention() -> None:
     if _LISTENING:
         return
     event.listen(Session, "after_flush", _date_new_records)
+    records_inserted.connect(_date_inserted_records)
     user_logged_in.connect(_on_sign_in)
     _LISTENING = True
