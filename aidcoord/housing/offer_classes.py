@@ -167,17 +167,18 @@ class FreeBeds:
                     return cell, best_free
             raise AssertionError("the counts over all regions disagree with the cells")
         masks, anywhere = self.masks, self.anywhere_masks
+        closer = -1  # bits of the free counts (from `size` up) that would fit better than the best so far
         for kind in kinds:
-            if not anywhere[kind] >> size:  # no offer of this kind fits, in any region
+            if not anywhere[kind] >> size & closer:  # no offer of this kind, in any region, fits better
                 continue
             for region in regions:
-                fitting = masks[region * self.kinds + kind] >> size
+                fitting = masks[region * self.kinds + kind] >> size & closer
                 if fitting:
-                    free = size + (fitting & -fitting).bit_length() - 1
-                    if free < best_free:
-                        best, best_free = region * self.kinds + kind, free
-                        if free == size:
-                            return best, free
+                    best_free = size + (fitting & -fitting).bit_length() - 1
+                    best = region * self.kinds + kind
+                    if best_free == size:
+                        return best, best_free
+                    closer = (1 << (best_free - size)) - 1
         return None if best is None else (best, best_free)
 
     def take(self, cell: int, beds: int, size: int) -> int:
