@@ -33,6 +33,7 @@ class Catalogue:
         self.class_regions: list[tuple[int, ...] | None] = []  # region numbers, or ANYWHERE
         self.class_feature: list[int] = []
         self._upsets: dict[int, list[int]] = {}
+        self._offer_features: dict[int, int | None] = {}  # offer id -> feature class (one plan reads it 4 times)
 
     def _stay_rank(self, stay_days: int | None) -> int:
         return 0 if stay_days is None else bisect_left(self._stays, stay_days)
@@ -42,6 +43,11 @@ class Catalogue:
 
     def offer_feature(self, offer: OfferSpace) -> int | None:
         """The offer's feature class, or None when no household's stay fits it."""
+        if offer.id not in self._offer_features:
+            self._offer_features[offer.id] = self._offer_feature(offer)
+        return self._offer_features[offer.id]
+
+    def _offer_feature(self, offer: OfferSpace) -> int | None:
         rank = len(self._stays) if offer.max_stay is None else bisect_left(self._stays, offer.max_stay)
         level = bisect_right(self.levels, rank) - 1  # the longest household stay level it takes
         if level < 0:
