@@ -34,7 +34,8 @@ def has_control_characters(value: str) -> bool:
     """Line breaks, tabs, NUL, escape... (Unicode Cc, and the line and paragraph separators Zl, Zp): never part
     of a name, and they break e-mail headers built from it. Format characters (Cf) stay: ZWNJ is part of names
     written in some scripts."""
-    return any(unicodedata.category(c) in LINE_BREAKING for c in value)
+    # Printable text (most names) has none of them: str.isprintable is false for any Cc, Zl or Zp character.
+    return not value.isprintable() and any(unicodedata.category(c) in LINE_BREAKING for c in value)
 
 
 def one_line(value: str) -> str:
