@@ -14,18 +14,20 @@ The integral plan follows a second flow, in which whole dwellings take only hous
 whole households along its arcs (largest households
 to the offers they fill), each group's most vulnerable households go to the offers the flow sent it to
 (best fit), and whatever the flow split or could not pack is placed by best fit in order of priority. That
-plan and the priority-first plan compete on (score, people).
+plan and the priority-first plan compete on (score, people); the better one is grown by local moves
+(plan_moves: occupants move to gather beds left over for households left out). The people bound is a max
+flow, the score bound a min-cost flow, on the same lattice.
 Households are never split; nothing here writes to the database: coordinators confirm each proposal.
 """
-from bisect import insort
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
 
 from aidcoord.housing.compatibility import HouseholdNeed, OfferSpace, compatible
 from aidcoord.housing.offer_classes import ANYWHERE, Catalogue, FreeBeds
+from aidcoord.housing.plan_moves import Plan, grow
 
 __all__ = ["HouseholdNeed", "OfferSpace", "Plan", "best_plan", "compatible", "plan_and_bounds", "upper_bounds"]
 
@@ -34,23 +36,6 @@ WEIGHT_SCALE = 1000  # the flow solver takes integer costs
 # rounds (the bounds keep WEIGHT_SCALE: they must not round a weight down).
 PLAN_WEIGHT_SCALE = 100
 SOURCE, SINK = 0, 1
-
-
-@dataclass
-class Plan:
-    assignments: dict[int, int] = field(default_factory=dict)  # household id -> offer id
-    people: int = 0
-    score: float = 0.0
-
-    def assign(self, household: HouseholdNeed, offer_id: int) -> None:
-        self.assignments[household.id] = offer_id
-        self.people += household.size
-        self.score += household.size * household.weight
-
-    def unassign(self, household: HouseholdNeed) -> None:
-        del self.assignments[household.id]
-        self.people -= household.size
-        self.score -= household.size * household.weight
 
 
 @dataclass
@@ -371,124 +356,6 @@ def optimise(households, offers, catalogue: Catalogue | None = None, groups: lis
     return plan
 
 
-def _grow(plan: Plan, households, offers, catalogue: Catalogue) -> None:
-    """Local moves on a finished plan: a household left out takes the place of a smaller occupant where the
-    offer has room for it once the occupant leaves (a bed left over in a shared offer, a whole dwelling held by
-    a small household) and either the occupant moves to another offer that fits it or the newcomer's people x
-    weight are at least the occupant's. People housed go up, the priority-weighted score never goes down."""
-    occupants: defaultdict[int, list[HouseholdNeed]] = defaultdict(list)
-    left_out: defaultdict[int, defaultdict[int, list[HouseholdNeed]]] = defaultdict(lambda: defaultdict(list))
-    for household in households:
-        if household.id in plan.assignments:
-            occupants[plan.assignments[household.id]].append(household)
-        elif (class_number := catalogue.class_of(household)) is not None:
-            left_out[class_number][household.size].append(household)
-    if not left_out:
-        return
-    for by_size in left_out.values():
-        for waiting in by_size.values():
-            waiting.sort(key=lambda h: (h.weight, -h.id))  # the most vulnerable last, taken by pop()
-    largest = max(size for by_size in left_out.values() for size in by_size)
-    free = FreeBeds(catalogue, offers, {offer.id: 0 if offer.whole and occupants[offer.id] else
-                                         offer.capacity - sum(h.size for h in occupants[offer.id]) for offer in offers})
-    accepting: defaultdict[int, list[int]] = defaultdict(list)  # region -> classes with households left out
-    for class_number in sorted(left_out):
-        regions = catalogue.class_regions[class_number]
-        for region in range(len(catalogue.regions)) if regions is ANYWHERE else regions:
-            accepting[region].append(class_number)
-    upsets = {feature: set(catalogue.upset(feature)) for feature in set(catalogue.class_feature)}
-    fitting_classes: dict[int, list[int]] = {}
-    for offer in sorted(offers, key=lambda offer: offer.id):
-        cell = free.cell_of.get(offer.id)
-        if cell is None or not occupants[offer.id]:
-            continue
-        if cell not in fitting_classes:
-            feature = (cell % free.kinds) // 2
-            fitting_classes[cell] = [c for c in accepting[cell // free.kinds]
-                                     if feature in upsets[catalogue.class_feature[c]]]
-        classes = fitting_classes[cell]
-        while (_make_room(plan, offer, occupants, free, left_out, classes, catalogue)
-               or _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue)):
-            pass  # again, while the offer keeps room for someone larger
-
-
-def _make_room(plan, offer, occupants, free, left_out, classes, catalogue) -> bool:
-    """An ejection move of _grow: the offer's smallest occupants move, one by one, to other offers that fit
-    them (mostly a bed left over here and there) until a household left out fits in the room they leave; False
-    (and every occupant back in place) when none does. Nobody leaves the plan, so people and score only grow:
-    beds left over in several shared offers are merged into one place for a larger household."""
-    free_here = free.free[offer.id]
-    sizes_waiting = 0  # bit n: some household of n people that this offer suits is left out
-    for class_number in classes:
-        for size, waiting in left_out[class_number].items():
-            if waiting:
-                sizes_waiting |= 1 << size
-    if not sizes_waiting >> (free_here + 1) or not sizes_waiting & ((2 << offer.capacity) - 1):
-        return False
-    moved: list[tuple[HouseholdNeed, int, int]] = []  # (occupant, its new offer, that offer's free beds before)
-    free.set_free(offer.id, 0)  # the occupants go elsewhere, never back here
-    room = 0 if offer.whole else free_here
-    fits = 0
-    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size, h.weight, h.id)):
-        class_number = catalogue.class_of(occupant)
-        elsewhere = None if class_number is None else free.best_fit(class_number, occupant.size)
-        if elsewhere is None:
-            continue
-        moved.append((occupant, free.take(*elsewhere, occupant.size), elsewhere[1]))
-        room = offer.capacity if offer.whole else room + occupant.size
-        fits = sizes_waiting & ((2 << room) - 1) & ~((2 << free_here) - 1 if not offer.whole else 0)
-        if fits and not sizes_waiting >> (room + 1):
-            break  # no household left out needs more room than this
-    if not fits:
-        for _occupant, moved_to, before in moved:
-            free.set_free(moved_to, before)
-        free.set_free(offer.id, free_here)
-        return False
-    size = fits.bit_length() - 1  # the most people that now fit
-    for occupant, moved_to, _before in moved:
-        occupants[offer.id].remove(occupant)
-        occupants[moved_to].append(occupant)
-        plan.assignments[occupant.id] = moved_to
-    best = max((left_out[c][size] for c in classes if left_out[c].get(size)), key=lambda w: w[-1].weight)
-    newcomer = best.pop()
-    plan.assign(newcomer, offer.id)
-    occupants[offer.id].append(newcomer)
-    free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
-    return True
-
-
-def _replace_smaller(plan, offer, occupants, free, left_out, classes, largest, catalogue) -> bool:
-    """One move of _grow in one offer, tried when _make_room finds none (so no occupant can move to make
-    room): a larger household left out, worth at least the occupant's people x weight, takes its place and
-    the occupant is left out instead; False when there is no such move."""
-    free_here = free.free[offer.id]
-    for occupant in sorted(occupants[offer.id], key=lambda h: (h.size * h.weight, h.id)):
-        room = offer.capacity if offer.whole else free_here + occupant.size
-        least = occupant.size * occupant.weight
-        best = None
-        for size in range(min(room, largest), occupant.size, -1):  # the most people first
-            for candidate in classes:
-                waiting = left_out[candidate].get(size)
-                if waiting and size * waiting[-1].weight >= least and (
-                        best is None or waiting[-1].weight > best[-1].weight):
-                    best = waiting
-            if best is not None:
-                break
-        if best is None:
-            continue
-        newcomer = best.pop()
-        plan.unassign(occupant)
-        plan.assign(newcomer, offer.id)
-        occupants[offer.id].remove(occupant)
-        occupants[offer.id].append(newcomer)
-        free.set_free(offer.id, 0 if offer.whole else room - newcomer.size)
-        class_number = catalogue.class_of(occupant)
-        if class_number is not None:  # left out now: it may take a smaller one's place further on
-            insort(left_out[class_number][occupant.size], occupant, key=lambda h: (h.weight, -h.id))
-        return True
-    return False
-
-
 def best_plan(households, offers, catalogue: Catalogue | None = None, groups: list[_Group] | None = None) -> Plan:
     """What coordinators get: the better of the flow-guided plan and the priority-first plan, then grown by
     local moves that house more people without lowering the score."""
@@ -496,7 +363,7 @@ def best_plan(households, offers, catalogue: Catalogue | None = None, groups: li
     candidates = [optimise(households, offers, catalogue, groups),
                   greedy_priority_best_fit(households, offers, catalogue)]
     plan = max(candidates, key=lambda plan: (plan.score, plan.people))
-    _grow(plan, households, offers, catalogue)
+    grow(plan, households, offers, catalogue)
     return plan
 
 

@@ -8,12 +8,12 @@ from aidcoord.housing.optimiser import (
     OfferSpace,
     Plan,
     _groups,
-    _grow,
     _Lattice,
     best_plan,
     plan_and_bounds,
     upper_bounds,
 )
+from aidcoord.housing.plan_moves import grow
 from bench.matching import GRID, check, generate
 
 
@@ -25,7 +25,7 @@ def test_beds_left_over_in_two_offers_are_merged_for_a_household_left_out():
     for household, offer_id in zip(singles, (1, 1, 2), strict=True):  # one bed left in each offer
         plan.assign(household, offer_id)
     households = [*singles, pair]
-    _grow(plan, households, offers, Catalogue(households, offers))
+    grow(plan, households, offers, Catalogue(households, offers))
     check(plan, households, offers)
     assert plan.people == 5 and plan.assignments[pair.id] == 1 and plan.assignments[1] == 2
 
@@ -37,7 +37,7 @@ def test_an_occupant_moves_only_to_an_offer_that_suits_it():
     plan = Plan()
     for household, offer_id in zip(households[:3], (1, 1, 2), strict=True):
         plan.assign(household, offer_id)
-    _grow(plan, households, offers, Catalogue(households, offers))
+    grow(plan, households, offers, Catalogue(households, offers))
     check(plan, households, offers)
     assert plan.people == 5 and plan.assignments[1] == 1  # the household with pets stays where it is
 
