@@ -30,6 +30,19 @@ def test_beds_left_over_in_two_offers_are_merged_for_a_household_left_out():
     assert plan.people == 5 and plan.assignments[pair.id] == 1 and plan.assignments[1] == 2
 
 
+def test_several_occupants_of_a_full_offer_move_out_to_make_room_for_a_household_no_other_offer_suits():
+    offers = [OfferSpace(1, 3, "A", pets_ok=True), OfferSpace(2, 2, "A"), OfferSpace(3, 2, "A")]
+    singles = [HouseholdNeed(n, 1, 1.0) for n in range(1, 6)]
+    pair_with_a_dog = HouseholdNeed(6, 2, 1.0, pets=True)
+    plan = Plan()
+    for household, offer_id in zip(singles, (1, 1, 1, 2, 3), strict=True):  # offer 1 full, one bed in 2 and 3
+        plan.assign(household, offer_id)
+    households = [*singles, pair_with_a_dog]
+    grow(plan, households, offers, Catalogue(households, offers))
+    check(plan, households, offers)
+    assert plan.people == 7 and plan.assignments[pair_with_a_dog.id] == 1
+
+
 def test_an_occupant_moves_only_to_an_offer_that_suits_it():
     offers = [OfferSpace(1, 3, "A", pets_ok=True), OfferSpace(2, 2, "A")]  # offer 2 takes no pets
     households = [HouseholdNeed(1, 1, 1.0, pets=True), HouseholdNeed(2, 1, 1.0), HouseholdNeed(3, 1, 1.0),
@@ -40,6 +53,19 @@ def test_an_occupant_moves_only_to_an_offer_that_suits_it():
     grow(plan, households, offers, Catalogue(households, offers))
     check(plan, households, offers)
     assert plan.people == 5 and plan.assignments[1] == 1  # the household with pets stays where it is
+
+
+def test_a_whole_dwelling_held_by_a_small_household_goes_to_a_larger_one_when_the_small_one_can_move():
+    offers = [OfferSpace(1, 4, "A", whole=True), OfferSpace(2, 2, "A")]
+    single, other, family = HouseholdNeed(1, 1, 4.0), HouseholdNeed(2, 1, 1.0), HouseholdNeed(3, 4, 1.0)
+    plan = Plan()
+    plan.assign(single, 1)
+    plan.assign(other, 2)
+    households = [single, other, family]
+    score_before = plan.score
+    grow(plan, households, offers, Catalogue(households, offers))
+    check(plan, households, offers)
+    assert plan.assignments == {1: 2, 2: 2, 3: 1} and plan.score > score_before
 
 
 def test_the_plan_and_bounds_computed_together_are_the_ones_computed_apart():
