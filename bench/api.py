@@ -127,7 +127,8 @@ def load(url: str) -> str:
 
 # ---- the bare app -------------------------------------------------------------------------------
 # What a hand-written service would do: one query for the caller (token, active user, roles), one for the page
-# (with what the items show joined in), one count; JSON written by hand in the app's shape.
+# (with what the items show joined in), the total by the app's rule (bare_total); JSON written by hand in the
+# app's shape.
 
 IDENTITY_SQL = """
 SELECT u.id, array_agg(g.role) AS roles FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -141,7 +142,7 @@ BARE_LISTS = {
     "/api/v1/needs": (
         "SELECT n.*, org.name AS organization_name FROM needs n JOIN organizations org ON org.id = n.organization_id"
         " WHERE org.verification_state = 'verified'"
-        " ORDER BY CASE n.urgency WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, n.needed_by, n.id"
+        " ORDER BY n.urgency, n.needed_by, n.id"
         " LIMIT %s OFFSET %s",
         "SELECT count(*) FROM needs n JOIN organizations org ON org.id = n.organization_id"
         " WHERE org.verification_state = 'verified'"),
@@ -157,9 +158,10 @@ BARE_LISTS = {
         "SELECT count(*) FROM pledges"),
     "/api/v1/housing/queue": (
         "SELECT q.*, h.size, h.preferred_regions FROM queue_entries q JOIN households h ON h.id = q.subject_id"
-        " WHERE q.kind = 'housing' AND q.state IN ('waiting', 'leased')"
+        " WHERE q.kind = 'housing' AND q.state IN ('waiting', 'leased', 'proposed')"
         " ORDER BY q.priority DESC, q.joined_at, q.id LIMIT %s OFFSET %s",
-        "SELECT count(*) FROM queue_entries q WHERE q.kind = 'housing' AND q.state IN ('waiting', 'leased')"),
+        "SELECT count(*) FROM queue_entries q WHERE q.kind = 'housing'"
+        " AND q.state IN ('waiting', 'leased', 'proposed')"),
 }
 
 
@@ -196,12 +198,12 @@ def bare_app(environ, start_response):
         query = parse_qs(environ.get("QUERY_STRING", ""))
         page, per_page = int(query.get("page", ["1"])[0]), int(query.get("page_size", ["20"])[0])
         page_sql, count_sql = BARE_LISTS[path]
-        cursor.execute(page_sql, (per_page, (page - 1) * per_page))
+        cursor.execute(page_sql, (per_page + 1, (page - 1) * per_page))  # one more: is there a next page?
         names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
         items = [{name: _json_value(value) for name, value in zip(names, row, strict=True)}
-                 for row in cursor.fetchall()]
-        cursor.execute(count_sql)
-        total = cursor.fetchone()[0]
+                 for row in rows[:per_page]]
+        total = bare_total(cursor, page_sql, count_sql, page, per_page, len(rows), query.get("count") == ["exact"])
     pages = max(1, -(-total // per_page))
     body = json.dumps({"items": items, "_meta": {"page": page, "per_page": per_page, "total_pages": pages,
                                                   "total_items": total},
@@ -213,6 +215,27 @@ def bare_app(environ, start_response):
 
 
 _bare_connection: Any = None  # one per gunicorn worker, opened on its first request
+
+
+def bare_total(cursor, page_sql: str, count_sql: str, page: int, per_page: int, read: int, exact: bool) -> int:
+    """The app's rule (aidcoord.common.pagination): known when no row follows the page (`read` is up to
+    per_page + 1 rows), counted up to EXACT_COUNT_UP_TO rows or when asked, else the planner's estimate."""
+    from aidcoord.common.pagination import EXACT_COUNT_UP_TO
+
+    before = (page - 1) * per_page
+    if read <= per_page and (read or page == 1):
+        return before + read
+    if exact:
+        cursor.execute(count_sql)
+        return cursor.fetchone()[0]
+    rows = page_sql.removesuffix(" LIMIT %s OFFSET %s")
+    cursor.execute(f"SELECT count(*) FROM ({rows} LIMIT {EXACT_COUNT_UP_TO + 1}) AS bounded")  # noqa: S608 - our SQL
+    counted = cursor.fetchone()[0]
+    if counted <= EXACT_COUNT_UP_TO:
+        return counted
+    cursor.execute("EXPLAIN (FORMAT JSON) " + rows)
+    planned = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
+    return max(planned, counted, before + read)
 
 
 # ---- serving and loading ------------------------------------------------------------------------

@@ -328,7 +328,10 @@ def test_a_list_endpoint_runs_as_many_statements_for_100_rows_as_for_10(app, cli
         assert response.status_code == 200, response.get_json()
         body = response.get_json()
         rows = len(body["items"] if isinstance(body, dict) else body)
-        return counter.count - before, rows
+        # A page with another after it counts the rows for its total (one statement, whatever their number);
+        # the last page knows its total without it (common.pagination).
+        counting = 1 if isinstance(body, dict) and body["_links"]["next"] else 0
+        return counter.count - before - counting, rows
 
     small, small_rows = statements(SEEDERS[path](world, SMALL))
     large, large_rows = statements(SEEDERS[path](world, LARGE - SMALL))

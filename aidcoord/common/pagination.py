@@ -3,19 +3,32 @@ alias), and an X-Pagination header with flask-smorest's metadata on every pagina
 
 The large, filtered lists (directory, needs, pledges, offers, job board, queues) answer in the envelope
 {"items", "_meta", "_links"} (default page size DEFAULT_PAGE_SIZE); the shorter lists answer a plain array
-paginated by flask-smorest's @blp.paginate (common.api.Blueprint: default and maximum page size 100)."""
+paginated by flask-smorest's @blp.paginate (common.api.Blueprint: default and maximum page size 100).
+
+Counting every matching row on every page read costs more than the page itself on large tables, so an envelope's
+total is exact when it is cheap to know (at most EXACT_COUNT_UP_TO rows match, the page is the last one, or the
+database is not PostgreSQL) or when the client asks with `count=exact`; otherwise it is PostgreSQL's planner
+estimate, and `_meta.total_is_estimate` and X-Pagination's `estimated` say so."""
 import json
 from dataclasses import dataclass
 
 import marshmallow as ma
-from flask import current_app, request, url_for
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request, url_for
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import Page as ListPager  # @blp.paginate(ListPager): slices a view's list, counts it  # noqa: F401
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import lazyload
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from aidcoord.extensions import db
 
 PAGINATION_HEADER = "X-Pagination"
 MAX_PAGE = 100_000  # PageArgsSchema's bound; pages read from a query string by a view are clamped to it
+EXACT_COUNT_UP_TO = 1_000  # counting this many rows costs less than a millisecond; above it, an estimate
+COUNT_DESCRIPTION = (
+    "`exact`: count every matching item for the total. Without it the total is exact up to 1,000 items and on the "
+    "last page; above that it may be the database's estimate (`_meta.total_is_estimate`, X-Pagination `estimated`).")
 
 
 class PageArgsSchema(ma.Schema):
@@ -25,10 +38,13 @@ class PageArgsSchema(ma.Schema):
         "description": "Items per page, at most 100 (default 20)."})
     per_page = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=100), metadata={
         "description": "The older name of page_size (page_size wins when both are sent).", "deprecated": True})
+    count = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["exact"]),
+                             metadata={"description": COUNT_DESCRIPTION})
 
     @ma.post_load
     def one_page_size(self, data, **kwargs):
-        """Views read `per_page`: page_size, else the alias."""
+        """Views read `per_page`: page_size, else the alias (`count` is read by paginate from the request)."""
+        data.pop("count", None)
         page_size = data.pop("page_size", None)
         data["per_page"] = page_size or data.get("per_page")
         return data
@@ -40,6 +56,7 @@ class Page:
     page: int
     per_page: int
     total: int
+    total_is_estimate: bool = False
 
     @property
     def pages(self) -> int:
@@ -56,11 +73,50 @@ class Page:
 
 def paginate(query, page: int = 1, per_page: int | None = None) -> Page:
     """Run a select() for one page; pages past the end are simply empty (a page beyond MAX_PAGE, which the
-    database's OFFSET could not hold, is the empty MAX_PAGE)."""
+    database's OFFSET could not hold, is the empty MAX_PAGE). The total follows the module's rule."""
     page = max(1, min(page, MAX_PAGE))
     per_page = min(per_page or current_app.config["DEFAULT_PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"])
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    return Page(items=list(result.items), page=page, per_page=per_page, total=result.total or 0)
+    before = (page - 1) * per_page
+    # One row more than the page tells whether another page follows: if none does, the total is known.
+    rows = list(db.session.execute(query.limit(per_page + 1).offset(before)).unique().scalars())
+    items = rows[:per_page]
+    if len(rows) <= per_page and (items or page == 1):
+        return Page(items=items, page=page, per_page=per_page, total=before + len(items))
+    exact_asked = has_request_context() and request.args.get("count") == "exact"
+    if exact_asked or db.session.get_bind().dialect.name != "postgresql":
+        return Page(items=items, page=page, per_page=per_page, total=_count(query))
+    counted = _count(query.limit(EXACT_COUNT_UP_TO + 1))
+    if counted <= EXACT_COUNT_UP_TO:
+        return Page(items=items, page=page, per_page=per_page, total=counted)
+    at_least = max(counted, before + len(rows))
+    return Page(items=items, page=page, per_page=per_page, total=max(_planned_rows(query), at_least),
+                total_is_estimate=True)
+
+
+def _count(query) -> int:
+    counted = query.options(lazyload("*")).order_by(None).subquery()
+    return db.session.execute(sa.select(sa.func.count()).select_from(counted)).scalar_one()
+
+
+class _PlannedRows(Executable, ClauseElement):
+    """EXPLAIN (FORMAT JSON) of a select(): the planner's row estimate, without running it (PostgreSQL)."""
+
+    # Compiled at each use: a cached compilation would hand the inner select's columns to the EXPLAIN's result.
+    inherit_cache = False
+
+    def __init__(self, statement):
+        self.statement = statement
+
+
+@compiles(_PlannedRows, "postgresql")
+def _explain(element, compiler, **kwargs):
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kwargs)
+
+
+def _planned_rows(query) -> int:
+    plan = db.session.execute(_PlannedRows(query.order_by(None))).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 class PageMetaSchema(ma.Schema):
@@ -68,6 +124,8 @@ class PageMetaSchema(ma.Schema):
     per_page = ma.fields.Integer()
     total_pages = ma.fields.Integer()
     total_items = ma.fields.Integer()
+    total_is_estimate = ma.fields.Boolean(metadata={
+        "description": "Present (true) when total_items is the database's estimate; see the `count` parameter."})
 
 
 class PageLinksSchema(ma.Schema):
@@ -101,9 +159,12 @@ def envelope(page: Page) -> tuple[dict, dict]:
         return url_for(endpoint, **args)
 
     metadata = SmorestBlueprint._make_pagination_metadata(page.page, page.per_page, page.total)
+    meta = {"page": page.page, "per_page": page.per_page, "total_pages": page.pages, "total_items": page.total}
+    if page.total_is_estimate:
+        meta["total_is_estimate"] = metadata["estimated"] = True
     return {
         "items": page.items,
-        "_meta": {"page": page.page, "per_page": page.per_page, "total_pages": page.pages, "total_items": page.total},
+        "_meta": meta,
         "_links": {
             "self": link(page.page),
             "next": link(page.page + 1) if page.has_next else None,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
@@ -197,3 +197,9 @@ class JobSeeker(Model):
 
     def level_in(self, code: str) -> str | None:
         return next((language["level"] for language in self.languages if language["code"] == code), None)
+
+
+# The job board's order (newest first) among published listings: a page is read in order, not sorted.
+_PUBLISHED = "state = 'published'"
+Index("ix_job_listings_board", JobListing.created_at.desc(), JobListing.id.desc(),
+      sqlite_where=text(_PUBLISHED), postgresql_where=text(_PUBLISHED))

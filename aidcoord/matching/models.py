@@ -51,6 +51,10 @@ class QueueEntry(Model):
 # first of the index, whatever the length of the queue or the number of placed and closed rows.
 Index("ix_queue_entries_available", QueueEntry.kind, QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id,
       sqlite_where=text(_AVAILABLE_ENTRY), postgresql_where=text(_AVAILABLE_ENTRY))
+# What the queue's list reads (matching.queue.OPEN_STATES, proposals included) in the same order.
+_OPEN_ENTRY = "state IN ('waiting', 'leased', 'proposed')"
+Index("ix_queue_entries_open", QueueEntry.kind, QueueEntry.priority.desc(), QueueEntry.joined_at, QueueEntry.id,
+      sqlite_where=text(_OPEN_ENTRY), postgresql_where=text(_OPEN_ENTRY))
 
 
 # Each kind's words for the shared states, filled in by matching.kinds.register (models know no kind).

@@ -228,7 +228,7 @@ def settle_if_expired(match: Match) -> bool:
 
 
 def expire_overdue() -> int:
-    """Expire every proposal past its answer time, of every kind; returns how many (cron)."""
+    """Expire every proposal past its answer time, of every kind; returns how many (cron); commits only when one did."""
     overdue = db.session.scalars(select(Match).where(
         Match.state == MatchState.PROPOSED, Match.expires_at <= utcnow())).all()
     for match in overdue:
@@ -236,7 +236,8 @@ def expire_overdue() -> int:
         kind = kinds.of(match.kind)
         tell(kind.answerers(kind.offer(match.offer_id)), "expiry", _l("A proposal expired"),
              _l("A proposal for your offer expired without an answer."), match)
-    db.session.commit()
+    if overdue:  # called before every read of the queue: nothing to write, nothing to commit
+        db.session.commit()
     return len(overdue)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aidcoord.accounts.models import User
@@ -167,3 +167,8 @@ class Need(Model):
     @property
     def is_ended(self) -> bool:
         return self.state in ENDED_NEED_STATES
+
+
+# The public list's order, most urgent first, then the earliest needed-by date: the urgencies' stored values sort
+# as their ranks do ('critical' < 'high' < 'normal'; a test keeps it so), so this index serves the list's order.
+Index("ix_needs_list_order", Need.urgency, Need.needed_by, Need.id)

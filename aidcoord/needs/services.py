@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from aidcoord.accounts.models import User
@@ -171,7 +171,8 @@ def get_need(viewer: User | None, need_id: int) -> Need:
     return need
 
 
-URGENCY_ORDER = case(*[(Need.urgency == urgency, urgency.rank) for urgency in Urgency])
+# Most urgent first: the stored values sort as the ranks do (see needs.models), which ix_needs_list_order serves.
+URGENCY_ORDER = Need.urgency
 
 
 def _needs_query(filters: NeedFilters) -> Select:

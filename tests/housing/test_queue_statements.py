@@ -74,3 +74,25 @@ def test_take_next_reads_the_top_of_the_queue_from_the_index_of_available_entrie
         connection.exec_driver_sql("SET enable_seqscan = off")  # a few rows: the planner would read the table
         plan = "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters))
     assert "ix_queue_entries_available" in plan and "Sort" not in plan, plan
+
+
+
+def test_reading_the_queue_commits_nothing_when_no_proposal_expired(client, coordinator, register):
+    from aidcoord.accounts.services import create_api_token
+
+    register()
+    _token, plain = create_api_token(coordinator, "reading")
+    headers = {"Authorization": f"Bearer {plain}"}
+    assert client.get("/api/v1/housing/queue", headers=headers).status_code == 200  # the token's first use
+    commits = []
+
+    def committed(_connection):
+        commits.append(1)
+
+    event.listen(db.engine, "commit", committed)
+    try:
+        response = client.get("/api/v1/housing/queue", headers=headers)
+    finally:
+        event.remove(db.engine, "commit", committed)
+    assert response.status_code == 200 and len(response.get_json()["items"]) == 1
+    assert commits == []  # the expiry sweep found nothing to write

@@ -119,3 +119,8 @@ def test_closing_needs_a_reason_and_ends_editing(api, member, organization):
     response = api("POST", f"/api/v1/needs/{need.id}/close", member, json={"reason": "Municipality delivered beds"})
     assert response.get_json()["state"] == "closed"
     assert api("PATCH", f"/api/v1/needs/{need.id}", member, json={"item": "more beds"}).status_code == 409
+
+
+def test_urgencies_stored_values_sort_as_their_ranks():
+    """The public list orders by the stored value, which ix_needs_list_order serves: it must sort as the ranks."""
+    assert sorted(Urgency, key=lambda urgency: urgency.value) == sorted(Urgency, key=lambda urgency: urgency.rank)

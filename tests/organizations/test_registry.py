@@ -1,4 +1,6 @@
 """Registering, validating, verifying and listing organizations, through the API and the pages."""
+import json
+
 import pytest
 
 from aidcoord.accounts.models import Role
@@ -130,6 +132,28 @@ def test_directory_filters_search_and_paginates(api):
     assert third["_links"]["next"] is None
     assert api("GET", "/api/v1/organizations?per_page=1000").status_code == 422
 
+
+
+def test_a_large_list_gives_an_estimated_total_on_postgresql_and_an_exact_one_when_asked(api, monkeypatch):
+    """Above EXACT_COUNT_UP_TO matching rows a page that is not the last does not count them all (PostgreSQL:
+    the planner's estimate, said so); the last page and `count=exact` give the exact total."""
+    from aidcoord.common import pagination
+
+    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 3)
+    for n in range(7):
+        OrganizationFactory(name=f"Kitchen {n:02d}", sectors=["food_security"])
+    db.session.commit()
+    first = api("GET", "/api/v1/organizations?sector=food_security&page_size=2")
+    meta = first.get_json()["_meta"]
+    estimated = db.engine.dialect.name == "postgresql"
+    assert meta.get("total_is_estimate", False) is estimated
+    assert json.loads(first.headers["X-Pagination"]).get("estimated", False) is estimated
+    assert meta["total_items"] >= 3 and first.get_json()["_links"]["next"]  # at least what was seen, and more
+    exact = api("GET", "/api/v1/organizations?sector=food_security&page_size=2&count=exact").get_json()["_meta"]
+    assert exact == {"page": 1, "per_page": 2, "total_pages": 4, "total_items": 7}
+    last = api("GET", "/api/v1/organizations?sector=food_security&page_size=2&page=4").get_json()["_meta"]
+    assert last == {"page": 4, "per_page": 2, "total_pages": 4, "total_items": 7}
+    assert api("GET", "/api/v1/organizations?count=roughly").status_code == 422
 
 def test_directory_page_filters(client):
     OrganizationFactory(name="Frontline Therapists", sectors=["protection"])
