@@ -263,8 +263,18 @@ def is_involved_staff(user: User | None, household: Household) -> bool:
     """Who may see the household's contact: coordinators, the household itself, and its caseworkers: the
     current members of the organization it was registered for (whoever leaves that organization loses
     access), or, when registered for no organization, whoever registered it."""
-    registrar = household.registered_by_id if household.organization_id is None else None
-    return manages(user, owner_ids=(household.user_id, registrar), organization_id=household.organization_id)
+    return _is_involved(user, _involvement(household))
+
+
+def _involvement(household: Household) -> tuple[int | None, int, int | None]:
+    """What decides who is involved in a case: its account, its registrar, its organization."""
+    return household.user_id, household.registered_by_id, household.organization_id
+
+
+def _is_involved(user: User | None, involvement: tuple[int | None, int, int | None]) -> bool:
+    user_id, registered_by_id, organization_id = involvement
+    registrar = registered_by_id if organization_id is None else None
+    return manages(user, owner_ids=(user_id, registrar), organization_id=organization_id)
 
 
 def documented_vulnerability(household_id: int) -> tuple[int, list]:
@@ -287,7 +297,10 @@ def get_households(viewer: User | None, household_ids: list[int]) -> dict[int, H
     for start in range(0, len(household_ids), 1000):
         found.update((household.id, household) for household in db.session.scalars(
             select(Household).where(Household.id.in_(household_ids[start:start + 1000]))))
-    if len(found) != len(set(household_ids)) or not all(is_involved_staff(viewer, h) for h in found.values()):
+    # Whether the viewer is involved is asked once per distinct account, registrar and organization.
+    allowed = {involvement: _is_involved(viewer, involvement)
+               for involvement in {_involvement(household) for household in found.values()}}
+    if len(found) != len(set(household_ids)) or not all(allowed[_involvement(h)] for h in found.values()):
         raise NotFound(_l("No such household."))
     return found
 

@@ -7,6 +7,7 @@ from flask import current_app
 
 from aidcoord.accounts.models import User
 from aidcoord.common import csv_import
+from aidcoord.common.bulk import collection_paused
 from aidcoord.common.csv_import import ImportPreview
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied
@@ -50,8 +51,10 @@ def preview_households(actor: User, text: str, *, today: date | None = None) -> 
     if not households.can_register_for_others(actor):
         raise PermissionDenied()
     today = today or local_today()
-    return csv_import.preview(text, HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED,
-                              lambda row: households.clean_household(row, today=today), max_rows=household_rows_cap())
+    with collection_paused():
+        return csv_import.preview(text, HOUSEHOLD_COLUMNS, HOUSEHOLD_REQUIRED,
+                                  lambda row: households.clean_household(row, today=today),
+                                  max_rows=household_rows_cap())
 
 
 def import_households(actor: User, text: str, *, organization_id: int | None = None, today: date | None = None,
@@ -81,5 +84,6 @@ def register_households_in_transaction(actor: User, text: str, *, organization_i
 
 def _register_rows(actor: User, rows: list[csv_import.RowResult], organization_id: int | None, today: date | None,
                    progress: Callable[[int], None] | None) -> list[int]:
-    return households.register_households(actor, [row.values for row in rows], organization_id=organization_id,
-                                          today=today, cleaned=[row.cleaned for row in rows], progress=progress)
+    with collection_paused():
+        return households.register_households(actor, [row.values for row in rows], organization_id=organization_id,
+                                              today=today, cleaned=[row.cleaned for row in rows], progress=progress)

@@ -1,6 +1,6 @@
 """An import writes the rows single registrations would: households, queue entries, audit events, consent
 records, name tokens and retention dates (the import sends them in bulk, the rules are the same)."""
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from aidcoord.audit.models import AuditEvent
 from aidcoord.consent.models import ConsentRecord
@@ -70,4 +70,37 @@ def test_an_import_writes_the_rows_single_registrations_would(app):
     assert snapshot() == imported
     assert imported["households"][1][3] == 0  # the second row is flagged as the first one's duplicate
     assert len(imported["consent"]) == 2 and len(imported["retention"]) == 3 and imported["tokens"]
+    db.session.rollback()
+
+
+def _statements_to_register(actor, organization, count: int) -> int:
+    rows = [{"external_ref": f"S-{n}", "contact_name": f"Person{'ab'[n % 2]} Number{chr(97 + n % 26)}{n}",
+             "contact_phone": f"+3749100{max(n, 1):04d}", "adults": "1", "children": str(n % 3),
+             "consent_to_share": "yes"}
+            for n in range(count)]  # the first two share a phone: flagged duplicates in either file
+    seen: list[str] = []
+
+    def record(connection, _cursor, statement, *_args):
+        # SQLite returns the ids of new rows one INSERT at a time; PostgreSQL takes them from the sequence first.
+        if connection.dialect.name == "postgresql" or not statement.startswith("INSERT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        households.register_households(actor, rows, organization_id=organization.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_an_import_runs_as_many_statements_for_60_rows_as_for_6(app):
+    """Households, their consent records (and the households those load, and whether the importer may see them),
+    queue entries, audit events, name tokens and retention dates: one write (or one read) each per part of the
+    file, not one per row (on SQLite, where new rows give their ids one INSERT each, the reads)."""
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    db.session.commit()
+    few = _statements_to_register(member, organization, 6)
+    db.session.rollback()
+    assert _statements_to_register(member, organization, 60) == few
     db.session.rollback()
