@@ -226,3 +226,15 @@ def test_an_import_without_its_csv_body_is_refused_not_previewed(api):
     for dry_run in ("true", "false"):
         response = api("POST", f"/api/v1/needs/import?organization_id={organization.id}&dry_run={dry_run}", member)
         assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"], dry_run
+
+
+def test_x_pagination_is_flask_smorests_metadata():
+    """common.pagination writes X-Pagination itself (no schema dump per request): the same fields as flask-smorest."""
+    from flask_smorest import Blueprint as SmorestBlueprint
+
+    from aidcoord.common.pagination import Page, pagination_metadata
+
+    for total in (0, 1, 19, 20, 21, 95):
+        for page in (1, 2, 5, 7):
+            ours = pagination_metadata(Page(items=[], page=page, per_page=20, total=total))
+            assert ours == SmorestBlueprint._make_pagination_metadata(page, 20, total), (page, total)

@@ -5,7 +5,7 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.common.schemas import ReadSchema, Worded, codes_of, enum_values, text
 from aidcoord.consent.schemas import ConsentAnswerFields
 from aidcoord.housing.engine import reason_text
 from aidcoord.housing.models import VettingState
@@ -54,7 +54,7 @@ class OfferUpdateSchema(OfferInputSchema):
         super().__init__(partial=True, **kwargs)
 
 
-class OfferSchema(ma.Schema):
+class OfferSchema(ReadSchema):
     id = ma.fields.Integer()
     host_id = ma.fields.Integer(allow_none=True)
     organization_id = ma.fields.Integer(allow_none=True)
@@ -139,7 +139,7 @@ class HouseholdInputSchema(ConsentAnswerFields):
     external_ref = text(100, allow_none=True)
 
 
-class HouseholdSummarySchema(ma.Schema):
+class HouseholdSummarySchema(ReadSchema):
     """What a host may know before accepting: no name, no phone, no medical note."""
 
     id = ma.fields.Integer()
@@ -223,7 +223,7 @@ class PossibleDuplicatesSchema(ma.Schema):
     duplicates = ma.fields.List(ma.fields.Nested(PossibleDuplicateSchema), required=True)
 
 
-class QueueEntrySchema(ma.Schema):
+class QueueEntrySchema(ReadSchema):
     id = ma.fields.Integer()
     subject_id = ma.fields.Integer(data_key="household_id")
     priority = ma.fields.Integer()

@@ -5,7 +5,7 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import Worded, codes_of, enum_values, text
+from aidcoord.common.schemas import ReadSchema, Worded, codes_of, enum_values, text
 from aidcoord.consent.schemas import ConsentAnswerFields
 from aidcoord.jobs.engine import reason_text
 from aidcoord.jobs.models import ContractType, ReportReason
@@ -53,7 +53,7 @@ class PositionsSchema(ma.Schema):
                                   metadata={"description": "never fewer than the people already hired"})
 
 
-class ListingSchema(ma.Schema):
+class ListingSchema(ReadSchema):
     id = ma.fields.Integer()
     title = ma.fields.String()
     employer_name = ma.fields.String()

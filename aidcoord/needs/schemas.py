@@ -4,7 +4,7 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import enum_values, text
+from aidcoord.common.schemas import ReadSchema, enum_values, text
 from aidcoord.needs.models import NeedState, Unit, Urgency
 from aidcoord.organizations.models import Sector
 
@@ -65,7 +65,7 @@ class CoverageSchema(ma.Schema):
     unconverted = ma.fields.List(ma.fields.String(), metadata={"description": "Currencies with no rate recorded"})
 
 
-class NeedSchema(ma.Schema):
+class NeedSchema(ReadSchema):
     id = ma.fields.Integer()
     organization_id = ma.fields.Integer()
     organization_name = ma.fields.Function(lambda need: need.organization.name)

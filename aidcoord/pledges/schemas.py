@@ -4,7 +4,7 @@ from typing import ClassVar
 import marshmallow as ma
 
 from aidcoord.common.pagination import PageArgsSchema, page_schema
-from aidcoord.common.schemas import enum_values, text
+from aidcoord.common.schemas import ReadSchema, enum_values, text
 from aidcoord.needs.models import Unit
 from aidcoord.needs.schemas import EXACT, RateUsedSchema
 from aidcoord.pledges.models import Contribution, PledgeState
@@ -52,7 +52,7 @@ class DeliverySchema(ma.Schema):
     confirmed_at = ma.fields.DateTime()
 
 
-class PledgeSchema(ma.Schema):
+class PledgeSchema(ReadSchema):
     id = ma.fields.Integer()
     donor = ma.fields.Function(lambda p: p.donor_name)
     donor_organization_id = ma.fields.Integer(allow_none=True)
