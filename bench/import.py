@@ -4,8 +4,9 @@ compared), beside a bare bulk INSERT of the same rows in the same run.
 
 Each size imports into a fresh database holding `--existing` open households already (so duplicate lookups
 search a real queue); about 5 % of the file's rows repeat an earlier household in another script, word order or
-phone format, and are flagged. "app cpu s" is the importing process's own CPU time (not PostgreSQL's): on a
-shared machine it moves less with the load than the wall time does.
+phone format, and are flagged. "app cpu s" is the importing process's own CPU time, "db cpu s" that of the
+PostgreSQL backend serving it (read from /proc when the server runs on this machine): on a shared machine they
+move less with the load than the wall time does.
 
 Run: .venv/bin/python bench/import.py [--sizes 1000,10000,100000] [--existing 10000]
      [--database postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_import]
@@ -13,6 +14,7 @@ Run: .venv/bin/python bench/import.py [--sizes 1000,10000,100000] [--existing 10
 import argparse
 import csv
 import io
+import os
 import random
 import sys
 import time
@@ -106,6 +108,15 @@ def bare_insert(rows: list[dict], user_id: int) -> float:
     return elapsed
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds a PostgreSQL backend on this machine has used (user + system, from /proc); NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: str, size: int, existing: int) -> dict:
     fresh_postgres_database(url)
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url,
@@ -120,16 +131,18 @@ def run(url: str, size: int, existing: int) -> dict:
             imports.import_households(user, as_csv(people(existing, 1, "E")))
         rows = people(size, 2, "N")
         text = as_csv(rows)
-        started, cpu_started = time.perf_counter(), time.process_time()
+        backend = db.session.scalar(sa.select(sa.func.pg_backend_pid()))  # the import's connection
+        started, cpu_started, db_started = time.perf_counter(), time.process_time(), backend_cpu(backend)
         created = imports.import_households(user, text)
         service, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        db_cpu = backend_cpu(backend) - db_started
         flagged = db.session.scalar(sa.select(sa.func.count()).select_from(Household).where(
             Household.external_ref.like("N-%"), Household.possible_duplicate_of_id.is_not(None)))
         assert len(created) == size
         bare = bare_insert(rows, user.id)
         db.session.remove()
         db.engine.dispose()
-    return {"size": size, "service_s": service, "cpu_s": cpu, "bare_s": bare, "flagged": flagged}
+    return {"size": size, "service_s": service, "cpu_s": cpu, "db_cpu_s": db_cpu, "bare_s": bare, "flagged": flagged}
 
 
 def main() -> None:
@@ -138,12 +151,12 @@ def main() -> None:
     parser.add_argument("--existing", type=int, default=10000, help="open households already in the queue")
     parser.add_argument("--database", default="postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_import")
     args = parser.parse_args()
-    print(f"{'rows':>8} {'service s':>10} {'rows/s':>8} {'app cpu s':>10} {'bare s':>8} {'bare rows/s':>12}"
-          f" {'ratio':>6} {'flagged':>8}")
+    print(f"{'rows':>8} {'service s':>10} {'rows/s':>8} {'app cpu s':>10} {'db cpu s':>9} {'bare s':>8}"
+          f" {'bare rows/s':>12} {'ratio':>6} {'flagged':>8}")
     for size in (int(s) for s in args.sizes.split(",")):
         result = run(args.database, size, args.existing)
         print(f"{size:>8} {result['service_s']:>10.2f} {size / result['service_s']:>8.0f} {result['cpu_s']:>10.2f}"
-              f" {result['bare_s']:>8.2f}"
+              f" {result['db_cpu_s']:>9.2f} {result['bare_s']:>8.2f}"
               f" {size / result['bare_s']:>12.0f} {result['bare_s'] / result['service_s']:>6.3f}"
               f" {result['flagged']:>8}", flush=True)
 
