@@ -26,17 +26,16 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the repository in place of bench/ (see queue.py)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_api"
 HOUSEHOLDS, OFFERS, NEEDS, PLEDGES, LISTINGS, ORGANIZATIONS = 100_000, 30_000, 5_000, 20_000, 10_000, 300
 PROPOSALS = 2_000
-REGIONS = ("AM-SU", "AM-ER", "AM-VD", "AM-KT", "AM-AR", "AM-AV", "AM-GR", "AM-LO", "AM-SH", "AM-TV", "AM-AG")
 WORKERS = 4
 
 # name -> the app's path (the bare app answers the same path)
@@ -61,12 +60,11 @@ def load(url: str) -> str:
     from aidcoord.accounts.services import create_api_token, register_user
     from aidcoord.common.types import today
     from aidcoord.extensions import db
-    from aidcoord.housing.models import Household, HousingOffer
     from aidcoord.jobs.models import JobListing
-    from aidcoord.matching.models import Match, QueueEntry
     from aidcoord.needs.models import Need
     from aidcoord.organizations.models import Organization
     from aidcoord.pledges.models import Pledge
+    from bench.crisis_rows import REGIONS, insert_housing
 
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -91,11 +89,6 @@ def load(url: str) -> str:
              "quantity": 5, "unit": "kits", "item": f"item {i % 40}", "note": "",
              "state": ("pledged", "committed", "delivered", "cancelled")[i % 4], "delivered_units": 0}
             for i in range(PLEDGES)])
-        db.session.execute(sa.insert(HousingOffer), [
-            {"host_id": coordinator.id, "organization_id": i % ORGANIZATIONS + 1 if i % 2 else None,
-             "region": REGIONS[i % 11], "address": f"{i} Street", "beds": 4, "free_beds": i % 5,
-             "available_from": day, "created_by_id": coordinator.id, "languages": ["hy"],
-             "vetting_state": ("verified", "unverified")[i % 4 == 0]} for i in range(OFFERS)])
         db.session.execute(sa.insert(JobListing), [
             {"employer_id": employer.id, "title": ("Driver", "Baker", "Teacher", "Nurse")[i % 4] + f" {i}",
              "sector": ("transport", "hospitality", "education", "healthcare")[i % 4], "description": "x",
@@ -103,20 +96,8 @@ def load(url: str) -> str:
              "open_positions": 2, "languages": [{"code": ("hy", "ru", "en")[i % 3], "level": "B1"}],
              "skills": ["x"], "contract_type": "full_time", "closing_date": soon + timedelta(days=20 + i % 60),
              "state": "published", "created_by_id": employer.id} for i in range(LISTINGS)])
-        now = datetime.now(UTC)
-        db.session.execute(sa.insert(Household), [
-            {"contact_name": f"Family {i}", "contact_phone": f"+3749{i:07d}", "size": 2 + i % 5, "adults": 2,
-             "children": i % 5, "needed_from": day, "registered_by_id": coordinator.id,
-             "preferred_regions": [REGIONS[i % 11]] if i % 3 else [], "languages": ["hy"],
-             "organization_id": i % ORGANIZATIONS + 1, "priority": (i * 13) % 100} for i in range(HOUSEHOLDS)])
-        db.session.execute(sa.insert(QueueEntry), [
-            {"kind": "housing", "subject_id": i + 1, "priority": (i * 13) % 100,
-             "joined_at": now - timedelta(minutes=i * 7), "state": "waiting" if i >= PROPOSALS else "proposed"}
-            for i in range(HOUSEHOLDS)])
-        db.session.execute(sa.insert(Match), [
-            {"kind": "housing", "entry_id": i + 1, "subject_id": i + 1, "offer_id": i * 3 + 1, "people": 2,
-             "held": 2, "state": "proposed", "expires_at": now + timedelta(days=2), "reasons": []}
-            for i in range(PROPOSALS)])
+        insert_housing(coordinator.id, day, offers=OFFERS, households=HOUSEHOLDS, proposals=PROPOSALS,
+                       organizations=ORGANIZATIONS)
         db.session.commit()
         db.session.execute(sa.text("ANALYZE"))  # fresh statistics, as autovacuum would have
         db.session.commit()

@@ -6,15 +6,16 @@ postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_dashboard). Times GE
 coordinator (everything), with a region and a period, and for a member of one organization.
 Prints latency percentiles. Run: make bench (or .venv/bin/python bench/dashboard.py)
 """
+# ruff: noqa: E402 - the path is set before the imports
 import os
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # the repository in place of bench/ (see queue.py)
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
@@ -22,11 +23,11 @@ from flask_migrate import upgrade
 from aidcoord import create_app
 from aidcoord.common.types import today
 from aidcoord.extensions import db
+from bench.crisis_rows import REGIONS, insert_housing
 from bench.databases import request_timings, scratch_database_url
 
 ORGANIZATIONS, NEEDS, PLEDGES, OFFERS, HOUSEHOLDS, PROPOSALS = 300, 5_000, 20_000, 30_000, 100_000, 2_000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
-REGIONS = ("AM-SU", "AM-ER", "AM-VD", "AM-KT", "AM-AR", "AM-AV", "AM-GR", "AM-LO", "AM-SH", "AM-TV", "AM-AG")
 
 
 def load() -> tuple[str, str]:
@@ -34,8 +35,6 @@ def load() -> tuple[str, str]:
     from aidcoord.accounts.models import Role
     from aidcoord.accounts.services import create_api_token, register_user
     from aidcoord.arrivals.models import ArrivalReport
-    from aidcoord.housing.models import Household, HousingOffer
-    from aidcoord.matching.models import Match, QueueEntry
     from aidcoord.needs.models import Need
     from aidcoord.organizations.models import Membership, Organization
     from aidcoord.pledges.models import ExchangeRate, Pledge
@@ -77,24 +76,8 @@ def load() -> tuple[str, str]:
                         "note": "", "state": ("pledged", "committed", "delivered", "cancelled")[i % 4],
                         "delivered_units": 0})
     db.session.execute(sa.insert(Pledge), pledges)
-    db.session.execute(sa.insert(HousingOffer), [
-        {"host_id": coordinator.id, "organization_id": i % ORGANIZATIONS + 1 if i % 2 else None,
-         "region": REGIONS[i % 11], "address": f"{i} Street", "beds": 4, "free_beds": i % 5,
-         "available_from": day, "created_by_id": coordinator.id, "languages": ["hy"],
-         "vetting_state": ("verified", "unverified")[i % 4 == 0]} for i in range(OFFERS)])
-    now = datetime.now(UTC)
-    db.session.execute(sa.insert(Household), [
-        {"contact_name": f"Family {i}", "contact_phone": f"+3749{i:07d}", "size": 2 + i % 5, "adults": 2,
-         "children": i % 5, "needed_from": day, "registered_by_id": coordinator.id,
-         "preferred_regions": [REGIONS[i % 11]] if i % 3 else [], "languages": ["hy"],
-         "organization_id": i % ORGANIZATIONS + 1, "priority": (i * 13) % 100} for i in range(HOUSEHOLDS)])
-    db.session.execute(sa.insert(QueueEntry), [
-        {"kind": "housing", "subject_id": i + 1, "priority": (i * 13) % 100,
-         "joined_at": now - timedelta(minutes=i * 7), "state": "waiting" if i >= PROPOSALS else "proposed"}
-        for i in range(HOUSEHOLDS)])
-    db.session.execute(sa.insert(Match), [
-        {"kind": "housing", "entry_id": i + 1, "subject_id": i + 1, "offer_id": i * 3 + 1, "people": 2, "held": 2,
-         "state": "proposed", "expires_at": now + timedelta(hours=i % 72), "reasons": []} for i in range(PROPOSALS)])
+    insert_housing(coordinator.id, day, offers=OFFERS, households=HOUSEHOLDS, proposals=PROPOSALS,
+                   organizations=ORGANIZATIONS)
     db.session.execute(sa.insert(ArrivalReport), [
         {"reported_on": day - timedelta(days=20 - i), "reported_time": None, "cumulative_arrivals": 5000 * (i + 1),
          "source": "bench", "recorded_by_id": coordinator.id} for i in range(20)])

@@ -131,7 +131,7 @@ def run(url: str, size: int, existing: int) -> dict:
             imports.import_households(user, as_csv(people(existing, 1, "E")))
         rows = people(size, 2, "N")
         text = as_csv(rows)
-        backend = db.session.scalar(sa.select(sa.func.pg_backend_pid()))  # the import's connection
+        backend: int = db.session.execute(sa.select(sa.func.pg_backend_pid())).scalar_one()  # the import's connection
         started, cpu_started, db_started = time.perf_counter(), time.process_time(), backend_cpu(backend)
         created = imports.import_households(user, text)
         service, cpu = time.perf_counter() - started, time.process_time() - cpu_started
