@@ -11,7 +11,7 @@ from aidcoord.common.bulk import collection_paused
 from aidcoord.common.csv_import import ImportPreview
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import PermissionDenied
-from aidcoord.housing import households, offers
+from aidcoord.housing import bulk_registration, households, offers
 from aidcoord.housing.household_fields import INPUT_FIELDS, REQUIRED_FIELDS
 from aidcoord.organizations.models import Organization
 from aidcoord.organizations.permissions import acts_for
@@ -85,5 +85,6 @@ def register_households_in_transaction(actor: User, text: str, *, organization_i
 def _register_rows(actor: User, rows: list[csv_import.RowResult], organization_id: int | None, today: date | None,
                    progress: Callable[[int], None] | None) -> list[int]:
     with collection_paused():
-        return households.register_households(actor, [row.values for row in rows], organization_id=organization_id,
-                                              today=today, cleaned=[row.cleaned for row in rows], progress=progress)
+        return bulk_registration.register_households(
+            actor, [row.values for row in rows], organization_id=organization_id, today=today,
+            cleaned=[row.cleaned for row in rows], progress=progress)

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from aidcoord.extensions import db
-from aidcoord.housing import households, imports
+from aidcoord.housing import bulk_registration, imports
 from aidcoord.housing.models import Household
 from aidcoord.worker.models import Job, JobFile
 from aidcoord.worker.services import run_worker
@@ -87,7 +87,7 @@ def test_the_cli_keeps_to_the_same_cap(app, coordinator, tmp_path):
 
 
 def test_the_cli_shows_its_progress_and_registers_in_parts(app, coordinator, tmp_path, monkeypatch):
-    monkeypatch.setattr(households, "IMPORT_PART_ROWS", 2)
+    monkeypatch.setattr(bulk_registration, "IMPORT_PART_ROWS", 2)
     path = tmp_path / "list.csv"
     path.write_text(GOOD)
     result = app.test_cli_runner().invoke(args=["housing", "import-households", "--as",
@@ -99,7 +99,7 @@ def test_the_cli_shows_its_progress_and_registers_in_parts(app, coordinator, tmp
 
 
 def test_the_import_reports_the_rows_done_after_each_part(app, coordinator, monkeypatch):
-    monkeypatch.setattr(households, "IMPORT_PART_ROWS", 2)
+    monkeypatch.setattr(bulk_registration, "IMPORT_PART_ROWS", 2)
     told: list[int] = []
     ids = imports.import_households(coordinator, GOOD, progress=told.append)
     assert told == [2, 3] and len(ids) == 3 == count(Household)

@@ -5,7 +5,7 @@ from sqlalchemy import event, select
 from aidcoord.audit.models import AuditEvent
 from aidcoord.consent.models import ConsentRecord
 from aidcoord.extensions import db
-from aidcoord.housing import households
+from aidcoord.housing import bulk_registration, households
 from aidcoord.housing.models import Household, HouseholdNameToken
 from aidcoord.matching.models import QueueEntry
 from aidcoord.privacy.models import RetentionDate
@@ -61,7 +61,7 @@ def test_an_import_writes_the_rows_single_registrations_would(app):
     member = UserFactory()
     organization = OrganizationFactory(members=[member])
     db.session.commit()
-    households.register_households(member, [dict(row) for row in ROWS], organization_id=organization.id)
+    bulk_registration.register_households(member, [dict(row) for row in ROWS], organization_id=organization.id)
     imported = snapshot()
     db.session.rollback()
     for row in ROWS:
@@ -87,7 +87,7 @@ def _statements_to_register(actor, organization, count: int) -> int:
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        households.register_households(actor, rows, organization_id=organization.id)
+        bulk_registration.register_households(actor, rows, organization_id=organization.id)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return len(seen)
