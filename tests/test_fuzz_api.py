@@ -3,9 +3,9 @@ as an organization member, against a seeded world, with every check schemathesis
 tell the truth: no 5xx, every status, header, content type and body as documented, hostile input refused.
 
 FUZZ_EXAMPLES examples per operation, each sent as both (in the normal run 50 on SQLite and 8 on PostgreSQL,
-where putting the world back after each write costs a quarter of a second: 138 operations at 15 took 36 minutes;
-`make fuzz` raises it to 500); the run is deterministic (derandomized, fixed seed), so a failure found once is
-found again."""
+where each request costs several times more; `make fuzz` raises it to 500); the run is deterministic
+(derandomized, fixed seed), so a failure found once is found again. The world is put back after every write
+(tests/permissions/world.Snapshot: a file copy, or one round trip on PostgreSQL)."""
 import os
 
 import pytest
