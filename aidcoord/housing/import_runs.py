@@ -75,11 +75,15 @@ def start_import(actor: User, data: bytes, *, organization_id: int | None = None
 
 
 def get_import(viewer: User | None, import_id: int) -> HouseholdImport:
-    """The import, for whoever sent it while they may still import households, and for coordinators."""
+    """The import, for whoever sent it while they may still import households for the same organization (its
+    problems may quote the file), and for coordinators."""
     run = db.session.get(HouseholdImport, import_id)
     if run is None or viewer is None or not households.can_register_for_others(viewer):
         raise NotFound(_l("No such import."))
-    if run.requested_by_id != viewer.id and not is_staff(viewer):
+    if is_staff(viewer):
+        return run
+    if run.requested_by_id != viewer.id or (run.organization_id is not None
+                                            and not acts_for(viewer, run.organization_id)):
         raise NotFound(_l("No such import."))
     return run
 

@@ -130,3 +130,21 @@ def test_an_unreadable_or_empty_body_is_refused_at_once(app, api, coordinator):
     assert api("POST", "/api/v1/housing/imports", coordinator, data=b"\xff\xfe\x00\x00\x00bin",
                content_type="text/csv").status_code == 422
     assert count(Job) == 0
+
+
+def test_who_left_the_organization_no_longer_sees_its_import(app, api, coordinator):
+    """Its problems may quote the file (a header line that was a household's row): the sender sees them only
+    while acting for the organization it was sent for, even while they may still import for another."""
+    from aidcoord.organizations.services import remove_member
+
+    member = UserFactory()
+    first, second = OrganizationFactory(members=[member]), OrganizationFactory(members=[member])
+    db.session.commit()
+    location = send(api, member, BAD, organization_id=first.id).headers["Location"]
+    run_worker(burst=True)
+    assert api("GET", location, member).status_code == 200
+    remove_member(coordinator, first, member.id)
+    db.session.commit()
+    assert api("GET", location, member).status_code == 404
+    assert api("GET", location, coordinator).status_code == 200
+    assert send(api, member, GOOD, organization_id=second.id).status_code == 202
