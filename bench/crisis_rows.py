@@ -5,8 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from aidcoord.extensions import db
-
 REGIONS = ("AM-SU", "AM-ER", "AM-VD", "AM-KT", "AM-AR", "AM-AV", "AM-GR", "AM-LO", "AM-SH", "AM-TV", "AM-AG")
 
 
@@ -14,6 +12,8 @@ def insert_housing(coordinator_id: int, day: date, *, offers: int, households: i
                    organizations: int) -> None:
     """`offers` offers of 4 beds, `households` households waiting (priority spread over 0-99, one joining
     every 7 minutes), the first `proposals` of them proposed to an offer, expiring over the next 72 hours."""
+    # Imported here: `make bench` runs every file in bench/ as a script, this one too (it does nothing then).
+    from aidcoord.extensions import db
     from aidcoord.housing.models import Household, HousingOffer
     from aidcoord.matching.models import Match, QueueEntry
 
