@@ -70,6 +70,6 @@ def start_household_import(args):
 def get_household_import(import_id):
     """An import's progress (rows done of the total), then its outcome.
 
-    Only whoever sent it (while they may still import households) and coordinators see it; for anyone else it
-    does not exist (404)."""
+    Only whoever sent it (while they may still import households for its organization) and coordinators see it;
+    for anyone else it does not exist (404)."""
     return import_runs.get_import(actor(), import_id)
