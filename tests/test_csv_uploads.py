@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from aidcoord.common.csv_import import UndecodableFile, decode_upload
 from aidcoord.extensions import db
@@ -102,22 +102,59 @@ def test_needs_through_the_api_give_identical_rows_in_every_encoding(api, langua
     assert list(db.session.scalars(select(Need.item))) == [item] * len(encodings(legacy))
 
 
-def test_every_csv_upload_of_the_api_refuses_an_undecodable_file_on_the_file_field(app, api):
-    """Walks the OpenAPI document: every operation taking a text/csv body."""
-    coordinator = UserFactory(roles=["coordinator"])
-    organization = OrganizationFactory(members=[coordinator])
+def csv_uploads(app, organization) -> list[tuple[str, str, dict, str]]:
+    """Every operation of the OpenAPI document taking a text/csv body: (path, method, operation, its query)."""
     paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
-    uploads = [(path, method, {parameter["name"] for parameter in operation.get("parameters", [])})
-               for path, operations in paths.items() for method, operation in operations.items()
+    known = {"organization_id": organization.id, "dry_run": "true"}
+    uploads = [(path, method, operation) for path, operations in paths.items()
+               for method, operation in operations.items()
                if method in {"post", "put", "patch"}
                and "text/csv" in (operation.get("requestBody") or {}).get("content", {})]
-    assert "/api/v1/needs/import" in {path for path, _method, _parameters in uploads}
-    known = {"organization_id": organization.id, "dry_run": "true"}
-    for path, method, parameters in uploads:
-        query = "&".join(f"{name}={value}" for name, value in known.items() if name in parameters)
+    assert {"/api/v1/needs/import", "/api/v1/housing/imports"} <= {path for path, _method, _operation in uploads}
+    return [(path, method, operation, "&".join(
+        f"{parameter['name']}={known[parameter['name']]}" for parameter in operation.get("parameters", [])
+        if parameter["name"] in known)) for path, method, operation in uploads]
+
+
+def test_every_csv_upload_of_the_api_refuses_an_undecodable_file_on_the_file_field(app, api):
+    coordinator = UserFactory(roles=["coordinator"])
+    organization = OrganizationFactory(members=[coordinator])
+    for path, method, _operation, query in csv_uploads(app, organization):
         response = api(method.upper(), f"{path}?{query}", coordinator,
                        data=UNDECODABLE["binary"], content_type="text/csv")
         assert response.status_code == 422 and "file" in response.get_json()["error"]["fields"], path
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/json", b'{"contact_name": "Ani"}'),
+    ("application/x-www-form-urlencoded", b"contact_name=Ani"),
+    ("multipart/form-data; boundary=XyZ", b'--XyZ\r\nContent-Disposition: form-data; name="file"; '
+                                          b'filename="a.csv"\r\n\r\ncontact_name\r\nAni\r\n--XyZ--\r\n'),
+])
+def test_every_csv_upload_of_the_api_refuses_a_body_sent_as_another_type_with_415(app, api, content_type, body):
+    """A JSON, form or multipart body read as CSV would come back as nonsense rows (or, as a form, as no body):
+    it is refused as such, documented, and nothing is written."""
+    coordinator = UserFactory(roles=["coordinator"])
+    organization = OrganizationFactory(members=[coordinator])
+    for path, method, operation, query in csv_uploads(app, organization):
+        assert "415" in operation["responses"], path
+        response = api(method.upper(), f"{path}?{query}", coordinator, data=body, content_type=content_type)
+        assert response.status_code == 415, (path, response.get_data(as_text=True)[:300])
+        error = response.get_json()["error"]
+        assert error["code"] == "unsupported_media_type" and "text/csv" in error["message"], path
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Need)) == 0
+
+
+@pytest.mark.parametrize("content_type", ["text/plain; charset=utf-8", "application/vnd.ms-excel", None])
+def test_a_csv_file_sent_as_plain_text_by_excel_or_with_no_type_is_read(api, content_type):
+    member = UserFactory()
+    organization = OrganizationFactory(members=[member])
+    response = api("POST", f"/api/v1/needs/import?organization_id={organization.id}", member,
+                   data=NEEDS.format(item="Blankets").encode(),
+                   **({"content_type": content_type} if content_type else {}))
+    assert response.status_code == 200, response.get_json()
+    assert list(db.session.scalars(select(Need.item))) == ["Blankets"]
 
 
 def test_the_cli_reads_a_cp1251_file_and_refuses_an_undecodable_one(app, tmp_path):

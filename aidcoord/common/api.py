@@ -155,9 +155,11 @@ def arguments_of(doc_info: dict, method: str) -> dict:
         query_names |= {"page", "page_size"}
     # Ids in a write's body or query name records to act on (a missing one is a 404); a list's only filter it.
     acted_on = body + query if method in WRITE_METHODS else body
+    manual_body = ((doc_info.get("manual_doc") or {}).get("requestBody") or {}).get("content") or {}
     return {
         "query": sorted(query_names),
         "body": bool(body),
+        "csv_body": "text/csv" in manual_body,  # common.csv_import reads it, and refuses other types
         "body_ids": any(name.endswith("_id") for schema in acted_on for name in schema.fields),
         # webargs reads a missing JSON body as {}: a body whose fields are all optional may be left out.
         "body_required": any(_required(schema) for schema in body),
@@ -186,6 +188,8 @@ def error_statuses(policy: dict, method: str) -> dict[int, str]:
         statuses[413] = "The request body is larger than the server accepts."
     if policy["body"]:
         statuses[415] = "A body was sent with a content type other than application/json."
+    if policy["csv_body"]:
+        statuses[415] = "The body was sent as JSON, a form or another type that is not CSV (send text/csv)."
     if write or policy["query"]:
         statuses[422] = "Some fields are invalid, or a rule refused the request; `fields` says which."
     if policy["limited"]:

@@ -92,8 +92,21 @@ def request_csv_text() -> str:
     return decode_upload(request_csv_bytes())
 
 
+# What spreadsheets and HTTP clients send a CSV file as (Excel on Windows says vnd.ms-excel); no type at all is
+# taken too. JSON, a form or a multipart upload is refused: read as CSV, it would be reported row by row as nonsense.
+CSV_CONTENT_TYPES = frozenset({"", "text/csv", "text/plain", "application/csv", "application/vnd.ms-excel",
+                               "application/octet-stream"})
+
+
+class NotCsvBody(DomainError):
+    status, code = 415, "unsupported_media_type"
+
+
 def request_csv_bytes() -> bytes:
-    """The request body (text/csv) as sent; 422 when it is missing."""
+    """The request body (text/csv) as sent; 415 when it is sent as another type (JSON, a form), 422 when it is
+    missing."""
+    if request.mimetype not in CSV_CONTENT_TYPES:
+        raise NotCsvBody(_l("Send the CSV file itself as the request body, with the content type text/csv."))
     data = request.get_data(cache=True)
     if not data.strip():
         message = _l("Send the CSV file as the request body (text/csv).")
