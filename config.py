@@ -85,7 +85,7 @@ class Config:
     RETENTION_MONTHS: ClassVar[dict[str, int]] = {
         "household": 12, "housing_offer": 12, "job_seeker": 12, "volunteer_profile": 24, "account": 24,
         "outbox_message": 3, "invitation": 3, "listing_report": 12, "host_suspension": 60, "incident": 60,
-        "telegram_update": 1, "telegram_conversation": 3,
+        "telegram_update": 1, "telegram_conversation": 3, "household_import": 3,
     }
 
     # Background worker (`flask worker`): a claimed row is another worker's again this long after its claim (a

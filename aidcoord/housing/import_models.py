@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from aidcoord.common.personal_data import PERSONAL
 from aidcoord.common.types import UTCDateTime, enum_column_type, utcnow
 from aidcoord.extensions import Model
 
@@ -32,8 +33,7 @@ class ImportState(enum.Enum):
 
 class HouseholdImport(Model):
     """One registration list sent for import. The file itself waits in the worker's job_files until the job
-    ends; this row keeps counts, the problems found (row, column, message: no cell's value) and the error's
-    class when it failed."""
+    ends; this row keeps counts, the problems found (by row and column) and the error's class when it failed."""
 
     __tablename__ = "household_imports"
 
@@ -46,7 +46,9 @@ class HouseholdImport(Model):
     rows_total: Mapped[int] = mapped_column(default=0)
     rows_done: Mapped[int] = mapped_column(default=0)
     created: Mapped[int | None]  # households registered, once done
-    problems: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # once rejected: {"row 3": {column: [..]}, ...}
+    # Once rejected: {"row 3": {column: [messages]}, ...}. A message may quote the file (a header that was a
+    # household's row, a value that is not a phone), so it is personal data with a retention period of its own.
+    problems: Mapped[dict[str, Any] | None] = mapped_column(JSON, info=PERSONAL)
     error: Mapped[str | None] = mapped_column(String(200))  # once failed: the error's class, never a value
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -32,6 +32,8 @@ from aidcoord.volunteers.models import VolunteerProfile
 NOT_ANONYMISED = {
     "audit_events": "Append-only; the audit holds ids, field names and codes, never a person's values "
                     "(audit.services.WITHHELD), so there is nothing in it to anonymise.",
+    "job_files": "An uploaded file waiting for its job (a household registration list): deleted in the "
+                 "transaction that ends the job (done, rejected or dead after its attempts); never shown.",
     "organizations": "An organization's public contact, edited or removed by its members at any time; an "
                      "organization is not a person and has no end of life in aidcoord yet.",
 }
@@ -47,6 +49,8 @@ PLACEHOLDERS: dict[str, Callable[[Any], Any]] = {
     "households.priority_reasons": lambda household: [
         {key: value for key, value in reason.items() if key != "note"}
         for reason in household.priority_reasons or () if isinstance(reason, dict)],
+    # An import's problems once purged: none to show (the counts stay).
+    "household_imports.problems": lambda household_import: None,
 }
 
 
@@ -225,6 +229,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("outbox_message", "outbox_messages", dated=False, expires_from="created_at", after=_stop_sending),
     Kind("invitation", "organization_invitations", dated=False, expires_from="created_at"),
     Kind("listing_report", "listing_reports", dated=False, expires_from="created_at"),
+    # A registration list's problems serve whoever sent it to correct the file: counted from the import's end.
+    Kind("household_import", "household_imports", dated=False, expires_from="finished_at"),
     # Safeguarding records outlive the case: counted from the suspension's lifting and the incident's review; open
     # ones are kept.
     Kind("host_suspension", "host_suspensions", dated=False, expires_from="lifted_at"),

@@ -9,6 +9,7 @@ from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import Model, db
+from aidcoord.housing.import_models import HouseholdImport, ImportState
 from aidcoord.housing.models import HostSuspension, Household, Incident, VettingState, WelfareCheck
 from aidcoord.jobs.models import ContractType, JobListing, JobSeeker, ListingReport, ListingState, ReportReason
 from aidcoord.matching.models import EntryState, Match, MatchState, MatchStep, QueueEntry, QueueKind
@@ -109,6 +110,8 @@ def seed(closed: bool = True) -> dict:
         rows.append(consent(subject_kind=kinds("household"), subject_id=household.id, subject_user_id=people[
             "family"].id, purpose=purposes("registration"), text_version="1", language="en", on_behalf=True,
             withdrawn_at=utcnow()))
+    rows.append(HouseholdImport(state=ImportState.REJECTED, requested_by_id=people["coordinator"].id, locale="en",
+                                rows_total=3, finished_at=utcnow()))
     tokens = model_of_table("household_name_tokens")
     if tokens is not None:
         rows.append(tokens(household_id=household.id, token=""))
