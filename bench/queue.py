@@ -7,7 +7,12 @@ is logged with its holder and time so that a double claim (two coordinators hold
 would be found. In the same run pgbench runs a claim script on a table of the same shape and index with the
 same number of clients: SELECT ... FOR UPDATE SKIP LOCKED, mark it leased, commit, put it back.
 
-Prints cycles/s for both and their ratio, take-next p50/p99, and the double claims (must be 0).
+A second anchor, in the same run: pgbench replaying the very round trips one app cycle sends (captured from the
+app before the run: bench/pgbench_cycle.py), with the same clients. What PostgreSQL needs for the cycle's writes is
+its rate; the rest of the gap to the app is the app's own work.
+
+Prints cycles/s for the app and both anchors, the ratios, take-next p50/p99, statements and round trips per cycle,
+pgbench's per-command latencies of the claim, and the double claims (must be 0).
 Run: .venv/bin/python bench/queue.py [--seconds 60] [--clients 8] [--households 2000]
      (BENCH_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_queue)
 """
@@ -34,6 +39,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from bench.databases import fresh_postgres_database
+from bench.pgbench_cycle import Capture, pgbench_script, short_command
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/aidcoord_bench_queue"
 PGBENCH_SCRIPT = """\
@@ -66,6 +72,9 @@ def seed(url: str, households: int, clients: int) -> tuple[list[int], list[int]]
     app = make_app(url)
     with app.app_context():
         upgrade()
+        # Each table gives ids from a range of its own, so that the captured cycle's values tell which id is which.
+        for n, table in enumerate(("users", "housing_offers", "households", "queue_entries", "matches"), start=1):
+            db.session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {n * 100_000})"))
         coordinators = [User(email=f"coordinator{n}@bench.example", name=f"Coordinator {n}", password_hash="!",  # noqa: S106 - no password
                              role_grants=[RoleGrant(role="coordinator")]) for n in range(clients)]
         host = User(email="host@bench.example", name="Host", password_hash="!",  # noqa: S106 - no password
@@ -90,6 +99,48 @@ def seed(url: str, households: int, clients: int) -> tuple[list[int], list[int]]
     return ids
 
 
+def cycle(coordinator, offer_id):
+    """Take the next household, propose it the offer, decline: one cycle, as a coordinator's pages do it."""
+    from aidcoord.housing import matching as housing
+    from aidcoord.matching import queue
+    from aidcoord.matching.models import QueueKind
+
+    entry = queue.take_next(coordinator, QueueKind.HOUSING)
+    if entry is None:
+        return None, None
+    match = housing.propose_offer(coordinator, entry, offer_id)
+    housing.decline(coordinator, match, "bench: back to the queue")
+    return entry, match
+
+
+def capture_cycle(url, coordinators, offers) -> str:
+    """One cycle of the first coordinator, recorded after one to warm up, as a pgbench script for all of them
+    (coordinator and offer ids are consecutive: `:client_id` picks each client's)."""
+    from aidcoord.accounts.models import User
+    from aidcoord.common.types import utcnow
+    from aidcoord.extensions import db
+
+    if coordinators != list(range(coordinators[0], coordinators[0] + len(coordinators))) or \
+            offers != list(range(offers[0], offers[0] + len(offers))):
+        raise RuntimeError("the coordinators' and the offers' ids are not consecutive")
+    app = make_app(url)
+    with app.app_context():
+        coordinator = db.session.get_one(User, coordinators[0])
+        cycle(coordinator, offers[0])
+        started = utcnow()
+        with Capture(db.engine).recording() as capture:
+            entry, match = cycle(coordinator, offers[0])
+        names = {coordinators[0]: "coordinator_id", offers[0]: "offer_id", entry.id: "take_id",
+                 entry.subject_id: "take_subject_id", match.id: "match_id"}
+        if len(names) != 5 or min(names) < 100_000:  # a small id could be a count (LIMIT 1, 2 beds) as well
+            raise RuntimeError(f"the cycle's ids cannot be told apart from each other and from counts: {names}")
+        preamble = (f"\\set coordinator_id {coordinators[0]} + :client_id\n"
+                    f"\\set offer_id {offers[0]} + :client_id\n")
+        script = pgbench_script(capture.sent, names, started, preamble)
+        db.engine.dispose()
+    return script
+
+
 def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     """One coordinator: take, propose, decline, again until the time is up."""
     from aidcoord.accounts.models import User
@@ -99,40 +150,38 @@ def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     from aidcoord.matching.models import QueueKind
 
     app = make_app(url)
-    takes, holds, cycles, errors, statements = [], [], 0, 0, [0]
+    takes, holds, cycles, errors, statements, round_trips = [], [], 0, 0, 0, 0
     with app.app_context():
         coordinator = db.session.get_one(User, coordinator_id)
-
-        @sa.event.listens_for(db.engine, "before_cursor_execute")
-        def count(*_args):
-            statements[0] += 1
-
         time.sleep(max(0.0, start_at - time.time()))
         deadline = time.time() + seconds
-        while time.time() < deadline:
-            started = time.perf_counter()
-            entry = queue.take_next(coordinator, QueueKind.HOUSING)
-            takes.append(time.perf_counter() - started)
-            if entry is None:
-                continue
-            # The hold as logged lies inside the real one (from after the take's commit to before the commit that
-            # gives the entry back), so two logged holds that overlap are a real double claim.
-            held_from, entry_id = time.time(), entry.id
-            try:
-                match = housing.propose_offer(coordinator, entry, offer_id)
-                holds.append((entry_id, held_from, time.time()))
-                housing.decline(coordinator, match, "bench: back to the queue")
-                cycles += 1
-            except Exception as error:  # a refusal counts against the run, never stops it
-                db.session.rollback()
-                errors += 1
-                if errors == 1:  # the reason, once: every refusal is a bug in the scenario or the services
-                    print(f"  first refusal: {type(error).__name__}: {error}", file=sys.stderr)
-                holds.append((entry_id, held_from, time.time()))
-                queue.release(coordinator, queue.get_entry(QueueKind.HOUSING, entry_id))
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+        with Capture(db.engine).recording() as sent:
+            while time.time() < deadline:
+                started = time.perf_counter()
+                entry = queue.take_next(coordinator, QueueKind.HOUSING)
+                takes.append(time.perf_counter() - started)
+                if entry is None:
+                    continue
+                # The hold as logged lies inside the real one (from after the take's commit to before the commit
+                # that gives the entry back), so two logged holds that overlap are a real double claim.
+                held_from, entry_id = time.time(), entry.id
+                try:
+                    match = housing.propose_offer(coordinator, entry, offer_id)
+                    holds.append((entry_id, held_from, time.time()))
+                    housing.decline(coordinator, match, "bench: back to the queue")
+                    cycles += 1
+                except Exception as error:  # a refusal counts against the run, never stops it
+                    db.session.rollback()
+                    errors += 1
+                    if errors == 1:  # the reason, once: every refusal is a bug in the scenario or the services
+                        print(f"  first refusal: {type(error).__name__}: {error}", file=sys.stderr)
+                    holds.append((entry_id, held_from, time.time()))
+                    queue.release(coordinator, queue.get_entry(QueueKind.HOUSING, entry_id))
+                round_trips += sent.round_trips()
+                statements += sum(item.parameters is not None for item in sent.sent)
+                sent.sent.clear()
         db.engine.dispose()
-    results.put((cycles, errors, takes, holds, statements[0]))
+    results.put((cycles, errors, takes, holds, statements, round_trips))
 
 
 def double_claims(holds) -> int:
@@ -164,12 +213,12 @@ def run_app(url, coordinators, offers, seconds):
     errors = sum(outcome[1] for outcome in outcomes)
     takes = sorted(value for outcome in outcomes for value in outcome[2])
     statements = sum(outcome[4] for outcome in outcomes)
-    return cycles, errors, takes, double_claims([outcome[3] for outcome in outcomes]), statements
+    round_trips = sum(outcome[5] for outcome in outcomes)
+    return cycles, errors, takes, double_claims([outcome[3] for outcome in outcomes]), statements, round_trips
 
 
-def run_pgbench(url, clients, seconds, households) -> float:
-    """Claims per second of the bare SKIP LOCKED script on a table of the queue's shape."""
-    libpq = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def prepare_claim_table(url) -> None:
+    """bench_queue: the queue's table shape and indexes, every entry waiting."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE IF EXISTS bench_queue"))
@@ -178,16 +227,26 @@ def run_pgbench(url, clients, seconds, households) -> float:
         connection.execute(sa.text("UPDATE bench_queue SET state = 'waiting', leased_by_id = NULL, "
                                    "lease_expires_at = NULL"))
     engine.dispose()
+
+
+def run_pgbench(url, script_text, clients, seconds, *options) -> tuple[float, list[tuple[float, str]]]:
+    """Transactions (script runs) per second of `script_text`, and its per-command latencies (ms, command)."""
+    libpq = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(PGBENCH_SCRIPT)
-    output = subprocess.run([shutil.which("pgbench") or "pgbench", "-n", "-c", str(clients), "-j", "2",  # noqa: S603
-                             "-T", str(seconds), "-f", script.name, libpq],
-                            capture_output=True, text=True, check=True).stdout
-    os.unlink(script.name)
-    found = re.search(r"tps = ([\d.]+)", output)
-    if found is None:
-        raise RuntimeError(f"pgbench printed no tps: {output[-500:]}")
-    return float(found.group(1))
+        script.write(script_text)
+    try:
+        run = subprocess.run([shutil.which("pgbench") or "pgbench", "-n", "-c", str(clients), "-j", "2",  # noqa: S603
+                              "-T", str(seconds), "--report-per-command", *options, "-f", script.name, libpq],
+                             capture_output=True, text=True, check=False)
+    finally:
+        os.unlink(script.name)
+    found = re.search(r"tps = ([\d.]+)", run.stdout)
+    if run.returncode != 0 or found is None:
+        raise RuntimeError(f"pgbench failed: {run.stdout[-800:]}{run.stderr[-1500:]}")
+    report = run.stdout.split("statement latencies in milliseconds", 1)[-1].splitlines()[1:]
+    commands = [(float(latency), command) for latency, command in
+                (line.split(maxsplit=2)[::2] for line in report if re.match(r"\s+[\d.]+\s+\d+\s", line))]
+    return float(found.group(1)), commands
 
 
 def main() -> None:
@@ -195,24 +254,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--households", type=int, default=2000)
+    parser.add_argument("--show-script", action="store_true", help="print the captured cycle's pgbench script")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     if not url.startswith("postgresql"):
         sys.exit("bench/queue.py needs PostgreSQL (BENCH_DATABASE_URL)")
     fresh_postgres_database(url)
     coordinators, offers = seed(url, args.households, args.clients)
-    cycles, errors, takes, doubles, statements = run_app(url, coordinators, offers, args.seconds)
-    bare = run_pgbench(url, args.clients, args.seconds, args.households)
+    same_cycle = capture_cycle(url, coordinators, offers)
+    if args.show_script:
+        print(same_cycle)
+    cycles, errors, takes, doubles, statements, round_trips = run_app(url, coordinators, offers, args.seconds)
+    prepare_claim_table(url)
+    claim, claim_commands = run_pgbench(url, PGBENCH_SCRIPT, args.clients, args.seconds)
+    # Prepared, as psycopg sends a statement from its fifth run on (prepare_threshold).
+    replay, replay_commands = run_pgbench(url, same_cycle, args.clients, args.seconds, "-M", "prepared")
     rate = cycles / args.seconds
     print(f"queue: {args.clients} coordinators, {args.households} waiting households, {args.seconds} s, PostgreSQL")
     print(f"  app  take/propose/decline: {rate:8.1f} cycles/s  ({cycles} cycles, {errors} refused)")
-    print(f"  SQL statements per cycle: {statements / max(cycles, 1):.1f}")
+    print(f"  SQL statements per cycle: {statements / max(cycles, 1):.1f}; round trips per cycle (with BEGIN, COMMIT "
+          f"and pings): {round_trips / max(cycles, 1):.1f}")
     print(f"  take-next latency: p50 {statistics.median(takes) * 1000:.1f} ms, "
           f"p99 {takes[int(len(takes) * 0.99) - 1] * 1000:.1f} ms over {len(takes)} takes")
-    print(f"  pgbench SKIP LOCKED claim+release: {bare:8.1f} cycles/s")
-    print(f"  app / pgbench: {rate / bare:.2f}   (goal >= 0.5; take-next p99 goal <= 10 ms)")
+    print(f"  pgbench SKIP LOCKED claim+release: {claim:8.1f} cycles/s   per command (ms):")
+    for latency, command in claim_commands:
+        print(f"      {latency:7.3f}  {short_command(command)}")
+    round_trips_replayed = sum(not command.startswith("\\") for _, command in replay_commands)
+    print(f"  pgbench the app's cycle, the same {round_trips_replayed} round trips: {replay:8.1f} cycles/s "
+          f"({sum(latency for latency, _ in replay_commands):.2f} ms of latency per cycle)")
+    print(f"  app / pgbench claim: {rate / claim:.2f}   (goal >= 0.5; take-next p99 goal <= 10 ms)")
+    print(f"  app / pgbench same cycle: {rate / replay:.2f};  same cycle / claim: {replay / claim:.2f}")
     print(f"  double claims: {doubles}")
-
 
 if __name__ == "__main__":
     main()
