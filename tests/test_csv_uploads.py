@@ -14,6 +14,7 @@ from aidcoord.common.csv_import import UndecodableFile, decode_upload
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household
 from aidcoord.needs.models import Need
+from aidcoord.worker.services import run_worker
 from tests.factories import OrganizationFactory, UserFactory
 from tests.needs.test_import_export import SOON
 
@@ -79,6 +80,7 @@ def test_households_through_the_page_give_identical_rows_in_every_encoding(app, 
         checked.add(html.unescape(re.search(r'name="csv_text" type="hidden" value="([^"]*)"', page).group(1)))
     assert checked == {text}
     assert pages.post("/housing/import/households/confirm", data={"csv_text": checked.pop()}).status_code == 302
+    assert run_worker(burst=True) == 1
     assert sorted(db.session.scalars(select(Household.contact_name))) == sorted([first, second])
 
 

@@ -16,6 +16,7 @@ from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing.models import HousingOffer
 from aidcoord.organizations.models import Organization, OrganizationKind
+from aidcoord.worker.services import run_worker
 from config import ConfigError
 from tests.conftest import IsolatedClient, csrf_token, make_app
 from tests.factories import NeedFactory, UserFactory
@@ -177,6 +178,8 @@ def test_no_personal_value_reaches_the_logs_on_any_write_path_or_database_error(
     imported = staff.post("/housing/import/households/confirm",
                           data={"csv_text": rows, "csrf_token": csrf_token(staff)})
     assert imported.status_code == 302, imported.get_data(as_text=True)
+    assert run_worker(burst=True) == 1  # the worker registers the list: its logs are read too
+    assert staff.get(imported.headers["Location"]).status_code == 200
 
     # Database errors whose text holds the row's values.
     offer_id = offer.get_json()["id"]

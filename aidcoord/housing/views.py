@@ -14,7 +14,17 @@ from aidcoord.common.permissions import SIGNED_IN, STAFF, actor, allow
 from aidcoord.common.types import today as local_today
 from aidcoord.common.web import id_arg
 from aidcoord.errors import DomainError, ValidationFailed
-from aidcoord.housing import batch_runs, engine, forms, households, imports, offers, privacy, safeguarding
+from aidcoord.housing import (
+    batch_runs,
+    engine,
+    forms,
+    households,
+    import_runs,
+    imports,
+    offers,
+    privacy,
+    safeguarding,
+)
 from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import VettingState
 from aidcoord.matching import queue
@@ -311,9 +321,9 @@ IMPORTS = {
     "offers": (lambda org: _("Import housing offers for %(name)s", name=org.name), imports.OFFER_COLUMNS,
                lambda text, org: imports.preview_offers(actor(), org, text),
                lambda text, org: imports.import_offers(actor(), org, text)),
+    # A registration list may hold HOUSEHOLD_IMPORT_MAX_ROWS rows: a worker registers it (confirm_import).
     "households": (lambda org: _("Import household requests"), imports.HOUSEHOLD_COLUMNS,
-                   lambda text, org: imports.preview_households(actor(), text),
-                   lambda text, org: imports.import_households(actor(), text, organization_id=org.id if org else None)),
+                   lambda text, org: imports.preview_households(actor(), text), None),
 }
 
 
@@ -352,13 +362,29 @@ def confirm_import(kind):
     form = ImportConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("housing.import_csv", kind=kind, **_same_query()))
+    if write is None:  # households: queued for a worker, then followed on the import's page
+        try:
+            run = import_runs.start_import(actor(), (form.csv_text.data or "").encode("utf-8"),
+                                           organization_id=organization.id if organization else None)
+        except ValidationFailed as error:  # over the row cap, or an encoding not read
+            flash_error(error)
+            return redirect(url_for("housing.import_csv", kind=kind, **_same_query()))
+        return redirect(url_for("housing.household_import_page", import_id=run.id))
     try:
         created = write(form.csv_text.data, organization)
     except ImportRejected as error:
         return render_template("import.html", title=title(organization), form=ImportForm(), preview=error.preview,
                                confirm=None, columns=columns, confirm_action=""), 422
     flash(ngettext("%(num)d row was imported.", "%(num)d rows were imported.", len(created)), "success")
-    return redirect(url_for("housing.list_offers" if kind == "offers" else "housing.queue_page"))
+    return redirect(url_for("housing.list_offers"))
+
+
+@bp.route("/imports/<id:import_id>")
+@allow(SIGNED_IN)
+def household_import_page(import_id):
+    """A registration list's progress (the page reloads itself until the worker is done), then its outcome:
+    the households registered, or every problem (nothing registered)."""
+    return render_template("housing/household_import.html", run=import_runs.get_import(actor(), import_id))
 
 
 # ---- safeguarding ----------------------------------------------------------------------------

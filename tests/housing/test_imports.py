@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 from aidcoord.common.types import today
 from aidcoord.extensions import db
 from aidcoord.housing.models import Household, HousingOffer
+from aidcoord.worker.services import run_worker
+from tests.conftest import Browserless
 from tests.factories import OrganizationFactory, UserFactory
 
 SOON = (today() + timedelta(days=2)).isoformat()
@@ -68,10 +70,41 @@ def test_households_import_through_the_page_queues_everyone_and_flags_duplicates
     page = pages.post("/housing/import/households", data={"file": (io.BytesIO(HOUSEHOLDS.encode()), "list.csv")},
                       content_type="multipart/form-data").get_data(as_text=True)
     assert "3 rows are ready" in page and count(Household) == 0
-    assert pages.post("/housing/import/households/confirm", data={"csv_text": HOUSEHOLDS}).status_code == 302
+    confirmed = pages.post("/housing/import/households/confirm", data={"csv_text": HOUSEHOLDS})
+    assert confirmed.status_code == 302 and "/housing/imports/" in confirmed.headers["Location"]
+    waiting = pages.client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "Waiting for a worker" in waiting and 'http-equiv="refresh"' in waiting and count(Household) == 0
+    assert run_worker(burst=True) == 1
+    done = pages.client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "3 households were registered" in done and 'http-equiv="refresh"' not in done
     rows = {h.external_ref: h for h in db.session.scalars(select(Household))}
     assert rows["R-2"].possible_duplicate_of_id == rows["R-1"].id  # similar name, same size, same file
     assert rows["R-3"].preferred_regions == ["AM-ER", "AM-KT"] and not rows["R-3"].consent_to_share
+
+
+def test_a_list_refused_by_the_worker_shows_every_problem_on_its_page_and_registers_nobody(app, pages):
+    """The page checks the file before it is queued; a check that only the import makes (the daily limit, a
+    right lost meanwhile) or a file changed on its way is reported on the import's page, by row and column."""
+    coordinator = UserFactory(roles=["coordinator"])
+    pages.login(coordinator.email)
+    bad = HOUSEHOLDS + "R-9,,12,0,0,AM-QQ,yes\n"
+    confirmed = pages.post("/housing/import/households/confirm", data={"csv_text": bad})
+    assert confirmed.status_code == 302
+    assert run_worker(burst=True) == 1
+    page = pages.client.get(confirmed.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was imported" in page and "Row 5" in page and "contact_name" in page
+    assert count(Household) == 0
+
+
+def test_an_import_page_is_not_found_for_someone_else(app, pages):
+    coordinator, caseworker = UserFactory(roles=["coordinator"]), UserFactory()
+    OrganizationFactory(members=[caseworker])
+    pages.login(coordinator.email)
+    location = pages.post("/housing/import/households/confirm", data={"csv_text": HOUSEHOLDS}).headers["Location"]
+    other = Browserless(app.test_client())
+    other.login(caseworker.email)
+    assert other.client.get(location).status_code == 404
+    assert pages.client.get(location).status_code == 200
 
 
 def test_people_who_may_not_register_households_cannot_import_them(app, pages):

@@ -159,4 +159,5 @@ ROWS = [
     row("POST", "/api/v1/housing/imports", RawBody(HOUSEHOLDS_CSV, "text/csv"), others=403, staff=202, member=202,
         other_member=202),
     row("GET", "/api/v1/housing/imports/{household_import}", others=404, staff=200),
+    row("GET", "/housing/imports/{household_import}", others=404, staff=200),
 ]
