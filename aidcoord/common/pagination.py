@@ -21,6 +21,7 @@ from sqlalchemy.orm import lazyload
 from sqlalchemy.sql.expression import ClauseElement, Executable
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from aidcoord.common.dumping import CompiledDumpSchema
 from aidcoord.extensions import db
 
 PAGINATION_HEADER = "X-Pagination"
@@ -140,8 +141,9 @@ class PageLinksSchema(ma.Schema):
 
 
 def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """The envelope schema for a list of `item_schema` (named for the OpenAPI spec)."""
-    return ma.Schema.from_dict(
+    """The envelope schema for a list of `item_schema` (named for the OpenAPI spec); its dump is compiled
+    (common.dumping)."""
+    return CompiledDumpSchema.from_dict(
         {
             "items": ma.fields.List(ma.fields.Nested(item_schema)),
             "_meta": ma.fields.Nested(PageMetaSchema),
