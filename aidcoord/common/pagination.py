@@ -78,20 +78,38 @@ def paginate(query, page: int = 1, per_page: int | None = None) -> Page:
     page = max(1, min(page, MAX_PAGE))
     per_page = min(per_page or current_app.config["DEFAULT_PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"])
     before = (page - 1) * per_page
+    exact_asked = has_request_context() and request.args.get("count") == "exact"
+    bounded = not exact_asked and db.session.get_bind().dialect.name == "postgresql"
     # One row more than the page tells whether another page follows: if none does, the total is known.
-    rows = list(db.session.execute(query.limit(per_page + 1).offset(before)).unique().scalars())
+    shown = query.limit(per_page + 1).offset(before)
+    counted: int | None = None
+    if bounded:
+        # The count up to EXACT_COUNT_UP_TO + 1 rides along as a column of the page's statement (run once, an
+        # InitPlan): one statement and one round trip fewer for a page with more after it.
+        rows_counted = db.session.execute(shown.add_columns(_bounded_count(query))).unique().all()
+        rows = [row[0] for row in rows_counted]
+        counted = rows_counted[0][1] if rows_counted else None
+    else:
+        rows = list(db.session.execute(shown).unique().scalars())
     items = rows[:per_page]
     if len(rows) <= per_page and (items or page == 1):
         return Page(items=items, page=page, per_page=per_page, total=before + len(items))
-    exact_asked = has_request_context() and request.args.get("count") == "exact"
-    if exact_asked or db.session.get_bind().dialect.name != "postgresql":
+    if not bounded:
         return Page(items=items, page=page, per_page=per_page, total=_count(query))
-    counted = _count(query.limit(EXACT_COUNT_UP_TO + 1))
+    if counted is None:  # a page past the end: no row carried the count
+        counted = _count(query.limit(EXACT_COUNT_UP_TO + 1))
     if counted <= EXACT_COUNT_UP_TO:
         return Page(items=items, page=page, per_page=per_page, total=counted)
     at_least = max(counted, before + len(rows))
     return Page(items=items, page=page, per_page=per_page, total=max(_planned_rows(query), at_least),
                 total_is_estimate=True)
+
+
+def _bounded_count(query):
+    """The number of rows `query` matches, up to EXACT_COUNT_UP_TO + 1, as a scalar subquery (never correlated
+    to the page's statement it is a column of)."""
+    counted = query.options(lazyload("*")).order_by(None).limit(EXACT_COUNT_UP_TO + 1).subquery()
+    return sa.select(sa.func.count()).select_from(counted).correlate(None).scalar_subquery()
 
 
 def _count(query) -> int:
