@@ -17,7 +17,10 @@ class Config:
     """Settings shared by every environment."""
 
     # hide_parameters: a database error's text (and SQL logged when debugging) never carries the values.
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"hide_parameters": True}
+    # PostgreSQL connections are pinged before use only after idling this long, or when their server spoke
+    # meanwhile (a restart, a killed backend), not at every checkout as pool_pre_ping does: common/connections.py.
+    DATABASE_PING_AFTER_IDLE_SECONDS = 5
     # SQLite only: how long a connection waits for another writer before "database is locked" (then a 503).
     SQLITE_BUSY_TIMEOUT_SECONDS = 15
     SESSION_COOKIE_HTTPONLY = True

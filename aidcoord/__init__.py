@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     import aidcoord.telegram.services  # the bot's worker job registers itself
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
+    from aidcoord.common.connections import ping_stale_connections
     from aidcoord.common.headers import init_headers
     from aidcoord.common.locale import init_locale, select_locale
     from aidcoord.common.web import init_web
@@ -80,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             use_sqlite_pragmas(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+            ping_stale_connections(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -254,13 +254,38 @@ def test_postgresql_connections_killed_between_requests_are_replaced_unnoticed(a
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()").scalar()
     assert killed >= 1
-    assert client.get("/api/v1/organizations").status_code == 200  # pool_pre_ping found the dead connection
+    # The killed backends said so on their sockets: the pool pinged those connections and replaced them.
+    assert client.get("/api/v1/organizations").status_code == 200
     with served.app_context():
         db.engine.dispose()
 
 
-def test_the_pool_checks_connections_before_use():
-    assert make_app("sqlite://").config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+def test_the_pool_checks_connections_that_may_have_gone_stale():
+    assert make_app("sqlite://").config["DATABASE_PING_AFTER_IDLE_SECONDS"] > 0
+
+
+@needs_postgres
+@pytest.mark.parametrize("idle_seconds, pings", [(3600, 0), (0, 2)])
+def test_a_pooled_connection_is_pinged_once_it_idled_not_after_each_use(app, database_url, idle_seconds, pings):
+    served = _serving_app(database_url, DATABASE_PING_AFTER_IDLE_SECONDS=idle_seconds)
+    sent = []
+    with served.app_context():
+        dialect = db.engine.dialect
+        do_ping = dialect.do_ping
+
+        def ping(connection):
+            sent.append(connection)
+            return do_ping(connection)
+
+        dialect.do_ping = ping
+        try:
+            for _ in range(3):  # the first connects (nothing to ping), the others take the same connection again
+                db.session.execute(sa.text("SELECT 1"))
+                db.session.commit()
+        finally:
+            dialect.do_ping = do_ping
+            db.engine.dispose()
+    assert len(sent) == pings
 
 
 @pytest.mark.parametrize("name", ["QUEUE_LEASE_MINUTES", "IMPORT_MAX_ROWS"])
