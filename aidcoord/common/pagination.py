@@ -8,8 +8,10 @@ paginated by flask-smorest's @blp.paginate (common.api.Blueprint: default and ma
 Counting every matching row on every page read costs more than the page itself on large tables, so an envelope's
 total is exact when it is cheap to know (at most EXACT_COUNT_UP_TO rows match, the page is the last one, or the
 database is not PostgreSQL) or when the client asks with `count=exact`; otherwise it is PostgreSQL's planner
-estimate, and `_meta.total_is_estimate` and X-Pagination's `estimated` say so."""
+estimate (kept a minute per process for the same query: see _planned_rows), never below the rows counted, and
+`_meta.total_is_estimate` and X-Pagination's `estimated` say so."""
 import json
+import time
 from dataclasses import dataclass
 
 import marshmallow as ma
@@ -137,7 +139,31 @@ def _explain(element, compiler, **kwargs):
     return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kwargs)
 
 
+PLANNED_ROWS_KEPT_SECONDS = 60.0  # the estimate comes from statistics that change with ANALYZE, not with each row
+_PLANNED_ROWS_KEPT = 512  # statements (with their values) per process, then the oldest go
+_PLANNED_ROWS = "aidcoord_planned_rows"
+
+
 def _planned_rows(query) -> int:
+    """The planner's estimate of `query`'s rows, kept a minute per app and process for the same statement and
+    values: a large list read page after page asks EXPLAIN once, not on every page (a statement, a round trip and
+    a plan fewer per request)."""
+    key = query._generate_cache_key()
+    if key is None:  # a statement SQLAlchemy cannot key: asked every time
+        return _explained_rows(query)
+    kept = current_app.extensions.setdefault(_PLANNED_ROWS, {})
+    values = (key.key, tuple(repr(bound.effective_value) for bound in key.bindparams))
+    now = time.monotonic()
+    found = kept.get(values)
+    if found is not None and now - found[1] < PLANNED_ROWS_KEPT_SECONDS:
+        return found[0]
+    if len(kept) >= _PLANNED_ROWS_KEPT:
+        kept.clear()
+    planned = kept[values] = (_explained_rows(query), now)
+    return planned[0]
+
+
+def _explained_rows(query) -> int:
     plan = db.session.execute(_PlannedRows(query.order_by(None))).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
