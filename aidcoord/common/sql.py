@@ -10,11 +10,12 @@ from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 
 
-def rows_changed(statement: Executable) -> int:
-    """Run a conditional UPDATE (or DELETE) and say how many rows it changed: the guard of every capacity
-    take, where 0 means another request got there first. (Session.execute is typed for any statement;
-    a data-changing one returns a CursorResult, which has the row count.)"""
-    result = cast(CursorResult[Any], db.session.execute(statement, execution_options={"synchronize_session": False}))
+def rows_changed(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
+    """Run a conditional UPDATE (or DELETE), with `parameters` for its bindparams, and say how many rows it changed:
+    the guard of every capacity take, where 0 means another request got there first. (Session.execute is typed for
+    any statement; a data-changing one returns a CursorResult, which has the row count.)"""
+    result = cast(CursorResult[Any], db.session.execute(statement, parameters,
+                                                        execution_options={"synchronize_session": False}))
     return result.rowcount
 
 
