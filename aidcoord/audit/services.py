@@ -7,8 +7,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, Table, func, insert, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
 from aidcoord.common.bulk import insert_rows
@@ -73,6 +74,23 @@ def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes
                        entity_id=entity_id, changes=changes, reason=reason)
     db.session.add(event)
     return event
+
+
+def add_event(actor, action: AuditAction, entity_type: str, entity_id: int, changes=None, reason=None, *,
+              personal_reason: str | None = None) -> None:
+    """`record`, written at once by one INSERT in the current transaction and not loaded back: for the busy
+    paths (a queue's proposals and declines) whose callers do not use the event. The ORM's flush of an event
+    costs several times the INSERT's own Python."""
+    changes = without_personal_values(entity_type, changes or {})
+    if personal_reason is not None and reason is not None:
+        changes[personal_reason] = WITHHELD
+        reason = None
+    db.session.execute(_INSERT_EVENT, {"actor_id": getattr(actor, "id", None), "action": action,
+                                       "entity_type": entity_type, "entity_id": entity_id, "changes": changes,
+                                       "reason": reason})
+
+
+_INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))  # the table's, not the model's: no flush, no unit of work
 
 
 def record_many(actor, action: AuditAction, entity_type: str, changes_by_id: list[tuple[int, dict]]) -> None:

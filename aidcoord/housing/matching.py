@@ -4,12 +4,13 @@ proposed (by a coordinator, beds taken at once) -> accepted (by the host) -> pla
 or declined / expired, after which the household is back in the queue in its original place.
 The host sees the household's name and phone from acceptance (see housing.privacy)."""
 from datetime import timedelta
+from functools import cache
 from typing import ClassVar
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import case, not_, select, update
+from sqlalchemy import Update, bindparam, case, not_, select, update
 from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import User
@@ -29,6 +30,27 @@ from aidcoord.matching import services as matches
 from aidcoord.matching.lifecycle import MatchState
 from aidcoord.matching.models import Match, QueueEntry, QueueKind
 from aidcoord.organizations.models import Membership
+
+
+# The capacity UPDATEs, built once (their values are parameters): building one and its cache key costs more Python
+# than PostgreSQL takes to run it, at every proposal and decline.
+@cache
+def _taking_beds() -> Update:
+    people = bindparam("people", type_=HousingOffer.free_beds.type)
+    held = case((HousingOffer.whole_dwelling.is_(True), HousingOffer.beds), else_=people)
+    return (update(HousingOffer)
+            .where(HousingOffer.id == bindparam("offer_id"), HousingOffer.vetting_state == VettingState.VERIFIED,
+                   HousingOffer.free_beds >= people,
+                   (HousingOffer.whole_dwelling.is_(False)) | (HousingOffer.free_beds == HousingOffer.beds),
+                   (HousingOffer.host_id.is_(None)) | not_(host_is_suspended(HousingOffer.host_id)))
+            .values(free_beds=HousingOffer.free_beds - held)
+            .returning(HousingOffer.beds, HousingOffer.whole_dwelling))
+
+
+@cache
+def _giving_beds_back() -> Update:
+    return (update(HousingOffer).where(HousingOffer.id == bindparam("offer_id"))
+            .values(free_beds=HousingOffer.free_beds + bindparam("held", type_=HousingOffer.free_beds.type)))
 
 
 class HousingKind(kinds.MatchKind):
@@ -54,7 +76,16 @@ class HousingKind(kinds.MatchKind):
         return household.size
 
     def violations(self, household: Household, offer: HousingOffer, *, capacity: bool = True) -> list:
-        return compatibility.violations(household, offer, capacity=capacity)
+        # Without capacity (a proposal, whose beds `reserve` then takes), the host is not looked up: reserve's UPDATE
+        # refuses a suspended host's offer itself and reserve_refusals words it. A proposal refused for other reasons
+        # names a suspension too.
+        broken = compatibility.violations(household, offer, capacity=capacity, host_checked=not capacity)
+        return broken + self.reserve_refusals(offer.id) if broken and not capacity else broken
+
+    def reserve_refusals(self, offer_id: int) -> list:
+        suspended = host_is_suspended(select(HousingOffer.host_id).where(HousingOffer.id == offer_id)
+                                      .scalar_subquery())
+        return [_l("the host is suspended")] if db.session.scalar(select(suspended)) else []
 
     def capacity_in_use_message(self, held: int):
         return ngettext("%(num)d bed is taken or promised; the offer cannot have fewer than %(num)d.",
@@ -66,24 +97,14 @@ class HousingKind(kinds.MatchKind):
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE: enough free beds (all of them for a whole dwelling), verified,
         host not suspended. The CHECK free_beds >= 0 backs it up in the database."""
-        held = case((HousingOffer.whole_dwelling.is_(True), HousingOffer.beds), else_=people)
-        result = db.session.execute(
-            update(HousingOffer)
-            .where(HousingOffer.id == offer_id, HousingOffer.vetting_state == VettingState.VERIFIED,
-                   HousingOffer.free_beds >= people,
-                   (HousingOffer.whole_dwelling.is_(False)) | (HousingOffer.free_beds == HousingOffer.beds),
-                   (HousingOffer.host_id.is_(None)) | not_(host_is_suspended(HousingOffer.host_id)))
-            .values(free_beds=HousingOffer.free_beds - held)
-            .returning(HousingOffer.beds, HousingOffer.whole_dwelling),
-            execution_options={"synchronize_session": False})
-        row = result.first()
+        row = db.session.execute(_taking_beds(), {"offer_id": offer_id, "people": people},
+                                 execution_options={"synchronize_session": False}).first()
         if row is None:
             return None
         return int(row.beds) if row.whole_dwelling else people
 
     def release(self, offer_id: int, held: int) -> None:
-        db.session.execute(update(HousingOffer).where(HousingOffer.id == offer_id)
-                           .values(free_beds=HousingOffer.free_beds + held),
+        db.session.execute(_giving_beds_back(), {"offer_id": offer_id, "held": held},
                            execution_options={"synchronize_session": False})
 
     def answerers(self, offer: HousingOffer) -> list[User]:
@@ -150,11 +171,14 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
     fit = engine.preference_score(household, offer)
     match = matches.open_match(coordinator, KIND, household, offer, entry=entry, score=fit.score,
                                reasons=fit.reasons)
-    matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
-                 _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
-    tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
-                           _l("A coordinator proposed a home for your household. We will tell you when the host "
-                              "answers."))
+    # The consent look-ups before each message read nothing written here: without a flush before each, both
+    # messages are written by one INSERT at the commit.
+    with db.session.no_autoflush:
+        matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
+                     _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
+        tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
+                               _l("A coordinator proposed a home for your household. We will tell you when the host "
+                                  "answers."))
     commit_keeping(match, entry, coordinator)  # as written: the next step (accept, decline) reads none again
     return match
 

@@ -101,6 +101,11 @@ class MatchKind:
         """Give back `held` units (in the caller's transaction)."""
         raise NotImplementedError
 
+    def reserve_refusals(self, offer_id: int) -> list:
+        """Why `reserve` refused other than a lack of free units, in words (its UPDATE checks more than capacity,
+        e.g. a suspended host); empty: the units were taken. Asked only after a refusal."""
+        return []
+
     # ---- rules and people ----
     def violations(self, subject: Any, offer: Any, *, capacity: bool = True) -> list:
         """Hard constraints the offer breaks for this subject (empty: compatible). `capacity=False`

@@ -7,11 +7,12 @@ step, all in the caller's transaction. Who may make a transition, and who is tol
 service's business; what every kind shares is here, once.
 """
 from datetime import timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Table, Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,9 +53,18 @@ def get_match(kind: QueueKind, match_id: int) -> Match:
 def record_step(actor: Any, match: Match, state: MatchState, reason: str | None = None) -> None:
     before = match.state
     match.state = state
-    db.session.add(MatchStep(match_id=match.id, state=state, actor_id=getattr(actor, "id", None), reason=reason))
-    audit.record(actor, AuditAction.STATE_CHANGE, ENTITY, match.id, {"state": [before, state]}, reason,
-                 personal_reason="decline_reason")
+    _add_step(actor, match.id, state, reason)
+    audit.add_event(actor, AuditAction.STATE_CHANGE, ENTITY, match.id, {"state": [before, state]}, reason,
+                    personal_reason="decline_reason")
+
+
+_INSERT_STEP = insert(cast(Table, MatchStep.__table__))  # the table's, not the model's: no flush, no unit of work
+
+
+def _add_step(actor: Any, match_id: int, state: MatchState, reason: str | None = None) -> None:
+    """The step, written at once (steps are only appended; nothing in the transaction reads them back)."""
+    db.session.execute(_INSERT_STEP, {"match_id": match_id, "state": state, "actor_id": getattr(actor, "id", None),
+                                      "reason": reason})
 
 
 def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int,
@@ -66,7 +76,10 @@ def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int
     if will_hold and not was_holding:
         taken = kind.reserve(offer_id, people)
         if taken is None:
+            broken = kind.reserve_refusals(offer_id)
             db.session.rollback()
+            if broken:
+                raise does_not_fit(kind, broken)
             raise CapacityExceeded(kind.capacity_taken_message())
         return taken
     if was_holding and not will_hold:
@@ -85,6 +98,12 @@ def resize_capacity(kind: kinds.MatchKind, offer_id: int, total: int) -> None:
         raise CapacityInUse(message, {kind.capacity_field: [message]})
 
 
+def does_not_fit(kind: kinds.MatchKind, broken: list) -> ValidationFailed:
+    """The 422 of a match refused for the hard constraints it breaks, each in words, on the offer's field."""
+    return ValidationFailed(_l("This offer does not fit: %(why)s", why="; ".join(map(str, broken))),
+                            {kind.offer_field: [str(reason) for reason in broken]})
+
+
 def _stored_reason(reason: Any) -> Any:
     # A kind's reasons are codes with their numbers (dicts), worded by the kind where they are read, in the
     # reader's language; anything else is kept as its text.
@@ -100,8 +119,7 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
         raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
     broken = kind.violations(subject, offer, capacity=False) if broken is None else broken
     if broken:
-        raise ValidationFailed(_l("This offer does not fit: %(why)s", why="; ".join(map(str, broken))),
-                               {kind.offer_field: [str(reason) for reason in broken]})
+        raise does_not_fit(kind, broken)
     # A match already under way for this person and offer is refused by the unique index of active matches at
     # the INSERT below (rolled back with the capacity taken): no SELECT ahead of it for the rare case.
     people = kind.people(subject)
@@ -117,8 +135,8 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     except IntegrityError:  # the same match opened twice at the same moment: the unique index kept one
         db.session.rollback()
         raise Conflict(_l("There is already a match under way for this offer.")) from None
-    db.session.add(MatchStep(match_id=match.id, state=MatchState.PROPOSED, actor_id=getattr(actor, "id", None)))
-    audit.record(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id})
+    _add_step(actor, match.id, MatchState.PROPOSED)
+    audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id})
     if entry is not None:
         _propose_while_leased(actor, entry)
     return match
@@ -158,14 +176,32 @@ def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> N
         _move_entry(entry, EntryState.CLOSED)
 
 
+# The queue's conditional UPDATEs, built once (their values are parameters): building one and its cache key costs
+# more Python than PostgreSQL takes to run it, at every proposal and decline.
+@cache
+def _proposal_of_leased_entry() -> Update:
+    return update(QueueEntry).where(
+        QueueEntry.id == bindparam("entry_id"), QueueEntry.state == EntryState.LEASED,
+        QueueEntry.leased_by_id == bindparam("holder"),
+        QueueEntry.lease_expires_at > bindparam("now", type_=QueueEntry.lease_expires_at.type),
+    ).values(state=EntryState.PROPOSED, leased_by_id=None, lease_expires_at=None)
+
+
+@cache
+def _back_to_waiting() -> Update:
+    others_under_way = select(Match.id).where(
+        Match.entry_id == bindparam("entry_id"), Match.id != bindparam("match_id"),
+        Match.state.in_(ACTIVE_MATCH_STATES)).exists()
+    return update(QueueEntry).where(
+        QueueEntry.id == bindparam("entry_id"), QueueEntry.state == EntryState.PROPOSED, ~others_under_way,
+    ).values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
+
+
 def _propose_while_leased(actor: Any, entry: QueueEntry) -> None:
     """The entry becomes PROPOSED only if the actor's lease still holds when it is written (a conditional UPDATE):
     a lease that ran out meanwhile may be another coordinator's now, and the whole proposal is rolled back."""
     lifecycle.check_entry_move(entry.state, EntryState.PROPOSED)
-    moved = rows_changed(update(QueueEntry).where(
-        QueueEntry.id == entry.id, QueueEntry.state == EntryState.LEASED, QueueEntry.leased_by_id == actor.id,
-        QueueEntry.lease_expires_at > utcnow()).values(state=EntryState.PROPOSED, leased_by_id=None,
-                                                       lease_expires_at=None))
+    moved = rows_changed(_proposal_of_leased_entry(), {"entry_id": entry.id, "holder": actor.id, "now": utcnow()})
     if not moved:
         db.session.rollback()
         raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
@@ -182,11 +218,7 @@ def _back_to_waiting_unless_under_way(entry: QueueEntry, match: Match) -> None:
     """The entry goes back to WAITING (its place kept) unless another match made from it is still under way:
     one conditional UPDATE, so two of its matches declined at the same moment cannot both leave it PROPOSED."""
     lifecycle.check_entry_move(entry.state, EntryState.WAITING)
-    others_under_way = select(Match.id).where(
-        Match.entry_id == entry.id, Match.id != match.id, Match.state.in_(ACTIVE_MATCH_STATES)).exists()
-    moved = rows_changed(update(QueueEntry).where(QueueEntry.id == entry.id, QueueEntry.state == EntryState.PROPOSED,
-                                                  ~others_under_way)
-                         .values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None))
+    moved = rows_changed(_back_to_waiting(), {"entry_id": entry.id, "match_id": match.id})
     if moved:
         _written(entry, state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
 
