@@ -50,9 +50,9 @@ class Capture:
 
         listeners: list[tuple[Any, str, Callable[..., None]]] = [
             (self.engine, "before_cursor_execute", statement_sent),
-            (self.engine, "begin", lambda _conn: self.sent.append(Sent("BEGIN"))),
-            (self.engine, "commit", lambda _conn: self.sent.append(Sent("COMMIT"))),
-            (self.engine, "rollback", lambda _conn: self.sent.append(Sent("ROLLBACK"))),
+            (self.engine, "begin", lambda conn: self._boundary(conn, "BEGIN")),
+            (self.engine, "commit", lambda conn: self._boundary(conn, "COMMIT")),
+            (self.engine, "rollback", lambda conn: self._boundary(conn, "ROLLBACK")),
         ]
         for target, name, listener in listeners:
             sa.event.listen(target, name, listener)
@@ -70,6 +70,11 @@ class Capture:
             dialect.do_ping = do_ping  # type: ignore[method-assign]
             for target, name, listener in listeners:
                 sa.event.remove(target, name, listener)
+
+    def _boundary(self, connection: Any, command: str) -> None:
+        # A connection in autocommit (a statement that is its own transaction) sends no BEGIN nor COMMIT.
+        if not getattr(connection.connection.dbapi_connection, "autocommit", False):
+            self.sent.append(Sent(command))
 
     def round_trips(self) -> int:
         """Each one is a round trip: psycopg sends BEGIN on its own before the first statement of a transaction
