@@ -108,8 +108,8 @@ def load(url: str) -> str:
 
 # ---- the bare app -------------------------------------------------------------------------------
 # What a hand-written service would do: one query for the caller (token, active user, roles), one for the page
-# (with what the items show joined in), the total by the app's rule (bare_total); JSON written by hand in the
-# app's shape.
+# (with what the items show joined in, and the bounded count as a column), the total by the app's rule
+# (bare_total: the planner's estimate kept a minute, as the app keeps it); JSON written by hand in the app's shape.
 
 IDENTITY_SQL = """
 SELECT u.id, array_agg(g.role) AS roles FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -179,12 +179,16 @@ def bare_app(environ, start_response):
         query = parse_qs(environ.get("QUERY_STRING", ""))
         page, per_page = int(query.get("page", ["1"])[0]), int(query.get("page_size", ["20"])[0])
         page_sql, count_sql = BARE_LISTS[path]
-        cursor.execute(page_sql, (per_page + 1, (page - 1) * per_page))  # one more: is there a next page?
-        names = [column.name for column in cursor.description]
+        # One more row than the page (is there a next page?), and the count up to the bound as a column of the
+        # same statement, as the app reads them (common.pagination).
+        cursor.execute(bounded_page_sql(page_sql), (per_page + 1, (page - 1) * per_page))
+        names = [column.name for column in cursor.description][:-1]
         rows = cursor.fetchall()
-        items = [{name: _json_value(value) for name, value in zip(names, row, strict=True)}
+        counted = rows[0][-1] if rows else None
+        items = [{name: _json_value(value) for name, value in zip(names, row[:-1], strict=True)}
                  for row in rows[:per_page]]
-        total = bare_total(cursor, page_sql, count_sql, page, per_page, len(rows), query.get("count") == ["exact"])
+        total = bare_total(cursor, page_sql, count_sql, page, per_page, len(rows), query.get("count") == ["exact"],
+                           counted)
     pages = max(1, -(-total // per_page))
     body = json.dumps({"items": items, "_meta": {"page": page, "per_page": per_page, "total_pages": pages,
                                                   "total_items": total},
@@ -198,10 +202,25 @@ def bare_app(environ, start_response):
 _bare_connection: Any = None  # one per gunicorn worker, opened on its first request
 
 
-def bare_total(cursor, page_sql: str, count_sql: str, page: int, per_page: int, read: int, exact: bool) -> int:
-    """The app's rule (aidcoord.common.pagination): known when no row follows the page (`read` is up to
-    per_page + 1 rows), counted up to EXACT_COUNT_UP_TO rows or when asked, else the planner's estimate."""
+def bounded_page_sql(page_sql: str) -> str:
+    """The page's SQL with a last column: its rows counted up to EXACT_COUNT_UP_TO + 1 (run once by PostgreSQL)."""
     from aidcoord.common.pagination import EXACT_COUNT_UP_TO
+
+    rows = page_sql.removesuffix(" LIMIT %s OFFSET %s")
+    select, _, rest = page_sql.partition(" FROM ")
+    bounded = f"(SELECT count(*) FROM ({rows} LIMIT {EXACT_COUNT_UP_TO + 1}) AS bounded)"  # noqa: S608 - our SQL
+    return f"{select}, {bounded} AS bounded_count FROM {rest}"
+
+
+_planned: dict[str, tuple[int, float]] = {}  # the planner's estimate per list, kept as the app keeps it
+
+
+def bare_total(cursor, page_sql: str, count_sql: str, page: int, per_page: int, read: int, exact: bool,
+               counted: int | None) -> int:
+    """The app's rule (aidcoord.common.pagination): known when no row follows the page (`read` is up to
+    per_page + 1 rows), counted up to EXACT_COUNT_UP_TO rows (`counted`, read with the page) or when asked, else
+    the planner's estimate, asked once a minute per list and process."""
+    from aidcoord.common.pagination import EXACT_COUNT_UP_TO, PLANNED_ROWS_KEPT_SECONDS
 
     before = (page - 1) * per_page
     if read <= per_page and (read or page == 1):
@@ -210,13 +229,16 @@ def bare_total(cursor, page_sql: str, count_sql: str, page: int, per_page: int, 
         cursor.execute(count_sql)
         return cursor.fetchone()[0]
     rows = page_sql.removesuffix(" LIMIT %s OFFSET %s")
-    cursor.execute(f"SELECT count(*) FROM ({rows} LIMIT {EXACT_COUNT_UP_TO + 1}) AS bounded")  # noqa: S608 - our SQL
-    counted = cursor.fetchone()[0]
+    if counted is None:
+        cursor.execute(f"SELECT count(*) FROM ({rows} LIMIT {EXACT_COUNT_UP_TO + 1}) AS bounded")  # noqa: S608
+        counted = cursor.fetchone()[0]
     if counted <= EXACT_COUNT_UP_TO:
         return counted
-    cursor.execute("EXPLAIN (FORMAT JSON) " + rows)
-    planned = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
-    return max(planned, counted, before + read)
+    kept = _planned.get(rows)
+    if kept is None or time.monotonic() - kept[1] >= PLANNED_ROWS_KEPT_SECONDS:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + rows)
+        kept = _planned[rows] = (int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"]), time.monotonic())
+    return max(kept[0], counted, before + read)
 
 
 # ---- serving and loading ------------------------------------------------------------------------
