@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
+import collections
 import itertools
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from datetime import date
 
@@ -141,6 +143,44 @@ def capture_cycle(url, coordinators, offers) -> str:
     return script
 
 
+def takes_alone(url, coordinator_id, rounds=300) -> list[float]:
+    """Seconds of `rounds` takes by one coordinator with nothing else running (each entry given back at once)."""
+    from aidcoord.accounts.models import User
+    from aidcoord.extensions import db
+    from aidcoord.matching import queue
+    from aidcoord.matching.models import QueueKind
+
+    app = make_app(url)
+    takes = []
+    with app.app_context():
+        coordinator = db.session.get_one(User, coordinator_id)
+        for _ in range(rounds):
+            started = time.perf_counter()
+            entry = queue.take_next(coordinator, QueueKind.HOUSING)
+            takes.append(time.perf_counter() - started)
+            if entry is not None:
+                queue.release(coordinator, entry)
+        db.engine.dispose()
+    return sorted(takes)
+
+
+def sample_waits(url, stop: threading.Event, counts: collections.Counter, start_at: float) -> None:
+    """What the app's PostgreSQL backends are doing, sampled every 20 ms from `start_at` until `stop`: waiting for
+    the app (idle, or idle in transaction), running a statement (on CPU), waiting for the WAL to be flushed at commit
+    (IO:WALSync, LWLock:WALWrite), for a lock (Lock:...)."""
+    time.sleep(max(0.0, start_at - time.time()))
+    engine = sa.create_engine(url)
+    query = sa.text("SELECT CASE WHEN state <> 'active' THEN state || ' (the app''s turn)' "
+                    "ELSE coalesce(wait_event_type || ':' || wait_event, 'on CPU') END FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND backend_type = 'client backend'")
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        while not stop.wait(0.02):
+            counts.update(connection.execute(query).scalars())
+    engine.dispose()
+
+
 def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     """One coordinator: take, propose, decline, again until the time is up."""
     from aidcoord.accounts.models import User
@@ -150,16 +190,17 @@ def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     from aidcoord.matching.models import QueueKind
 
     app = make_app(url)
-    takes, holds, cycles, errors, statements, round_trips = [], [], 0, 0, 0, 0
+    takes, take_cpu, holds, cycles, errors, statements, round_trips = [], [], [], 0, 0, 0, 0
     with app.app_context():
         coordinator = db.session.get_one(User, coordinator_id)
         time.sleep(max(0.0, start_at - time.time()))
         deadline = time.time() + seconds
         with Capture(db.engine).recording() as sent:
             while time.time() < deadline:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 entry = queue.take_next(coordinator, QueueKind.HOUSING)
                 takes.append(time.perf_counter() - started)
+                take_cpu.append(time.process_time() - cpu_started)
                 if entry is None:
                     continue
                 # The hold as logged lies inside the real one (from after the take's commit to before the commit
@@ -181,7 +222,7 @@ def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
                 statements += sum(item.parameters is not None for item in sent.sent)
                 sent.sent.clear()
         db.engine.dispose()
-    results.put((cycles, errors, takes, holds, statements, round_trips))
+    results.put((cycles, errors, takes, holds, statements, round_trips, take_cpu))
 
 
 def double_claims(holds) -> int:
@@ -206,7 +247,13 @@ def run_app(url, coordinators, offers, seconds):
                  for coordinator, offer in zip(coordinators, offers, strict=True)]
     for process in processes:
         process.start()
+    waits: collections.Counter = collections.Counter()
+    stop = threading.Event()
+    sampler = threading.Thread(target=sample_waits, args=(url, stop, waits, start_at))
+    sampler.start()
     outcomes = [results.get(timeout=seconds + 300) for _ in processes]
+    stop.set()
+    sampler.join()
     for process in processes:
         process.join()
     cycles = sum(outcome[0] for outcome in outcomes)
@@ -214,7 +261,9 @@ def run_app(url, coordinators, offers, seconds):
     takes = sorted(value for outcome in outcomes for value in outcome[2])
     statements = sum(outcome[4] for outcome in outcomes)
     round_trips = sum(outcome[5] for outcome in outcomes)
-    return cycles, errors, takes, double_claims([outcome[3] for outcome in outcomes]), statements, round_trips
+    take_cpu = sorted(value for outcome in outcomes for value in outcome[6])
+    return (cycles, errors, (takes, take_cpu), double_claims([outcome[3] for outcome in outcomes]), statements,
+            round_trips, waits)
 
 
 def prepare_claim_table(url) -> None:
@@ -264,7 +313,9 @@ def main() -> None:
     same_cycle = capture_cycle(url, coordinators, offers)
     if args.show_script:
         print(same_cycle)
-    cycles, errors, takes, doubles, statements, round_trips = run_app(url, coordinators, offers, args.seconds)
+    alone = takes_alone(url, coordinators[0])
+    cycles, errors, (takes, take_cpu), doubles, statements, round_trips, waits = run_app(
+        url, coordinators, offers, args.seconds)
     prepare_claim_table(url)
     claim, claim_commands = run_pgbench(url, PGBENCH_SCRIPT, args.clients, args.seconds)
     # Prepared, as psycopg sends a statement from its fifth run on (prepare_threshold).
@@ -275,13 +326,23 @@ def main() -> None:
     print(f"  SQL statements per cycle: {statements / max(cycles, 1):.1f}; round trips per cycle (with BEGIN, COMMIT "
           f"and pings): {round_trips / max(cycles, 1):.1f}")
     print(f"  take-next latency: p50 {statistics.median(takes) * 1000:.1f} ms, "
-          f"p99 {takes[int(len(takes) * 0.99) - 1] * 1000:.1f} ms over {len(takes)} takes")
+          f"p99 {takes[int(len(takes) * 0.99) - 1] * 1000:.1f} ms over {len(takes)} takes; alone (one coordinator, "
+          f"nothing else running): p50 {statistics.median(alone) * 1000:.2f} ms, "
+          f"p99 {alone[int(len(alone) * 0.99) - 1] * 1000:.2f} ms")
+    print(f"  the take's own CPU time in the app process, under the full load: p50 "
+          f"{statistics.median(take_cpu) * 1000:.2f} ms, p99 {take_cpu[int(len(take_cpu) * 0.99) - 1] * 1000:.2f} ms "
+          f"(the rest of its time it waits: for a core, for PostgreSQL)")
+    sampled = sum(waits.values())
+    print("  the app's PostgreSQL backends, sampled every 20 ms: " + ", ".join(
+        f"{state} {count / max(sampled, 1):.0%}" for state, count in waits.most_common(6)))
     print(f"  pgbench SKIP LOCKED claim+release: {claim:8.1f} cycles/s   per command (ms):")
     for latency, command in claim_commands:
         print(f"      {latency:7.3f}  {short_command(command)}")
     round_trips_replayed = sum(not command.startswith("\\") for _, command in replay_commands)
     print(f"  pgbench the app's cycle, the same {round_trips_replayed} round trips: {replay:8.1f} cycles/s "
-          f"({sum(latency for latency, _ in replay_commands):.2f} ms of latency per cycle)")
+          f"({sum(latency for latency, _ in replay_commands):.2f} ms of latency per cycle), the slowest (ms):")
+    for latency, command in sorted(replay_commands, reverse=True)[:6]:
+        print(f"      {latency:7.3f}  {short_command(command)}")
     print(f"  app / pgbench claim: {rate / claim:.2f}   (goal >= 0.5; take-next p99 goal <= 10 ms)")
     print(f"  app / pgbench same cycle: {rate / replay:.2f};  same cycle / claim: {replay / claim:.2f}")
     print(f"  double claims: {doubles}")
