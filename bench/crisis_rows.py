@@ -19,7 +19,7 @@ def insert_housing(coordinator_id: int, day: date, *, offers: int, households: i
 
     db.session.execute(sa.insert(HousingOffer), [
         {"host_id": coordinator_id, "organization_id": i % organizations + 1 if i % 2 else None,
-         "region": REGIONS[i % 11], "address": f"{i} Street", "beds": 4, "free_beds": i % 5,
+         "region": REGIONS[i % 11], "address": f"{i} Street", "beds": 4, "free_beds": _free_beds(i, proposals),
          "available_from": day, "created_by_id": coordinator_id, "languages": ["hy"],
          "vetting_state": ("verified", "unverified")[i % 4 == 0]} for i in range(offers)])
     now = datetime.now(UTC)
@@ -36,3 +36,10 @@ def insert_housing(coordinator_id: int, day: date, *, offers: int, households: i
         {"kind": "housing", "entry_id": i + 1, "subject_id": i + 1, "offer_id": i * 3 + 1, "people": 2, "held": 2,
          "state": "proposed", "expires_at": now + timedelta(hours=1 + i % 72), "reasons": []}
         for i in range(proposals)])
+
+
+def _free_beds(offer: int, proposals: int) -> int:
+    """0-4 free beds; an offer holding a proposal's 2 beds (every third, see the matches) has at most 2 free, so
+    that the proposal's expiry, which gives them back (GET /housing/queue expires overdue ones), stays within
+    its 4 beds."""
+    return min(offer % 5, 2) if offer % 3 == 0 and offer // 3 < proposals else offer % 5
