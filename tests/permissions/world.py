@@ -13,7 +13,7 @@ from aidcoord.common.types import today, utcnow
 from aidcoord.extensions import db
 from aidcoord.notifications.models import OutboxMessage
 from aidcoord.organizations.models import VerificationState
-from tests.conftest import CSRF_PATTERN, Browserless
+from tests.conftest import CSRF_PATTERN, Browserless, vacuum_now_and_then
 from tests.factories import OrganizationFactory, UserFactory
 
 # Everyone the matrix asks, in the order of its columns.
@@ -218,3 +218,4 @@ class Snapshot:
             return
         with db.engine.begin() as connection:
             connection.execute(sa.text(self.restore_sql))
+        vacuum_now_and_then(db.engine)
