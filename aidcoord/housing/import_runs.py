@@ -145,7 +145,15 @@ def _as_text(value):
     return str(value)
 
 
-@handles(JOB_KIND)
+def import_job_died(job) -> None:
+    """The worker gave up on the import's job (its file is deleted with it): the import failed, and says so
+    instead of "importing" for ever; the importer sends the file again."""
+    run = db.session.get(HouseholdImport, int(job.payload["import_id"]))
+    if run is not None and not run.state.finished:
+        run.state, run.error, run.finished_at = ImportState.FAILED, (job.last_error or "")[:100], utcnow()
+
+
+@handles(JOB_KIND, on_dead=import_job_died, retryable=False)
 def run_import_job(job) -> dict:
     """The worker's handler: the import named in the payload (its id only; the file waits in job_files)."""
     run = db.session.get(HouseholdImport, int(job.payload["import_id"]))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from aidcoord.accounts.models import Role
 from aidcoord.common.channels import Channel
 from aidcoord.common.permissions import ANYONE, allow, has_role
+from aidcoord.errors import Conflict
 from aidcoord.extensions import csrf
 from aidcoord.notifications import delivery
 from aidcoord.worker import services as worker
@@ -38,8 +39,12 @@ def retry_message(message_id):
 @bp.route("/admin/dead-letters/jobs/<id:job_id>/retry", methods=["POST"])
 @allow(ADMINS)
 def retry_job(job_id):
-    worker.retry_job(job_id)
-    flash(_("The job is queued again."), "success")
+    try:
+        worker.retry_job(job_id)
+    except Conflict as refused:
+        flash(str(refused.message), "error")
+    else:
+        flash(_("The job is queued again."), "success")
     return redirect(url_for("notifications.dead_letters"))
 
 

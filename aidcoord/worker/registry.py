@@ -3,10 +3,15 @@ from collections.abc import Callable
 from typing import Any
 
 Handler = Callable[[Any], dict[str, Any] | None]
+# Told, in the transaction that declares a job dead, so that what waits on the job (an import, a batch run) stops
+# saying "running".
+DeadHandler = Callable[[Any], None]
 # A source claims a batch of its own rows for the named worker, runs them and returns how many it handled.
 Source = Callable[[str, int], int]
 
 _handlers: dict[str, Handler] = {}
+_dead_handlers: dict[str, DeadHandler] = {}
+_not_retryable: set[str] = set()
 _sources: dict[str, Source] = {}
 
 
@@ -15,15 +20,30 @@ class PermanentFailure(Exception):
     must hold no personal value."""
 
 
-def handles(kind: str) -> Callable[[Handler], Handler]:
-    """Register the decorated function as the handler of jobs of `kind` (one handler per kind)."""
+def handles(kind: str, *, on_dead: DeadHandler | None = None,
+            retryable: bool = True) -> Callable[[Handler], Handler]:
+    """Register the decorated function as the handler of jobs of `kind` (one handler per kind). `on_dead(job)`
+    runs when a job of the kind dies; `retryable=False` for a kind whose dead jobs cannot run again (their file
+    was deleted when they died)."""
     def register(handler: Handler) -> Handler:
         existing = _handlers.get(kind)
         if existing is not None and existing is not handler and existing.__qualname__ != handler.__qualname__:
             raise ValueError(f"jobs of kind {kind!r} already have a handler")
         _handlers[kind] = handler
+        if on_dead is not None:
+            _dead_handlers[kind] = on_dead
+        if not retryable:
+            _not_retryable.add(kind)
         return handler
     return register
+
+
+def dead_handler_for(kind: str) -> DeadHandler | None:
+    return _dead_handlers.get(kind)
+
+
+def is_retryable(kind: str) -> bool:
+    return kind not in _not_retryable
 
 
 def handler_for(kind: str) -> Handler | None:

@@ -9,14 +9,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aidcoord.common.types import utcnow
-from aidcoord.errors import NotFound
+from aidcoord.errors import Conflict, NotFound
 from aidcoord.extensions import db
 from aidcoord.worker.models import Job, JobFile, JobState, WorkerHeartbeat
-from aidcoord.worker.registry import PermanentFailure, handler_for, known_kinds, register_source, sources
+from aidcoord.worker.registry import (
+    PermanentFailure,
+    dead_handler_for,
+    handler_for,
+    is_retryable,
+    known_kinds,
+    register_source,
+    sources,
+)
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +148,9 @@ def _run_one(job_id: int, worker: str) -> None:
         if isinstance(error, PermanentFailure) or job.attempts >= max_attempts():
             job.state, job.finished_at = JobState.DEAD, utcnow()
             _discard_file(job_id)
+            on_dead = dead_handler_for(job.kind)
+            if on_dead is not None:
+                on_dead(job)
         else:
             job.state, job.run_after = JobState.FAILED, utcnow() + backoff(job.attempts)
     else:
@@ -154,10 +166,14 @@ def dead_jobs(limit: int = 100) -> list[Job]:
 
 
 def retry_job(job_id: int) -> Job:
-    """Put a dead job back in the queue with its attempts counted afresh."""
+    """Put a dead job back in the queue with its attempts counted afresh (not one whose file was deleted when it
+    died: that work must be asked for again, e.g. by uploading the file again)."""
     job = db.session.get(Job, job_id)
     if job is None or job.state != JobState.DEAD:
         raise NotFound()
+    if not is_retryable(job.kind):
+        raise Conflict(_l("This job's file was deleted when it failed (it may hold personal data), so it cannot "
+                          "run again: send the file again."))
     job.state, job.attempts, job.run_after, job.finished_at = JobState.QUEUED, 0, utcnow(), None
     db.session.commit()
     return job

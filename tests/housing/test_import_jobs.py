@@ -148,3 +148,28 @@ def test_who_left_the_organization_no_longer_sees_its_import(app, api, coordinat
     assert api("GET", location, member).status_code == 404
     assert api("GET", location, coordinator).status_code == 200
     assert send(api, member, GOOD, organization_id=second.id).status_code == 202
+
+
+def test_an_import_whose_job_dies_says_it_failed_and_its_job_cannot_be_retried(app, api, pages, client,
+                                                                              coordinator):
+    """The job dies (here its stored file is unreadable, and one attempt is allowed): the import stops saying
+    "importing", and the dead job, whose file is deleted, is refused a retry with the reason, in the API and on
+    the dead-letters page."""
+    app.config["WORKER_MAX_ATTEMPTS"] = 1
+    sent = send(api, coordinator, GOOD)
+    db.session.execute(db.update(JobFile).values(content=b"\xff\xfe not UTF-8"))
+    db.session.commit()
+    run_worker(burst=True)
+    failed = api("GET", sent.headers["Location"], coordinator).get_json()
+    assert failed["state"] == "failed" and failed["created"] is None
+    job = db.session.scalars(select(Job)).one()
+    assert job.state.value == "dead" and count(JobFile) == 0 and count(Household) == 0
+
+    admin = UserFactory(roles=["admin"])
+    refused = api("POST", f"/api/v1/admin/dead-letters/jobs/{job.id}/retry", admin)
+    assert refused.status_code == 409 and "send the file again" in refused.get_json()["error"]["message"]
+    pages.login(admin.email)
+    assert pages.post(f"/admin/dead-letters/jobs/{job.id}/retry").status_code == 302
+    assert "send the file again" in client.get("/admin/dead-letters").get_data(as_text=True)
+    db.session.refresh(job)
+    assert job.state.value == "dead"

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from aidcoord.common.types import utcnow
+from aidcoord.errors import Conflict
 from aidcoord.extensions import db
 from aidcoord.worker import PermanentFailure, enqueue, handles, last_heartbeat
 from aidcoord.worker.models import Job, JobState, WorkerHeartbeat
@@ -105,3 +106,28 @@ def test_every_worker_records_its_heartbeat(app):
     beat = db.session.get(WorkerHeartbeat, "host:1:abc")
     assert beat is not None and beat.stopped_at is not None  # a burst worker says when it stopped
     assert last_heartbeat() is None
+
+
+DIED: list[int] = []
+
+
+def _note_death(job):
+    DIED.append(job.id)
+
+
+@handles("test.needs_its_file", on_dead=_note_death, retryable=False)
+def needs_its_file(job):
+    raise PermanentFailure("the file cannot be read")
+
+
+def test_a_kind_is_told_when_its_job_dies_and_may_refuse_a_retry(app):
+    job = enqueue("test.needs_its_file", {})
+    db.session.commit()
+    run_worker(burst=True)
+    db.session.refresh(job)
+    assert job.state == JobState.DEAD
+    assert [job.id] == DIED
+    with pytest.raises(Conflict):
+        retry_job(job.id)
+    db.session.refresh(job)
+    assert job.state == JobState.DEAD
