@@ -70,7 +70,7 @@ def register_extensions(app: Flask) -> None:
     import aidcoord.telegram.services  # the bot's worker job registers itself
     import aidcoord.volunteers.matching  # noqa: F401
     from aidcoord.accounts.auth import init_auth
-    from aidcoord.common.connections import ping_stale_connections
+    from aidcoord.common.connections import ping_stale_connections, reads_without_transaction
     from aidcoord.common.headers import init_headers
     from aidcoord.common.locale import init_locale, select_locale
     from aidcoord.common.web import init_web
@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     init_locale(app)
     init_web(app)
     init_metrics(app)
+    reads_without_transaction(app)  # before the caller's identity is read
     init_auth(app)
     api.init_app(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},

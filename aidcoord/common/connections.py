@@ -15,7 +15,10 @@ import select
 import time
 from typing import Any
 
+from flask import Flask, request
 from sqlalchemy import Engine, event, exc
+
+from aidcoord.extensions import db
 
 CHECKED_IN_AT = "aidcoord_checked_in_at"
 
@@ -53,3 +56,26 @@ def ping_stale_connections(engine: Engine, idle_seconds: float) -> None:
 
     event.listen(engine, "checkin", checked_in)
     event.listen(engine, "checkout", checked_out)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def reads_without_transaction(app: Flask) -> None:
+    """GET and HEAD requests on PostgreSQL run each statement on its own (autocommit): no BEGIN before the
+    first and no ROLLBACK after the last, two of the four round trips of an API list read (token, page).
+
+    A read loses nothing by it: under READ COMMITTED, PostgreSQL's default and ours, each statement of a
+    transaction sees its own snapshot anyway. What a GET writes (the audit row of personal data shown, a token's
+    last use) is one statement, committed as it runs, before the response leaves, as the commit that followed it
+    did. A GET that commits goes on in an ordinary transaction: the session gives the connection back at the
+    commit, with its usual settings, and begins anew. Static files and SQLite are left alone."""
+
+    def autocommit_reads() -> None:
+        if request.method not in SAFE_METHODS or request.endpoint in (None, "static"):
+            return
+        session = db.session()
+        if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+    app.before_request(autocommit_reads)
