@@ -22,8 +22,10 @@ _KEPT_USERS = 1_000  # per process; the oldest copy goes first (a copy is a few 
 _copies: dict[int, tuple[tuple, User]] = {}  # user id -> (fingerprint, detached User with its role grants)
 
 _users, _tokens, _grants = User.__table__, ApiToken.__table__, RoleGrant.__table__
-# The roles as one string (their order is the database's: the fingerprint compares them as a set).
-_ROLES = (select(func.aggregate_strings(cast(_grants.c.role, String), ","))
+# The role grants (role and when granted) as one string; their order is the database's, so the fingerprint
+# compares them as a set.
+_GRANT = cast(_grants.c.role, String) + "@" + cast(_grants.c.granted_at, String)
+_ROLES = (select(func.aggregate_strings(_GRANT, ","))
           .where(_grants.c.user_id == _users.c.id).correlate(_users).scalar_subquery())
 _USER_COLUMNS = (*_users.c, _ROLES.label("roles"))
 _ROLES_AT = len(_USER_COLUMNS) - 1
