@@ -10,6 +10,7 @@ read now is the same, the copy is merged into the request's session without a qu
 loaded afresh; a revoked token or a deactivated user finds no row at all. So nothing is ever served from a stale
 identity: the copy only saves rebuilding objects from values the database has just confirmed.
 """
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import String, bindparam, cast, func, select
@@ -61,7 +62,9 @@ def _attached(values: tuple) -> User:
     if kept is None or kept[0] != fingerprint:
         kept = _copies[user_id] = (fingerprint, _detached_copy(user_id))
         if len(_copies) > _KEPT_USERS:
-            del _copies[next(iter(_copies))]
+            # Another thread of a threaded server may evict at the same moment.
+            with suppress(KeyError, RuntimeError, StopIteration):
+                del _copies[next(iter(_copies))]
     return db.session.merge(kept[1], load=False)
 
 
