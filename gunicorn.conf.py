@@ -37,3 +37,12 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Once the app is loaded, its ~230,000 long-lived objects (models, schemas, the OpenAPI machinery) leave the
+    garbage collector's view: a full collection then scans only what requests made, instead of stalling a request
+    for ~110 ms every few thousand (measured on bench/api.py's data)."""
+    import gc
+
+    gc.freeze()
