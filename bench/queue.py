@@ -26,6 +26,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse
 import collections
+import gc
 import itertools
 import multiprocessing
 import os
@@ -193,6 +194,7 @@ def coordinator_loop(url, coordinator_id, offer_id, seconds, start_at, results):
     takes, take_cpu, holds, cycles, errors, statements, round_trips = [], [], [], 0, 0, 0, 0
     with app.app_context():
         coordinator = db.session.get_one(User, coordinator_id)
+        gc.freeze()  # the app's objects out of the collector's view, as gunicorn.conf.py's workers do
         time.sleep(max(0.0, start_at - time.time()))
         deadline = time.time() + seconds
         with Capture(db.engine).recording() as sent:
