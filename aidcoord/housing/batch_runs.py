@@ -159,14 +159,15 @@ def run_now(run: HousingBatchRun, progress=lambda percent: None) -> HousingBatch
 
 
 def batch_job_died(job) -> None:
-    """The worker gave up on the run's job: the run failed (a coordinator may start another, or an administrator
-    retry the job) instead of "running" for ever."""
+    """The worker gave up on the run's job: the run failed, and says so instead of "computing" for ever; a
+    coordinator starts another (its job is not retried: a failed run is kept as it is, see run_now)."""
     run = db.session.get(HousingBatchRun, int(job.payload["run_id"]))
     if run is not None and run.state is not BatchRunState.DONE:
         run.state, run.error, run.finished_at = BatchRunState.FAILED, (job.last_error or "")[:100], utcnow()
 
 
-@handles(JOB_KIND, on_dead=batch_job_died)
+@handles(JOB_KIND, on_dead=batch_job_died, retry_refused=_l(
+    "This batch run was marked failed when its job failed: start a new batch run."))
 def run_batch_job(job) -> dict:
     """The worker's handler: the run named in the payload (ids only)."""
     run = db.session.get(HousingBatchRun, int(job.payload["run_id"]))

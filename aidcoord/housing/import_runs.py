@@ -153,7 +153,9 @@ def import_job_died(job) -> None:
         run.state, run.error, run.finished_at = ImportState.FAILED, (job.last_error or "")[:100], utcnow()
 
 
-@handles(JOB_KIND, on_dead=import_job_died, retryable=False)
+@handles(JOB_KIND, on_dead=import_job_died, retry_refused=_l(
+    "This job's file was deleted when it failed (it may hold personal data), so it cannot run again: send the "
+    "file again."))
 def run_import_job(job) -> dict:
     """The worker's handler: the import named in the payload (its id only; the file waits in job_files)."""
     run = db.session.get(HouseholdImport, int(job.payload["import_id"]))

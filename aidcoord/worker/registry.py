@@ -11,7 +11,7 @@ Source = Callable[[str, int], int]
 
 _handlers: dict[str, Handler] = {}
 _dead_handlers: dict[str, DeadHandler] = {}
-_not_retryable: set[str] = set()
+_retry_refusals: dict[str, Any] = {}  # kind -> why its dead jobs cannot run again (a message, maybe lazy)
 _sources: dict[str, Source] = {}
 
 
@@ -21,10 +21,10 @@ class PermanentFailure(Exception):
 
 
 def handles(kind: str, *, on_dead: DeadHandler | None = None,
-            retryable: bool = True) -> Callable[[Handler], Handler]:
+            retry_refused: Any = None) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of jobs of `kind` (one handler per kind). `on_dead(job)`
-    runs when a job of the kind dies; `retryable=False` for a kind whose dead jobs cannot run again (their file
-    was deleted when they died)."""
+    runs when a job of the kind dies; `retry_refused`, a message, for a kind whose dead jobs cannot run again (their
+    file was deleted when they died, or what they worked for was marked failed): it says what to do instead."""
     def register(handler: Handler) -> Handler:
         existing = _handlers.get(kind)
         if existing is not None and existing is not handler and existing.__qualname__ != handler.__qualname__:
@@ -32,8 +32,8 @@ def handles(kind: str, *, on_dead: DeadHandler | None = None,
         _handlers[kind] = handler
         if on_dead is not None:
             _dead_handlers[kind] = on_dead
-        if not retryable:
-            _not_retryable.add(kind)
+        if retry_refused is not None:
+            _retry_refusals[kind] = retry_refused
         return handler
     return register
 
@@ -42,8 +42,9 @@ def dead_handler_for(kind: str) -> DeadHandler | None:
     return _dead_handlers.get(kind)
 
 
-def is_retryable(kind: str) -> bool:
-    return kind not in _not_retryable
+def retry_refusal(kind: str) -> Any:
+    """Why a dead job of this kind cannot be queued again, or None when it can."""
+    return _retry_refusals.get(kind)
 
 
 def handler_for(kind: str) -> Handler | None:

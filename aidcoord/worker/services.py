@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,9 +20,9 @@ from aidcoord.worker.registry import (
     PermanentFailure,
     dead_handler_for,
     handler_for,
-    is_retryable,
     known_kinds,
     register_source,
+    retry_refusal,
     sources,
 )
 
@@ -148,9 +147,7 @@ def _run_one(job_id: int, worker: str) -> None:
         if isinstance(error, PermanentFailure) or job.attempts >= max_attempts():
             job.state, job.finished_at = JobState.DEAD, utcnow()
             _discard_file(job_id)
-            on_dead = dead_handler_for(job.kind)
-            if on_dead is not None:
-                on_dead(job)
+            _tell_of_death(job)
         else:
             job.state, job.run_after = JobState.FAILED, utcnow() + backoff(job.attempts)
     else:
@@ -161,19 +158,31 @@ def _run_one(job_id: int, worker: str) -> None:
     db.session.commit()
 
 
+def _tell_of_death(job: Job) -> None:
+    """The kind's on_dead hook, in a savepoint: if the hook fails, the job is still recorded dead."""
+    on_dead = dead_handler_for(job.kind)
+    if on_dead is None:
+        return
+    try:
+        with db.session.begin_nested():
+            on_dead(job)
+    except Exception as error:  # the death is recorded whatever the hook does
+        log.warning("job %s (%s): its on_dead hook failed: %s", job.id, job.kind, type(error).__name__)
+
+
 def dead_jobs(limit: int = 100) -> list[Job]:
     return list(db.session.scalars(select(Job).where(Job.state == JobState.DEAD).order_by(Job.id).limit(limit)))
 
 
 def retry_job(job_id: int) -> Job:
-    """Put a dead job back in the queue with its attempts counted afresh (not one whose file was deleted when it
-    died: that work must be asked for again, e.g. by uploading the file again)."""
+    """Put a dead job back in the queue with its attempts counted afresh (not one of a kind that refuses it: its
+    work must be asked for again, e.g. by uploading the file again)."""
     job = db.session.get(Job, job_id)
     if job is None or job.state != JobState.DEAD:
         raise NotFound()
-    if not is_retryable(job.kind):
-        raise Conflict(_l("This job's file was deleted when it failed (it may hold personal data), so it cannot "
-                          "run again: send the file again."))
+    refusal = retry_refusal(job.kind)
+    if refusal is not None:
+        raise Conflict(refusal)
     job.state, job.attempts, job.run_after, job.finished_at = JobState.QUEUED, 0, utcnow(), None
     db.session.commit()
     return job

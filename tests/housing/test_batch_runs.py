@@ -132,3 +132,23 @@ def test_a_region_run_takes_that_region_s_offers_and_who_may_live_there(app, api
     result = api("GET", f"/api/v1/housing/batches/{run_id}", coordinator).get_json()["result"]
     assert [(p["household_id"], p["offer_id"]) for p in result["proposals"]] == [(anywhere.id, lori.id)]
     assert result["waiting_households"] == 1 and syunik_only.id not in {r["household_id"] for r in result["unhoused"]}
+
+
+def test_a_run_whose_job_died_says_it_failed_and_its_job_is_not_retried(app, api, coordinator, queue_and_offers):
+    """What the worker does when a run's job fails its last attempt: the kind's on_dead hook marks the run failed
+    (the page and the API stop saying "computing"), and the dead job is refused a retry with what to do instead."""
+    from aidcoord.errors import Conflict
+    from aidcoord.housing.batch_runs import batch_job_died
+    from aidcoord.worker.models import JobState
+    from aidcoord.worker.services import retry_job
+
+    run_id = api("POST", "/api/v1/housing/batches", coordinator, json={}).get_json()["id"]
+    job = db.session.scalars(select(Job)).one()
+    job.state, job.last_error = JobState.DEAD, "OperationalError"
+    batch_job_died(job)
+    db.session.commit()
+    run = api("GET", f"/api/v1/housing/batches/{run_id}", coordinator).get_json()
+    assert run["state"] == "failed" and run["result"] is None
+    with pytest.raises(Conflict, match="start a new batch run"):
+        retry_job(job.id)
+    assert api("POST", "/api/v1/housing/batches", coordinator, json={}).get_json()["id"] != run_id

@@ -115,9 +115,18 @@ def _note_death(job):
     DIED.append(job.id)
 
 
-@handles("test.needs_its_file", on_dead=_note_death, retryable=False)
+@handles("test.needs_its_file", on_dead=_note_death, retry_refused="send the file again")
 def needs_its_file(job):
     raise PermanentFailure("the file cannot be read")
+
+
+def _broken_hook(job):
+    raise LookupError("the hook's own fault")
+
+
+@handles("test.dies_with_a_broken_hook", on_dead=_broken_hook)
+def dies_with_a_broken_hook(job):
+    raise PermanentFailure("never works")
 
 
 def test_a_kind_is_told_when_its_job_dies_and_may_refuse_a_retry(app):
@@ -127,7 +136,15 @@ def test_a_kind_is_told_when_its_job_dies_and_may_refuse_a_retry(app):
     db.session.refresh(job)
     assert job.state == JobState.DEAD
     assert [job.id] == DIED
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="send the file again"):
         retry_job(job.id)
     db.session.refresh(job)
     assert job.state == JobState.DEAD
+
+
+def test_a_failing_death_hook_does_not_keep_the_job_from_dying(app):
+    job = enqueue("test.dies_with_a_broken_hook", {})
+    db.session.commit()
+    run_worker(burst=True)
+    db.session.refresh(job)
+    assert job.state == JobState.DEAD and "never works" in job.last_error
