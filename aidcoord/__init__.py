@@ -82,6 +82,7 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             use_sqlite_pragmas(engine, app.config["SQLITE_BUSY_TIMEOUT_SECONDS"])
             ping_stale_connections(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+            reads_without_transaction(engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -96,7 +97,6 @@ def register_extensions(app: Flask) -> None:
     init_locale(app)
     init_web(app)
     init_metrics(app)
-    reads_without_transaction(app)  # before the caller's identity is read
     init_auth(app)
     api.init_app(app, spec_kwargs={
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},

@@ -5,10 +5,9 @@ from flask_login import current_user
 from werkzeug.exceptions import Unauthorized
 
 from aidcoord.accounts import services
+from aidcoord.common.web import SAFE_METHODS
 from aidcoord.errors import is_api_request
 from aidcoord.extensions import csrf, login_manager
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def bearer_token() -> str | None:

@@ -15,10 +15,10 @@ import select
 import time
 from typing import Any
 
-from flask import Flask, request
+from flask import has_request_context, request
 from sqlalchemy import Engine, event, exc
 
-from aidcoord.extensions import db
+from aidcoord.common.web import SAFE_METHODS
 
 CHECKED_IN_AT = "aidcoord_checked_in_at"
 
@@ -58,24 +58,26 @@ def ping_stale_connections(engine: Engine, idle_seconds: float) -> None:
     event.listen(engine, "checkout", checked_out)
 
 
-SAFE_METHODS = frozenset({"GET", "HEAD"})
-
-
-def reads_without_transaction(app: Flask) -> None:
-    """GET and HEAD requests on PostgreSQL run each statement on its own (autocommit): no BEGIN before the
-    first and no ROLLBACK after the last, two of the four round trips of an API list read (token, page).
+def reads_without_transaction(engine: Engine) -> None:
+    """A PostgreSQL connection taken for a GET, HEAD or OPTIONS request runs each statement on its own
+    (autocommit): no BEGIN before the first and no ROLLBACK after the last, two of the four round trips of an API
+    list read (token, page). Set when the request first takes a connection, so a request that reads nothing
+    (/healthz) takes none, and undone when the connection goes back to the pool.
 
     A read loses nothing by it: under READ COMMITTED, PostgreSQL's default and ours, each statement of a
     transaction sees its own snapshot anyway. What a GET writes (the audit row of personal data shown, a token's
     last use) is one statement, committed as it runs, before the response leaves, as the commit that followed it
-    did. A GET that commits goes on in an ordinary transaction: the session gives the connection back at the
-    commit, with its usual settings, and begins anew. Static files and SQLite are left alone."""
+    did. Other requests, the worker and the CLI keep their transactions; SQLite is left alone."""
+    if engine.dialect.name != "postgresql":
+        return
 
-    def autocommit_reads() -> None:
-        if request.method not in SAFE_METHODS or request.endpoint in (None, "static"):
-            return
-        session = db.session()
-        if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    def checked_out(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if has_request_context() and request.method in SAFE_METHODS and request.endpoint not in (None, "static"):
+            dbapi_connection.autocommit = True  # idle here: the pool's ping, if any, leaves no transaction open
 
-    app.before_request(autocommit_reads)
+    def checked_in(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None and not dbapi_connection.closed and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False
+
+    event.listen(engine, "checkout", checked_out)
+    event.listen(engine, "checkin", checked_in)

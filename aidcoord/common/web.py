@@ -10,6 +10,8 @@ from werkzeug.routing import IntegerConverter
 from aidcoord.common.strict_input import BoundedIntConverter
 
 MAX_DATABASE_ID = 2**31 - 1
+# Methods that change nothing: no CSRF token asked of them, and on PostgreSQL they read without a transaction.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class IdConverter(IntegerConverter):

@@ -11,6 +11,16 @@ def test_alive_needs_nothing_but_the_process(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
+def test_alive_even_when_no_database_answers():
+    """A load balancer must not take a process for dead because PostgreSQL is away (/readyz says that)."""
+    from tests.conftest import make_app
+
+    unreachable = make_app("postgresql+psycopg://postgres@127.0.0.1:9/nowhere")
+    client = unreachable.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 503
+
+
 def test_ready_when_the_database_answers_at_the_codes_migrations(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.get_json()
