@@ -10,8 +10,8 @@ from typing import ClassVar
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Update, bindparam, case, not_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, Update, bindparam, case, not_, select, update
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
@@ -53,6 +53,36 @@ def _giving_beds_back() -> Update:
             .values(free_beds=HousingOffer.free_beds + bindparam("held", type_=HousingOffer.free_beds.type)))
 
 
+# What a proposal reads of the household and the offer: the compatibility rules and preferences, the capacity
+# asked, who is told and by which channel. Neither organization is read (their joined loads are left out); a column
+# not listed here is still loaded when something reads it, by one more SELECT. Built once, the id a parameter:
+# building a query with its loader options and its cache key costs more Python than PostgreSQL takes to run it.
+_PROPOSAL_HOUSEHOLD_COLUMNS = (
+    Household.size, Household.preferred_regions, Household.region_required, Household.pets,
+    Household.step_free_needed, Household.children, Household.stay_days, Household.needed_from, Household.languages,
+    Household.consent_to_share, Household.user_id, Household.preferred_channel, Household.telegram_chat_id,
+    Household.contact_phone)
+_PROPOSAL_OFFER_COLUMNS = (
+    HousingOffer.host_id, HousingOffer.organization_id, HousingOffer.region, HousingOffer.beds, HousingOffer.free_beds,
+    HousingOffer.whole_dwelling, HousingOffer.available_from, HousingOffer.available_until,
+    HousingOffer.max_stay_days, HousingOffer.rent_minor, HousingOffer.meals_included, HousingOffer.step_free,
+    HousingOffer.pets_accepted, HousingOffer.children_welcome, HousingOffer.languages, HousingOffer.vetting_state)
+
+
+@cache
+def _household_for_proposal() -> Select:
+    return (select(Household).where(Household.id == bindparam("household_id"))
+            .options(load_only(*_PROPOSAL_HOUSEHOLD_COLUMNS), lazyload(Household.organization)))
+
+
+@cache
+def _offer_for_proposal() -> Select:
+    # The host comes joined, to be told of proposals; their role grants are not needed, so not read with it.
+    return (select(HousingOffer).where(HousingOffer.id == bindparam("offer_id"))
+            .options(load_only(*_PROPOSAL_OFFER_COLUMNS), joinedload(HousingOffer.host).lazyload(User.role_grants),
+                     lazyload(HousingOffer.organization)))
+
+
 class HousingKind(kinds.MatchKind):
     kind = QueueKind.HOUSING
     subject_model = Household
@@ -71,6 +101,20 @@ class HousingKind(kinds.MatchKind):
         if offer is None:
             raise NotFound()
         return offer
+
+    def offer_for_proposal(self, offer_id: int) -> HousingOffer:
+        """The offer as a proposal reads it (with its host), 404 when there is none."""
+        offer = db.session.execute(_offer_for_proposal(), {"offer_id": offer_id}).unique().scalar_one_or_none()
+        if offer is None:
+            raise NotFound()
+        return offer
+
+    def subject_for_proposal(self, household_id: int) -> Household:
+        """The household as a proposal reads it, 404 when there is none."""
+        household = db.session.execute(_household_for_proposal(), {"household_id": household_id}).scalar_one_or_none()
+        if household is None:
+            raise NotFound()
+        return household
 
     def people(self, household: Household) -> int:
         return household.size
@@ -137,7 +181,8 @@ class HousingKind(kinds.MatchKind):
                                _l("The host did not answer in time. Your household keeps its place in the queue."))
 
 
-KIND = kinds.register(HousingKind())
+KIND = HousingKind()
+kinds.register(KIND)
 
 
 def get_match(match_id: int) -> Match:
@@ -167,7 +212,7 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
         raise PermissionDenied()
     if entry.kind is not QueueKind.HOUSING:
         raise Conflict(_l("No such queue entry."))
-    household, offer = household_of(entry), KIND.offer(offer_id)
+    household, offer = KIND.subject_for_proposal(entry.subject_id), KIND.offer_for_proposal(offer_id)
     fit = engine.preference_score(household, offer)
     match = matches.open_match(coordinator, KIND, household, offer, entry=entry, score=fit.score,
                                reasons=fit.reasons)
