@@ -12,7 +12,10 @@ estimate (kept a minute per process for the same query: see _planned_rows), neve
 `_meta.total_is_estimate` and X-Pagination's `estimated` say so."""
 import json
 import time
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -74,49 +77,75 @@ class Page:
         return self.page > 1
 
 
-def paginate(query, page: int = 1, per_page: int | None = None) -> Page:
+def paginate(query, page: int = 1, per_page: int | None = None, params: Mapping[str, Any] | None = None) -> Page:
     """Run a select() for one page; pages past the end are simply empty (a page beyond MAX_PAGE, which the
-    database's OFFSET could not hold, is the empty MAX_PAGE). The total follows the module's rule."""
+    database's OFFSET could not hold, is the empty MAX_PAGE). The total follows the module's rule.
+
+    `params` are the values of the select's own bindparams. A list whose select is built once per shape of its
+    filters, with the filters' values as bindparams (see needs.services._needs_statement), and given here again and
+    again, costs no statement building on a page read: the page's statements derived from it are kept with it, and
+    SQLAlchemy keeps a statement's cache key with the statement (building and keying it was a fifth of a list
+    request's time)."""
     page = max(1, min(page, MAX_PAGE))
     per_page = min(per_page or current_app.config["DEFAULT_PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"])
     before = (page - 1) * per_page
     exact_asked = has_request_context() and request.args.get("count") == "exact"
     bounded = not exact_asked and db.session.get_bind().dialect.name == "postgresql"
+    statements = _page_statements(query)
     # One row more than the page tells whether another page follows: if none does, the total is known.
-    shown = query.limit(per_page + 1).offset(before)
+    values = {**(params or {}), _LIMIT: per_page + 1, _OFFSET: before, _COUNTED_UP_TO: EXACT_COUNT_UP_TO + 1}
     counted: int | None = None
     if bounded:
         # The count up to EXACT_COUNT_UP_TO + 1 rides along as a column of the page's statement (run once, an
         # InitPlan): one statement and one round trip fewer for a page with more after it.
-        rows_counted = db.session.execute(shown.add_columns(_bounded_count(query))).unique().all()
+        rows_counted = db.session.execute(statements.page_with_count, values).unique().all()
         rows = [row[0] for row in rows_counted]
         counted = rows_counted[0][1] if rows_counted else None
     else:
-        rows = list(db.session.execute(shown).unique().scalars())
+        rows = list(db.session.execute(statements.page, values).unique().scalars())
     items = rows[:per_page]
     if len(rows) <= per_page and (items or page == 1):
         return Page(items=items, page=page, per_page=per_page, total=before + len(items))
     if not bounded:
-        return Page(items=items, page=page, per_page=per_page, total=_count(query))
+        return Page(items=items, page=page, per_page=per_page, total=_count(query, params))
     if counted is None:  # a page past the end: no row carried the count
-        counted = _count(query.limit(EXACT_COUNT_UP_TO + 1))
+        counted = _count(query.limit(EXACT_COUNT_UP_TO + 1), params)
     if counted <= EXACT_COUNT_UP_TO:
         return Page(items=items, page=page, per_page=per_page, total=counted)
     at_least = max(counted, before + len(rows))
-    return Page(items=items, page=page, per_page=per_page, total=max(_planned_rows(query), at_least),
+    return Page(items=items, page=page, per_page=per_page, total=max(_planned_rows(query, params), at_least),
                 total_is_estimate=True)
 
 
-def _bounded_count(query):
-    """The number of rows `query` matches, up to EXACT_COUNT_UP_TO + 1, as a scalar subquery (never correlated
-    to the page's statement it is a column of)."""
-    counted = query.options(lazyload("*")).order_by(None).limit(EXACT_COUNT_UP_TO + 1).subquery()
-    return sa.select(sa.func.count()).select_from(counted).correlate(None).scalar_subquery()
+# The names of the page's own bindparams (SQLAlchemy would send its LIMITs and OFFSET as parameters too).
+_LIMIT, _OFFSET, _COUNTED_UP_TO = "page_limit", "page_offset", "page_counted_up_to"
 
 
-def _count(query) -> int:
+@dataclass(frozen=True)
+class _PageStatements:
+    page: Any  # the select, one page of it: LIMIT and OFFSET as bindparams
+    page_with_count: Any  # the same, with the bounded count as a last column
+
+
+_derived: "weakref.WeakKeyDictionary[Any, _PageStatements]" = weakref.WeakKeyDictionary()
+
+
+def _page_statements(query) -> _PageStatements:
+    """The page statements of `query`, built once for as long as the query lives (a list's prebuilt select lives
+    as long as the process; a select built for one request goes with it). The count rides along as a scalar
+    subquery: the rows `query` matches, up to EXACT_COUNT_UP_TO + 1, never correlated to the page's statement."""
+    found = _derived.get(query)
+    if found is None:
+        page = query.limit(sa.bindparam(_LIMIT)).offset(sa.bindparam(_OFFSET))
+        counted = query.options(lazyload("*")).order_by(None).limit(sa.bindparam(_COUNTED_UP_TO)).subquery()
+        bounded_count = sa.select(sa.func.count()).select_from(counted).correlate(None).scalar_subquery()
+        found = _derived[query] = _PageStatements(page, page.add_columns(bounded_count))
+    return found
+
+
+def _count(query, params: Mapping[str, Any] | None = None) -> int:
     counted = query.options(lazyload("*")).order_by(None).subquery()
-    return db.session.execute(sa.select(sa.func.count()).select_from(counted)).scalar_one()
+    return db.session.execute(sa.select(sa.func.count()).select_from(counted), params).scalar_one()
 
 
 class _PlannedRows(Executable, ClauseElement):
@@ -144,27 +173,28 @@ _PLANNED_ROWS_KEPT = 512  # statements (with their values) per process, then the
 _PLANNED_ROWS = "aidcoord_planned_rows"
 
 
-def _planned_rows(query) -> int:
+def _planned_rows(query, params: Mapping[str, Any] | None = None) -> int:
     """The planner's estimate of `query`'s rows, kept a minute per app and process for the same statement and
     values: a large list read page after page asks EXPLAIN once, not on every page (a statement, a round trip and
     a plan fewer per request)."""
     key = query._generate_cache_key()
     if key is None:  # a statement SQLAlchemy cannot key: asked every time
-        return _explained_rows(query)
+        return _explained_rows(query, params)
     kept = current_app.extensions.setdefault(_PLANNED_ROWS, {})
-    values = (key.key, tuple(repr(bound.effective_value) for bound in key.bindparams))
+    values = (key.key, tuple(repr(bound.effective_value) for bound in key.bindparams),
+              tuple(sorted((name, repr(value)) for name, value in (params or {}).items())))
     now = time.monotonic()
     found = kept.get(values)
     if found is not None and now - found[1] < PLANNED_ROWS_KEPT_SECONDS:
         return found[0]
     if len(kept) >= _PLANNED_ROWS_KEPT:
         kept.clear()
-    planned = kept[values] = (_explained_rows(query), now)
+    planned = kept[values] = (_explained_rows(query, params), now)
     return planned[0]
 
 
-def _explained_rows(query) -> int:
-    plan = db.session.execute(_PlannedRows(query.order_by(None))).scalar_one()
+def _explained_rows(query, params: Mapping[str, Any] | None = None) -> int:
+    plan = db.session.execute(_PlannedRows(query.order_by(None)), params).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
 

@@ -10,6 +10,14 @@ from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 
 
+def filter_shape(**values: Any) -> tuple[frozenset[str], dict[str, Any]]:
+    """The names of the filters given (neither None nor empty), which is the shape of a list's statement, and the
+    values for its bindparams. A list builds its statement once per shape (functools.cache) with each given filter
+    compared with a bindparam of the filter's name: a page read then costs no statement building nor cache key
+    (common.pagination.paginate)."""
+    return frozenset(name for name, value in values.items() if value is not None and value != ""), values
+
+
 def rows_changed(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
     """Run a conditional UPDATE (or DELETE), with `parameters` for its bindparams, and say how many rows it changed:
     the guard of every capacity take, where 0 means another request got there first. (Session.execute is typed for

@@ -18,6 +18,7 @@ from aidcoord.housing.schemas import (
     DuplicateSchema,
     HouseholdInputSchema,
     HouseholdSchema,
+    HouseholdSummarySchema,
     IncidentInputSchema,
     IncidentReviewSchema,
     IncidentSchema,
@@ -237,7 +238,8 @@ def queue_filter(args):
 
 
 def _show_households(entries: list) -> None:
-    entries[:] = [_Shown(entry, household=household) for entry, household in housing_matching.with_households(entries)]
+    shown = households.summaries([entry.subject_id for entry in entries], HouseholdSummarySchema().fields)
+    entries[:] = [_Shown(entry, household=shown[entry.subject_id]) for entry in entries]
 
 
 def _show_household(entry: QueueEntry) -> _Shown:

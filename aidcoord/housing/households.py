@@ -1,10 +1,13 @@
 """Household requests: registration (with duplicate warnings), priority, and who may see what."""
+import functools
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import load_only, raiseload
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
@@ -198,6 +201,22 @@ def get_households(viewer: User | None, household_ids: list[int]) -> dict[int, H
     if len(found) != len(set(household_ids)) or not all(allowed[_involvement(h)] for h in found.values()):
         raise NotFound(_l("No such household."))
     return found
+
+
+def summaries(household_ids: list[int], columns: Iterable[str]) -> dict[int, Household]:
+    """Households by id with only `columns` loaded (a page of the queue shows a summary, not the contact, the notes
+    and the organization that a whole household brings along); reading any other attribute raises instead of
+    querying once per household."""
+    if not household_ids:
+        return {}
+    return {household.id: household for household in db.session.scalars(
+        _summaries_statement(tuple(columns)), {"household_ids": household_ids})}
+
+
+@functools.cache
+def _summaries_statement(columns: tuple[str, ...]) -> Select:
+    return (select(Household).where(Household.id.in_(bindparam("household_ids", expanding=True)))
+            .options(load_only(*(getattr(Household, name) for name in columns), raiseload=True), raiseload("*")))
 
 
 def contact_details(viewer: User, household: Household) -> dict:

@@ -1,10 +1,11 @@
 """Housing offers: offering, editing, vetting, withdrawing; host suspensions."""
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Exists, Select, SQLColumnExpression, exists, select, update
+from sqlalchemy import Exists, Select, SQLColumnExpression, bindparam, exists, select, update
 from sqlalchemy.orm import lazyload
 
 from aidcoord.accounts.models import Role, User
@@ -14,7 +15,7 @@ from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
-from aidcoord.common.sql import rows_changed
+from aidcoord.common.sql import filter_shape, rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -199,32 +200,47 @@ def withdraw_offer(actor: User, offer: HousingOffer, reason: str = "") -> Housin
     return offer
 
 
-def _offers_query(viewer: User, filters: OfferFilters) -> Select:
+def _offers_shape(viewer: User, filters: OfferFilters) -> tuple[frozenset[str], dict[str, Any]]:
+    own_only = filters.mine or not viewer.is_staff
+    return filter_shape(viewer_id=viewer.id if own_only else None, region=(filters.region or "").upper(),
+                        vetting_state=filters.vetting_state, min_free_beds=filters.min_free_beds or None)
+
+
+@functools.cache
+def _offers_statement(given: frozenset[str]) -> Select:
+    """Built once per shape, the filters' values bound at each read (common.sql.filter_shape). With a viewer_id:
+    only the offers of that host and of the organizations they belong to."""
     query = select(HousingOffer)
-    if filters.mine or not viewer.is_staff:
+    if "viewer_id" in given:
         from aidcoord.organizations.models import Membership
 
-        member_of = select(Membership.organization_id).where(Membership.user_id == viewer.id)
-        query = query.where((HousingOffer.host_id == viewer.id) | HousingOffer.organization_id.in_(member_of))
-    if filters.region:
-        query = query.where(HousingOffer.region == filters.region.upper())
-    if filters.vetting_state is not None:
-        query = query.where(HousingOffer.vetting_state == filters.vetting_state)
-    if filters.min_free_beds:
-        query = query.where(HousingOffer.free_beds >= filters.min_free_beds)
+        member_of = select(Membership.organization_id).where(Membership.user_id == bindparam("viewer_id"))
+        query = query.where((HousingOffer.host_id == bindparam("viewer_id"))
+                            | HousingOffer.organization_id.in_(member_of))
+    for name, column in (("region", HousingOffer.region), ("vetting_state", HousingOffer.vetting_state)):
+        if name in given:
+            query = query.where(column == bindparam(name))
+    if "min_free_beds" in given:
+        query = query.where(HousingOffer.free_beds >= bindparam("min_free_beds"))
     return query.order_by(HousingOffer.id.desc())
+
+
+@functools.cache
+def _offers_page_statement(given: frozenset[str]) -> Select:
+    # A list item shows the offer's own columns: not its host and organization, which the model loads eagerly
+    # (with the host's roles and the organization's sectors and regions, three more queries).
+    return _offers_statement(given).options(lazyload(HousingOffer.host), lazyload(HousingOffer.organization))
 
 
 def list_offers(viewer: User, filters: OfferFilters, page: int = 1, per_page: int | None = None) -> Page:
     """Hosts see their own offers; coordinators all of them."""
-    # A list item shows the offer's own columns: not its host and organization, which the model loads eagerly
-    # (with the host's roles and the organization's sectors and regions, three more queries).
-    shown = _offers_query(viewer, filters).options(lazyload(HousingOffer.host), lazyload(HousingOffer.organization))
-    return paginate(shown, page, per_page)
+    given, values = _offers_shape(viewer, filters)
+    return paginate(_offers_page_statement(given), page, per_page, values)
 
 
 def all_offers(viewer: User, filters: OfferFilters) -> list[HousingOffer]:
-    return list(db.session.scalars(_offers_query(viewer, filters)))
+    given, values = _offers_shape(viewer, filters)
+    return list(db.session.scalars(_offers_statement(given), values))
 
 
 def host_is_suspended(host_id: int | SQLColumnExpression[int | None]) -> Exists:

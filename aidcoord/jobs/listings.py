@@ -1,4 +1,5 @@
 """Job listings: posting, moderation (publish, reject, reports back to review), closing, the board."""
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Select, String, cast, func, or_, select, update
+from sqlalchemy import Select, String, bindparam, cast, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import Role, User
@@ -17,7 +18,7 @@ from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.permissions import is_staff, owns, signed_in
-from aidcoord.common.sql import rows_changed
+from aidcoord.common.sql import filter_shape, rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -369,40 +370,57 @@ def change_positions(actor: User, listing: JobListing, positions) -> JobListing:
     return listing
 
 
-def board_query(filters: BoardFilters, *, today: date | None = None) -> Select:
+def _board_shape(filters: BoardFilters, today: date | None) -> tuple[frozenset[str], dict]:
+    # Codes are validated two-letter ISO 639-1, and only codes are quoted two-letter strings in the stored JSON,
+    # so a text match is exact on both databases.
+    code = (filters.language or "").strip().lower()[:2]
+    words = (filters.text or "").strip().lower()
+    given, values = filter_shape(region=(filters.region or "").upper(), sector=filters.sector,
+                                 remote=filters.remote, contract_type=filters.contract_type,
+                                 language=f'%"{code}"%' if code else None,
+                                 text="%" + _escaped_for_like(words) + "%" if words else None)
+    return given, {**values, "today": today or local_today()}
+
+
+def _escaped_for_like(text: str) -> str:
+    """`text` as LIKE matches it literally with ESCAPE '/' (what SQLAlchemy's autoescape does for a literal)."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+@functools.cache
+def _board_statement(given: frozenset[str]) -> Select:
+    """Published listings still open on `today`, newest first: built once per shape, the filters' values bound at
+    each read (common.sql.filter_shape)."""
     query = (select(JobListing)
-             .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= (today or local_today()),
+             .where(JobListing.state == ListingState.PUBLISHED, JobListing.closing_date >= bindparam("today"),
                     JobListing.open_positions > 0)
              .order_by(JobListing.created_at.desc(), JobListing.id.desc()))
-    if filters.region:
-        query = query.where(JobListing.region == filters.region.upper())
-    if filters.sector:
-        query = query.where(JobListing.sector == filters.sector)
-    if filters.remote is not None:
-        query = query.where(JobListing.remote.is_(filters.remote))
-    if filters.contract_type is not None:
-        query = query.where(JobListing.contract_type == filters.contract_type)
-    if filters.language:
-        # Codes are validated two-letter ISO 639-1, and only codes are quoted two-letter strings in
-        # the stored JSON, so a text match is exact on both databases.
-        code = filters.language.strip().lower()[:2]
-        query = query.where(cast(JobListing.languages, String).like(f'%"{code}"%'))
-    if filters.text:
-        words = filters.text.strip().lower()
-        query = query.where(or_(*(func.lower(column).contains(words, autoescape=True) for column in (
+    for name, column in (("region", JobListing.region), ("sector", JobListing.sector),
+                         ("remote", JobListing.remote), ("contract_type", JobListing.contract_type)):
+        if name in given:
+            query = query.where(column == bindparam(name))
+    if "language" in given:
+        query = query.where(cast(JobListing.languages, String).like(bindparam("language")))
+    if "text" in given:
+        query = query.where(or_(*(func.lower(column).like(bindparam("text"), escape="/") for column in (
             JobListing.title, JobListing.description, JobListing.locality, cast(JobListing.skills, String)))))
     return query
 
 
-def board(filters: BoardFilters, page: int = 1, per_page: int | None = None, *, today: date | None = None) -> Page:
-    """The public job board: published, open listings, newest first."""
+@functools.cache
+def _board_page_statement(given: frozenset[str]) -> Select:
     # A listing on the board shows the employer's name (joined): not the employer's roles nor the organization's
     # sectors and regions, which the models load eagerly.
     organization = joinedload(JobListing.organization)
-    shown = board_query(filters, today=today).options(
+    return _board_statement(given).options(
         joinedload(JobListing.employer).lazyload(User.role_grants),
         organization.lazyload(Organization.sector_rows), organization.lazyload(Organization.region_rows))
-    return paginate(shown, page, per_page)
+
+
+def board(filters: BoardFilters, page: int = 1, per_page: int | None = None, *, today: date | None = None) -> Page:
+    """The public job board: published, open listings, newest first."""
+    given, values = _board_shape(filters, today)
+    return paginate(_board_page_statement(given), page, per_page, values)
 
 
 def listings_of(user: User) -> list[JobListing]:

@@ -181,8 +181,14 @@ def rejoin(entry: QueueEntry, priority: int) -> None:
 
 
 def browse_query(kind: QueueKind, restrict=None) -> Select:
-    query = select(QueueEntry).where(QueueEntry.kind == kind, QueueEntry.state.in_(OPEN_STATES)).order_by(*QUEUE_ORDER)
-    return restrict(query) if restrict is not None else query
+    """The open entries in order; the whole queue's statement is built once per kind (common.pagination: no
+    building nor cache key per page read), a restricted one for each read."""
+    return restrict(_open_entries(kind)) if restrict is not None else _open_entries(kind)
+
+
+@cache
+def _open_entries(kind: QueueKind) -> Select:
+    return select(QueueEntry).where(QueueEntry.kind == kind, QueueEntry.state.in_(OPEN_STATES)).order_by(*QUEUE_ORDER)
 
 
 def browse(viewer: User, kind: QueueKind, restrict=None, page: int = 1, per_page: int | None = None) -> Page:

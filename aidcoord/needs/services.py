@@ -1,9 +1,10 @@
 """Needs: posting, editing, closing; their state follows from their coverage by pledges (see needs.coverage)."""
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from aidcoord.accounts.models import User
@@ -12,6 +13,7 @@ from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.sql import filter_shape
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -175,34 +177,41 @@ def get_need(viewer: User | None, need_id: int) -> Need:
 URGENCY_ORDER = Need.urgency
 
 
-def _needs_query(filters: NeedFilters) -> Select:
+def _needs_shape(filters: NeedFilters) -> tuple[frozenset[str], dict]:
+    return filter_shape(sector=filters.sector, region=(filters.region or "").upper(), urgency=filters.urgency,
+                        organization_id=filters.organization_id, state=filters.state)
+
+
+@functools.cache
+def _needs_statement(given: frozenset[str]) -> Select:
+    """Built once per shape, the filters' values bound at each read (common.sql.filter_shape)."""
     query = select(Need).join(Need.organization).where(
         Organization.verification_state == VerificationState.VERIFIED)
-    if filters.sector is not None:
-        query = query.where(Need.sector == filters.sector)
-    if filters.region:
-        query = query.where(Need.region == filters.region.upper())
-    if filters.urgency is not None:
-        query = query.where(Need.urgency == filters.urgency)
-    if filters.organization_id is not None:
-        query = query.where(Need.organization_id == filters.organization_id)
-    if filters.state is not None:
-        query = query.where(Need.state == filters.state)
+    for name, column in (("sector", Need.sector), ("region", Need.region), ("urgency", Need.urgency),
+                         ("organization_id", Need.organization_id), ("state", Need.state)):
+        if name in given:
+            query = query.where(column == bindparam(name))
     return query.order_by(URGENCY_ORDER, Need.needed_by, Need.id)
+
+
+@functools.cache
+def _needs_page_statement(given: frozenset[str]) -> Select:
+    # The organization's name comes from the join the query has already; not its sectors and regions.
+    organization = contains_eager(Need.organization)
+    return _needs_statement(given).options(organization.lazyload(Organization.sector_rows),
+                                           organization.lazyload(Organization.region_rows))
 
 
 def list_needs(filters: NeedFilters, page: int = 1, per_page: int | None = None) -> Page:
     """Public list: most urgent first, then the earliest needed-by date."""
-    # The organization's name comes from the join the query has already; not its sectors and regions.
-    organization = contains_eager(Need.organization)
-    shown = _needs_query(filters).options(organization.lazyload(Organization.sector_rows),
-                                          organization.lazyload(Organization.region_rows))
-    return paginate(shown, page, per_page)
+    given, values = _needs_shape(filters)
+    return paginate(_needs_page_statement(given), page, per_page, values)
 
 
 def all_needs(filters: NeedFilters) -> list[Need]:
     """Every matching need, for exports."""
-    return list(db.session.scalars(_needs_query(filters)))
+    given, values = _needs_shape(filters)
+    return list(db.session.scalars(_needs_statement(given), values))
 
 
 def refresh_need_state(need: Need) -> None:

@@ -1,11 +1,12 @@
 """Pledges: making them, following them from pledged to delivered, and what they cover."""
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CursorResult, Select, select, update
+from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -16,6 +17,7 @@ from aidcoord.audit.services import ServedBy
 from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units, to_thousandths
 from aidcoord.common.pagination import Page, paginate
+from aidcoord.common.sql import filter_shape
 from aidcoord.common.types import today as local_today
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from aidcoord.extensions import db
@@ -337,35 +339,44 @@ def live_pledges_for(need: Need) -> list[Pledge]:
     return list(db.session.scalars(query))
 
 
-def _pledges_query(filters: PledgeFilters) -> Select:
+def _pledges_shape(filters: PledgeFilters) -> tuple[frozenset[str], dict]:
+    return filter_shape(need_id=filters.need_id, organization_id=filters.organization_id, state=filters.state,
+                        currency=(filters.currency or "").upper(), pledged_by_id=filters.pledged_by_id)
+
+
+@functools.cache
+def _pledges_statement(given: frozenset[str]) -> Select:
+    """Built once per shape, the filters' values bound at each read (common.sql.filter_shape)."""
     query = select(Pledge)
-    if filters.need_id is not None:
-        query = query.where(Pledge.need_id == filters.need_id)
-    if filters.organization_id is not None:
+    if "organization_id" in given:
         query = query.outerjoin(Pledge.need).where(
-            (Pledge.recipient_organization_id == filters.organization_id)
-            | (Need.organization_id == filters.organization_id))
-    if filters.state is not None:
-        query = query.where(Pledge.state == filters.state)
-    if filters.currency:
-        query = query.where(Pledge.currency == filters.currency.upper())
-    if filters.pledged_by_id is not None:
-        query = query.where(Pledge.pledged_by_id == filters.pledged_by_id)
+            (Pledge.recipient_organization_id == bindparam("organization_id"))
+            | (Need.organization_id == bindparam("organization_id")))
+    for name, column in (("need_id", Pledge.need_id), ("state", Pledge.state), ("currency", Pledge.currency),
+                         ("pledged_by_id", Pledge.pledged_by_id)):
+        if name in given:
+            query = query.where(column == bindparam(name))
     return query.order_by(Pledge.id.desc())
 
 
-def list_pledges(filters: PledgeFilters, page: int = 1, per_page: int | None = None) -> Page:
-    """A page of pledges, newest first, with the donor organization's name (one query, and the count)."""
+@functools.cache
+def _pledges_page_statement(given: frozenset[str]) -> Select:
     # A list item shows the pledge's columns, the donor organization's name and the receiving organization's id
     # (Pledge.receiving_organization_id): not the pledger, the deliveries, the transitions, nor the
     # organizations' sectors and regions, which the model loads eagerly.
     donor = joinedload(Pledge.donor_organization)
-    shown = _pledges_query(filters).options(
+    return _pledges_statement(given).options(
         lazyload(Pledge.pledged_by), lazyload(Pledge.recipient_organization), lazyload(Pledge.deliveries),
         lazyload(Pledge.transitions), joinedload(Pledge.need).lazyload(Need.organization),
         donor.lazyload(Organization.sector_rows), donor.lazyload(Organization.region_rows))
-    return paginate(shown, page, per_page)
+
+
+def list_pledges(filters: PledgeFilters, page: int = 1, per_page: int | None = None) -> Page:
+    """A page of pledges, newest first, with the donor organization's name (one query, and the count)."""
+    given, values = _pledges_shape(filters)
+    return paginate(_pledges_page_statement(given), page, per_page, values)
 
 
 def all_pledges(filters: PledgeFilters) -> list[Pledge]:
-    return list(db.session.scalars(_pledges_query(filters)))
+    given, values = _pledges_shape(filters)
+    return list(db.session.scalars(_pledges_statement(given), values))
