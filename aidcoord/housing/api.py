@@ -237,8 +237,11 @@ def queue_filter(args):
     return restrict
 
 
+_SUMMARY_COLUMNS = tuple(field.attribute or name for name, field in HouseholdSummarySchema().fields.items())
+
+
 def _show_households(entries: list) -> None:
-    shown = households.summaries([entry.subject_id for entry in entries], HouseholdSummarySchema().fields)
+    shown = households.summaries([entry.subject_id for entry in entries], _SUMMARY_COLUMNS)
     entries[:] = [_Shown(entry, household=shown[entry.subject_id]) for entry in entries]
 
 
