@@ -112,9 +112,10 @@ def paginate(query, page: int = 1, per_page: int | None = None, params: Mapping[
         counted = _count(query.limit(EXACT_COUNT_UP_TO + 1), params)
     if counted <= EXACT_COUNT_UP_TO:
         return Page(items=items, page=page, per_page=per_page, total=counted)
-    at_least = max(counted, before + len(rows))
-    return Page(items=items, page=page, per_page=per_page, total=max(_planned_rows(query, params), at_least),
-                total_is_estimate=True)
+    planned = _planned_rows(query, params)
+    # Never below what was read; past the end, never as many as the rows skipped (fewer match).
+    total = max(planned, counted, before + len(rows)) if rows else max(counted, min(planned, before))
+    return Page(items=items, page=page, per_page=per_page, total=total, total_is_estimate=True)
 
 
 # The names of the page's own bindparams (SQLAlchemy would send its LIMITs and OFFSET as parameters too).
