@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, Update, bindparam, insert, select, update
+from sqlalchemy import Insert, Table, Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -59,18 +59,27 @@ def record_step(actor: Any, match: Match, state: MatchState, reason: str | None 
 
 
 def _step_with_event(actor: Any, match_id: int, before: MatchState, state: MatchState, reason: str | None) -> None:
-    _add_step(actor, match_id, state, reason)
     audit.add_event(actor, AuditAction.STATE_CHANGE, ENTITY, match_id, {"state": [before, state]}, reason,
-                    personal_reason="decline_reason")
+                    personal_reason="decline_reason", along=_step(actor, match_id, state, reason))
 
 
-_INSERT_STEP = insert(cast(Table, MatchStep.__table__))  # the table's, not the model's: no flush, no unit of work
+@cache
+def _insert_step() -> Insert:
+    """The step's INSERT, on the table (no flush, no unit of work), its bindparams named apart from the audit
+    event's columns: it goes with the step's event (audit.add_event's `along`)."""
+    steps = cast(Table, MatchStep.__table__)
+    return insert(steps).values(match_id=bindparam("step_match_id", type_=steps.c.match_id.type),
+                                state=bindparam("step_state", type_=steps.c.state.type),
+                                actor_id=bindparam("step_actor_id", type_=steps.c.actor_id.type),
+                                reason=bindparam("step_reason", type_=steps.c.reason.type),
+                                occurred_at=bindparam("step_occurred_at", type_=steps.c.occurred_at.type))
 
 
-def _add_step(actor: Any, match_id: int, state: MatchState, reason: str | None = None) -> None:
-    """The step, written at once (steps are only appended; nothing in the transaction reads them back)."""
-    db.session.execute(_INSERT_STEP, {"match_id": match_id, "state": state, "actor_id": getattr(actor, "id", None),
-                                      "reason": reason})
+def _step(actor: Any, match_id: int, state: MatchState, reason: str | None = None) -> tuple[Insert, dict[str, Any]]:
+    """The step, as an INSERT and its values, written with the step's audit event (steps are only appended;
+    nothing in the transaction reads them back)."""
+    return _insert_step(), {"step_match_id": match_id, "step_state": state, "step_actor_id": getattr(actor, "id", None),
+                            "step_reason": reason, "step_occurred_at": utcnow()}
 
 
 def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int,
@@ -141,8 +150,8 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     except IntegrityError:  # the same match opened twice at the same moment: the unique index kept one
         db.session.rollback()
         raise Conflict(_l("There is already a match under way for this offer.")) from None
-    _add_step(actor, match.id, MatchState.PROPOSED)
-    audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id})
+    audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id},
+                    along=_step(actor, match.id, MatchState.PROPOSED))
     if entry is not None:
         _propose_while_leased(actor, entry)
     return match
