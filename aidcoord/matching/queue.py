@@ -7,10 +7,14 @@ of available entries.
 """
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BindParameter, Select, Update, bindparam, case, literal_column, select, update
+from sqlalchemy import BindParameter, Select, Table, Update, bindparam, case, literal_column, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from aidcoord.accounts.models import User
 from aidcoord.common.bulk import insert_rows
@@ -77,30 +81,51 @@ def close(entry: QueueEntry) -> None:
     entry.state, entry.leased_by_id, entry.lease_expires_at = EntryState.CLOSED, None, None
 
 
-def _available(now: datetime | BindParameter):
+def _available(now: datetime | BindParameter, entries: Any = QueueEntry):
     """Waiting, or leased by someone whose lease has run out. The states are SQL literals, not parameters, so the
     planner (a prepared statement's generic plan too) proves the partial index of available entries applies and
-    reads the queue in order from it; the lease is then checked on the few leased rows the scan meets."""
-    in_index = QueueEntry.state.in_([literal_column(f"'{state.value}'") for state in AVAILABLE_STATES])
-    return in_index & ((QueueEntry.state == EntryState.WAITING) | (QueueEntry.lease_expires_at < now))
+    reads the queue in order from it; the lease is then checked on the few leased rows the scan meets. `entries`:
+    the model, or its table's columns (a Core statement)."""
+    in_index = entries.state.in_([literal_column(f"'{state.value}'") for state in AVAILABLE_STATES])
+    return in_index & ((entries.state == EntryState.WAITING) | (entries.lease_expires_at < now))
 
 
 def _take_statement(restrict, skip_locked: bool) -> Update:
-    """The take's UPDATE ... RETURNING; its values are parameters (queue_kind, now, holder, lease_until). Without
-    `restrict` it is built once (_unrestricted_take): building it and its cache key cost about a millisecond of
-    Python, more than PostgreSQL takes to run it."""
+    """The take's UPDATE ... RETURNING the entry's columns; its values are parameters (queue_kind, now, holder,
+    lease_until). Without `restrict` it is built once (_unrestricted_take): building it and its cache key cost
+    about a millisecond of Python, more than PostgreSQL takes to run it. It updates the table, not the model: the
+    ORM's bulk UPDATE and its loading of the RETURNING rows cost more Python than the statement (_as_written)."""
     now = bindparam("now", type_=QueueEntry.lease_expires_at.type)
-    top = select(QueueEntry.id).where(QueueEntry.kind == bindparam("queue_kind"), _available(now))
-    top = top.order_by(*QUEUE_ORDER).limit(1)
+    entries = cast(Table, QueueEntry.__table__)
+    columns = entries.c
+    # The table's columns (QUEUE_ORDER's, as Core): a `restrict` in terms of the models makes it an ORM statement.
+    top = select(columns.id).where(columns.kind == bindparam("queue_kind"), _available(now, columns))
+    top = top.order_by(columns.priority.desc(), columns.joined_at, columns.id).limit(1)
     if restrict is not None:
         top = restrict(top)
     if skip_locked:
-        top = top.with_for_update(skip_locked=True, of=QueueEntry)
+        top = top.with_for_update(skip_locked=True, of=entries)
     # correlate(None): the subquery reads queue_entries itself, not the row the UPDATE is at.
-    return (update(QueueEntry).where(QueueEntry.id == top.scalar_subquery().correlate(None), _available(now))
+    return (update(entries).where(columns.id == top.scalar_subquery().correlate(None), _available(now, columns))
             .values(state=EntryState.LEASED, leased_by_id=bindparam("holder", type_=QueueEntry.leased_by_id.type),
                     lease_expires_at=bindparam("lease_until", type_=QueueEntry.lease_expires_at.type))
-            .returning(QueueEntry))
+            .returning(*entries.columns))
+
+
+def _as_written(row) -> QueueEntry:
+    """The session's entry of a row an UPDATE ... RETURNING wrote: the one it holds, given the row's values, or a
+    new one as if loaded (populate_existing, without the ORM's loading)."""
+    session = db.session()
+    values = row._asdict()
+    entry = session.identity_map.get(identity_key(QueueEntry, values["id"]))
+    if entry is None:
+        entry = QueueEntry(**values)
+        make_transient_to_detached(entry)  # its values are the row's: nothing left to write
+        session.add(entry)
+    else:
+        for key, value in values.items():
+            set_committed_value(entry, key, value)
+    return entry
 
 
 @cache
@@ -129,11 +154,11 @@ def take_next(coordinator: User, kind: QueueKind, restrict=None) -> QueueEntry |
     statement = _unrestricted_take(skip_locked) if restrict is None else _take_statement(restrict, skip_locked)
     lease_until = now + timedelta(minutes=current_app.config["QUEUE_LEASE_MINUTES"])
     values = {"queue_kind": kind, "now": now, "holder": coordinator.id, "lease_until": lease_until}
-    entry = session.scalar(statement, values, execution_options={"synchronize_session": False,
-                                                                 "populate_existing": True})
-    if entry is None:
+    row = session.execute(statement, values).first()
+    if row is None:
         db.session.rollback()
         return None
+    entry = _as_written(row)
     # The entry as RETURNING gave it is what is committed, and the coordinator as this request read them: the
     # proposal that follows reads neither again.
     commit_keeping(entry, coordinator)

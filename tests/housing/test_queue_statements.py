@@ -106,3 +106,17 @@ def test_reading_the_queue_commits_nothing_when_no_proposal_expired(client, coor
         event.remove(db.engine, "commit", committed)
     assert response.status_code == 200 and len(response.get_json()["items"]) == 1
     assert commits == []  # the expiry sweep found nothing to write
+
+
+def test_a_take_with_filters_leases_the_first_entry_that_meets_them(coordinator, register):
+    from aidcoord.housing.api import queue_filter
+
+    first = register(contact_phone="+37491000001")
+    register(contact_phone="+37491000002", adults=1, children=0, children_under_5=0, preferred_regions="AM-LO")
+    wanted = register(contact_phone="+37491000003", adults=1, children=0, children_under_5=0)
+    entry = queue.take_next(coordinator, QueueKind.HOUSING, queue_filter({"size": 1, "region": "am-su"}))
+    assert entry.subject_id == wanted.id != first.id
+    assert entry.state is EntryState.LEASED and entry.leased_by_id == coordinator.id
+    db.session.expire_all()
+    assert queue.entry_for(QueueKind.HOUSING, wanted.id).state is EntryState.LEASED
+    assert queue.take_next(coordinator, QueueKind.HOUSING).subject_id == first.id
