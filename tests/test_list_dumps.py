@@ -92,3 +92,24 @@ def test_a_schema_with_dump_hooks_is_dumped_by_marshmallow():
             return {**data, "code": data["code"].upper()}
 
     assert compile_dump(Hooked())({"code": "hy", "level": 1}) == {"code": "HY", "level": 1}
+
+
+def test_an_orm_record_dumps_its_loaded_values_and_loads_the_expired_ones(app):
+    """The plan reads a loaded column from the record's own dict; an expired one is loaded as marshmallow would."""
+    import sqlalchemy as sa
+
+    from aidcoord.extensions import db
+    from aidcoord.housing.models import HousingOffer
+    from aidcoord.housing.schemas import OfferListItemSchema
+    from tests.factories import HousingOfferFactory
+
+    offer = HousingOfferFactory(beds=4, locality="Goris")
+    db.session.commit()
+    dump = compile_dump(OfferListItemSchema())
+    assert dump(offer) == OfferListItemSchema().dump(offer) and dump(offer)["locality"] == "Goris"
+    db.session.execute(sa.update(HousingOffer).values(locality="Sisian", beds=6), execution_options={
+        "synchronize_session": False})
+    assert dump(offer)["locality"] == "Goris"  # loaded: the record's own value, as marshmallow reads it
+    db.session.expire(offer, ["locality"])
+    assert dump(offer)["locality"] == "Sisian" and dump(offer)["beds"] == 4
+    assert dump(offer) == OfferListItemSchema().dump(offer)

@@ -30,6 +30,7 @@ def compile_dump(schema: ma.Schema) -> Dumper:
     def dump_one(obj: Any) -> Any:
         # marshmallow reads a mapping, or anything indexable (a SQLAlchemy Row), by key first; an object by getattr.
         indexable = isinstance(obj, Mapping) or hasattr(type(obj), "__getitem__")
+        loaded = _loaded_columns(obj)
         result = dict_class()
         for key, attribute, reads_attribute, serialize, default, unchanged in plan:
             if not reads_attribute:
@@ -37,7 +38,9 @@ def compile_dump(schema: ma.Schema) -> Dumper:
             elif indexable or "." in attribute:
                 value = generic_value(obj, attribute, missing)
             else:
-                value = getattr(obj, attribute, missing)
+                value = loaded.get(attribute, _NOT_LOADED)
+                if value is _NOT_LOADED:
+                    value = getattr(obj, attribute, missing)
             if value is missing:
                 value = default() if callable(default) else default
                 if value is missing:
@@ -48,6 +51,18 @@ def compile_dump(schema: ma.Schema) -> Dumper:
     if schema.many:
         return lambda objs: None if objs is None else [dump_one(obj) for obj in objs]
     return dump_one
+
+
+_NOT_LOADED = object()
+_NOTHING: dict[str, Any] = {}
+
+
+def _loaded_columns(obj: Any) -> dict[str, Any]:
+    """An ORM instance's loaded attributes, which its own __dict__ holds by their names: read there, a value skips
+    SQLAlchemy's attribute descriptor (a Python call for each value of each item, a tenth of a page's dump). Anything
+    else (a property, an attribute not loaded, which the descriptor then loads) is read by getattr."""
+    own = getattr(obj, "__dict__", _NOTHING)
+    return own if "_sa_instance_state" in own else _NOTHING
 
 
 def _field_plan(name: str, field: ma.fields.Field) -> tuple[str, str, bool, Callable, Any, type | None]:
