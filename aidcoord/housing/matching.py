@@ -5,12 +5,12 @@ or declined / expired, after which the household is back in the queue in its ori
 The host sees the household's name and phone from acceptance (see housing.privacy)."""
 from datetime import timedelta
 from functools import cache
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import Select, Update, bindparam, case, not_, select, update
+from sqlalchemy import Select, Table, Update, bindparam, case, not_, select, true, update
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from aidcoord.accounts.models import User
@@ -49,13 +49,15 @@ def _taking_beds() -> Update:
 
 @cache
 def _giving_beds_back() -> Update:
-    return (update(HousingOffer).where(HousingOffer.id == bindparam("offer_id"))
-            .values(free_beds=HousingOffer.free_beds + bindparam("held", type_=HousingOffer.free_beds.type)))
+    # On the table's columns: a Core statement, without the ORM's bulk UPDATE around it (it changes no object).
+    offers = cast(Table, HousingOffer.__table__)
+    return (update(offers).where(offers.c.id == bindparam("offer_id"))
+            .values(free_beds=offers.c.free_beds + bindparam("held", type_=offers.c.free_beds.type)))
 
 
 # What a proposal reads of the household and the offer: the compatibility rules and preferences, the capacity
 # asked, who is told and by which channel. Neither organization is read (their joined loads are left out); a column
-# not listed here is still loaded when something reads it, by one more SELECT. Built once, the id a parameter:
+# not listed here is still loaded when something reads it, by one more SELECT. Built once, the ids parameters:
 # building a query with its loader options and its cache key costs more Python than PostgreSQL takes to run it.
 _PROPOSAL_HOUSEHOLD_COLUMNS = (
     Household.size, Household.preferred_regions, Household.region_required, Household.pets,
@@ -70,16 +72,13 @@ _PROPOSAL_OFFER_COLUMNS = (
 
 
 @cache
-def _household_for_proposal() -> Select:
-    return (select(Household).where(Household.id == bindparam("household_id"))
-            .options(load_only(*_PROPOSAL_HOUSEHOLD_COLUMNS), lazyload(Household.organization)))
-
-
-@cache
-def _offer_for_proposal() -> Select:
-    # The host comes joined, to be told of proposals; their role grants are not needed, so not read with it.
-    return (select(HousingOffer).where(HousingOffer.id == bindparam("offer_id"))
-            .options(load_only(*_PROPOSAL_OFFER_COLUMNS), joinedload(HousingOffer.host).lazyload(User.role_grants),
+def _household_and_offer() -> Select:
+    # One statement for both (a row each, joined ON true; no row: either is missing, the same 404). The host comes
+    # joined, to be told of proposals; their role grants are not needed, so not read with it.
+    return (select(Household, HousingOffer).join(HousingOffer, true())
+            .where(Household.id == bindparam("household_id"), HousingOffer.id == bindparam("offer_id"))
+            .options(load_only(*_PROPOSAL_HOUSEHOLD_COLUMNS), lazyload(Household.organization),
+                     load_only(*_PROPOSAL_OFFER_COLUMNS), joinedload(HousingOffer.host).lazyload(User.role_grants),
                      lazyload(HousingOffer.organization)))
 
 
@@ -102,19 +101,14 @@ class HousingKind(kinds.MatchKind):
             raise NotFound()
         return offer
 
-    def offer_for_proposal(self, offer_id: int) -> HousingOffer:
-        """The offer as a proposal reads it (with its host), 404 when there is none."""
-        offer = db.session.execute(_offer_for_proposal(), {"offer_id": offer_id}).unique().scalar_one_or_none()
-        if offer is None:
+    def for_proposal(self, household_id: int, offer_id: int) -> tuple[Household, HousingOffer]:
+        """The household and the offer (with its host) as a proposal reads them, by one statement; 404 when
+        either is missing."""
+        row = db.session.execute(_household_and_offer(),
+                                 {"household_id": household_id, "offer_id": offer_id}).first()
+        if row is None:
             raise NotFound()
-        return offer
-
-    def subject_for_proposal(self, household_id: int) -> Household:
-        """The household as a proposal reads it, 404 when there is none."""
-        household = db.session.execute(_household_for_proposal(), {"household_id": household_id}).scalar_one_or_none()
-        if household is None:
-            raise NotFound()
-        return household
+        return row[0], row[1]
 
     def people(self, household: Household) -> int:
         return household.size
@@ -148,8 +142,7 @@ class HousingKind(kinds.MatchKind):
         return int(row.beds) if row.whole_dwelling else people
 
     def release(self, offer_id: int, held: int) -> None:
-        db.session.execute(_giving_beds_back(), {"offer_id": offer_id, "held": held},
-                           execution_options={"synchronize_session": False})
+        db.session.execute(_giving_beds_back(), {"offer_id": offer_id, "held": held})
 
     def answerers(self, offer: HousingOffer) -> list[User]:
         if offer.host is not None:
@@ -212,7 +205,7 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
         raise PermissionDenied()
     if entry.kind is not QueueKind.HOUSING:
         raise Conflict(_l("No such queue entry."))
-    household, offer = KIND.subject_for_proposal(entry.subject_id), KIND.offer_for_proposal(offer_id)
+    household, offer = KIND.for_proposal(entry.subject_id, offer_id)
     fit = engine.preference_score(household, offer)
     match = matches.open_match(coordinator, KIND, household, offer, entry=entry, score=fit.score,
                                reasons=fit.reasons)

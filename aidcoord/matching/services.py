@@ -174,11 +174,12 @@ def _insert_match(**values: Any) -> Match:
 
 @cache
 def _match_moved(with_reason: bool) -> Update:
-    values: dict[str, Any] = {"state": bindparam("state", type_=Match.state.type),
-                              "held": bindparam("held", type_=Match.held.type)}
+    matches = cast(Table, Match.__table__)
+    values: dict[str, Any] = {"state": bindparam("state", type_=matches.c.state.type),
+                              "held": bindparam("held", type_=matches.c.held.type)}
     if with_reason:
-        values["decline_reason"] = bindparam("decline_reason", type_=Match.decline_reason.type)
-    return update(Match).where(Match.id == bindparam("match_id")).values(**values)
+        values["decline_reason"] = bindparam("decline_reason", type_=matches.c.decline_reason.type)
+    return update(matches).where(matches.c.id == bindparam("match_id")).values(**values)
 
 
 def move(actor: Any, match: Match, target: MatchState, reason: str | None = None, message=None) -> Match:
@@ -193,8 +194,7 @@ def move(actor: Any, match: Match, target: MatchState, reason: str | None = None
     written: dict[str, Any] = {"state": target, "held": held}
     if target in UNSUCCESSFUL_STATES:
         written["decline_reason"] = reason
-    db.session.execute(_match_moved("decline_reason" in written), {"match_id": match.id, **written},
-                       execution_options={"synchronize_session": False})
+    db.session.execute(_match_moved("decline_reason" in written), {"match_id": match.id, **written})
     for key, value in written.items():
         set_committed_value(match, key, value)
     _step_with_event(actor, match.id, before, target, reason)
@@ -224,23 +224,26 @@ def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> N
 
 
 # The queue's conditional UPDATEs, built once (their values are parameters): building one and its cache key costs
-# more Python than PostgreSQL takes to run it, at every proposal and decline.
+# more Python than PostgreSQL takes to run it, at every proposal and decline. Written on the tables' columns: Core
+# statements, without the ORM's bulk UPDATE around them (they change no object; nothing is pending when they run).
 @cache
 def _proposal_of_leased_entry() -> Update:
-    return update(QueueEntry).where(
-        QueueEntry.id == bindparam("entry_id"), QueueEntry.state == EntryState.LEASED,
-        QueueEntry.leased_by_id == bindparam("holder"),
-        QueueEntry.lease_expires_at > bindparam("now", type_=QueueEntry.lease_expires_at.type),
+    entries = cast(Table, QueueEntry.__table__).c
+    return update(cast(Table, QueueEntry.__table__)).where(
+        entries.id == bindparam("entry_id"), entries.state == EntryState.LEASED,
+        entries.leased_by_id == bindparam("holder"),
+        entries.lease_expires_at > bindparam("now", type_=entries.lease_expires_at.type),
     ).values(state=EntryState.PROPOSED, leased_by_id=None, lease_expires_at=None)
 
 
 @cache
 def _back_to_waiting() -> Update:
-    others_under_way = select(Match.id).where(
-        Match.entry_id == bindparam("entry_id"), Match.id != bindparam("match_id"),
-        Match.state.in_(ACTIVE_MATCH_STATES)).exists()
-    return update(QueueEntry).where(
-        QueueEntry.id == bindparam("entry_id"), QueueEntry.state == EntryState.PROPOSED, ~others_under_way,
+    entries, matches = cast(Table, QueueEntry.__table__).c, cast(Table, Match.__table__).c
+    others_under_way = select(matches.id).where(
+        matches.entry_id == bindparam("entry_id"), matches.id != bindparam("match_id"),
+        matches.state.in_(ACTIVE_MATCH_STATES)).exists()
+    return update(cast(Table, QueueEntry.__table__)).where(
+        entries.id == bindparam("entry_id"), entries.state == EntryState.PROPOSED, ~others_under_way,
     ).values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
 
 
