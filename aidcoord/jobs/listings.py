@@ -409,11 +409,11 @@ def _board_statement(given: frozenset[str]) -> Select:
 
 @functools.cache
 def _board_page_statement(given: frozenset[str]) -> Select:
-    # A listing on the board shows the employer's name (joined): not the employer's roles nor the organization's
-    # sectors and regions, which the models load eagerly.
-    organization = joinedload(JobListing.organization)
+    # A listing on the board shows the employer's name (joined): not the employer's other columns and roles nor
+    # the organization's other columns, sectors and regions, which the models load eagerly.
+    organization = joinedload(JobListing.organization).load_only(Organization.name)
     return _board_statement(given).options(
-        joinedload(JobListing.employer).lazyload(User.role_grants),
+        joinedload(JobListing.employer).load_only(User.name).lazyload(User.role_grants),
         organization.lazyload(Organization.sector_rows), organization.lazyload(Organization.region_rows))
 
 

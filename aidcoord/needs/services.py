@@ -196,8 +196,9 @@ def _needs_statement(given: frozenset[str]) -> Select:
 
 @functools.cache
 def _needs_page_statement(given: frozenset[str]) -> Select:
-    # The organization's name comes from the join the query has already; not its sectors and regions.
-    organization = contains_eager(Need.organization)
+    # The organization's name comes from the join the query has already: none of its other columns, nor its sectors
+    # and regions.
+    organization = contains_eager(Need.organization).load_only(Organization.name)
     return _needs_statement(given).options(organization.lazyload(Organization.sector_rows),
                                            organization.lazyload(Organization.region_rows))
 
