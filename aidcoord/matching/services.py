@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Insert, Table, Update, bindparam, insert, select, update
+from sqlalchemy import Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -309,10 +309,17 @@ def settle_if_expired(match: Match) -> bool:
     return False
 
 
+@cache
+def _overdue_proposals() -> Select:
+    """Built once: it runs before every read of a queue, where building it and its cache key cost as much Python as
+    the page's own statement."""
+    return select(Match).where(Match.state == MatchState.PROPOSED,
+                               Match.expires_at <= bindparam("now", type_=Match.expires_at.type))
+
+
 def expire_overdue() -> int:
     """Expire every proposal past its answer time, of every kind; returns how many (cron); commits only when one did."""
-    overdue = db.session.scalars(select(Match).where(
-        Match.state == MatchState.PROPOSED, Match.expires_at <= utcnow())).all()
+    overdue = db.session.scalars(_overdue_proposals(), {"now": utcnow()}).all()
     for match in overdue:
         move(None, match, MatchState.EXPIRED, "no answer in time")
         kind = kinds.of(match.kind)
