@@ -1,4 +1,6 @@
 """One error shape for the API, error pages for HTML, and no input that produces a 500."""
+import io
+
 import pytest
 
 from tests.factories import UserFactory
@@ -60,6 +62,23 @@ def test_wrong_json_shapes_are_422_with_fields(api, body):
 def test_nul_bytes_are_refused_with_400(client):
     assert_error(client.get("/api/v1/organizations?q=a%00b"), 400)
     assert client.get("/organizations?q=a%00b").status_code == 400
+
+
+# In chunks: no Content-Length; the server says it has ended the body (wsgi.input_terminated), as gunicorn does.
+CHUNKED = {"headers": {"Transfer-Encoding": "chunked"},
+           "environ_overrides": {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}}
+
+
+@pytest.mark.parametrize("sent", [{}, CHUNKED], ids=["with a length", "in chunks"])
+def test_nul_bytes_in_a_body_are_refused_with_400(client, sent):
+    """A body is read whether its length is given or it comes in chunks: only a request with neither has no body
+    to look at."""
+    json_body = io.BytesIO(b'{"name": "a\\u0000b"}')
+    assert_error(client.post("/api/v1/organizations", input_stream=json_body, content_type="application/json",
+                             **sent), 400)
+    form_body = io.BytesIO(b"email=a%00b&password=x")
+    assert client.post("/login", input_stream=form_body, content_type="application/x-www-form-urlencoded",
+                       **sent).status_code == 400
 
 
 def test_unexpected_errors_give_the_json_shape_and_no_details(app, client):

@@ -53,6 +53,9 @@ class ThingSchema(ma.Schema):
     amount = ma.fields.Decimal(as_string=True, allow_none=True)
     day = ma.fields.Date()
     at = ma.fields.DateTime()
+    moment = ma.fields.Date()  # a date and time dumped as its day
+    written_at = ma.fields.DateTime(format="%d/%m/%Y %H:%M")  # not ISO: the field's own formatting
+    ended = ma.fields.DateTime(allow_none=True)
     shout = ma.fields.Function(lambda thing: str(thing.name).upper())
     tags = ma.fields.List(ma.fields.String())
     parts = ma.fields.List(ma.fields.Nested(PartSchema))
@@ -64,10 +67,13 @@ class ThingSchema(ma.Schema):
 def things():
     part = {"code": "hy", "level": Level.HIGH}
     return [Thing(id=1, level=Level.HIGH, name="Bed", owned_by=None, flag=1, amount=Decimal("2.50"),
-                  day=dt.date(2027, 1, 5), at=dt.datetime(2027, 1, 5, 9, 30, tzinfo=dt.UTC), tags=["a"],
+                  day=dt.date(2027, 1, 5), at=dt.datetime(2027, 1, 5, 9, 30, tzinfo=dt.UTC), ended=None, tags=["a"],
+                  moment=dt.datetime(2027, 1, 5, 23, 59, tzinfo=dt.UTC), written_at=dt.datetime(2027, 1, 5, 8, 0),  # noqa: DTZ001
                   parts=[part, Thing(code="ru", level=1)], main_part=None, more_parts=[part], raw={"x": [1]}),
             Thing(id=True, level=3, name=5, owned_by=7, flag=False, amount=None, day=dt.date(2027, 2, 1),
-                  at=dt.datetime(2027, 2, 1), tags=None, parts=[], main_part=Thing(code="en", level=0),  # noqa: DTZ001
+                  at=dt.datetime(2027, 2, 1),  # noqa: DTZ001
+                  ended=dt.datetime(2027, 2, 2, 1, 2, 3, 4, tzinfo=dt.UTC), tags=None, parts=[],
+                  main_part=Thing(code="en", level=0),
                   more_parts=[],
                   raw=None, defaulted="given")]
 

@@ -96,6 +96,12 @@ def _serializer(field: ma.fields.Field) -> Callable[[Any, str, Any], Any]:
     if type(field) is ma.fields.List:
         inner = _serializer(field.inner)
         return lambda value, attr, obj: None if value is None else [inner(each, attr, obj) for each in value]
+    if (type(field) is ma.fields.DateTime or type(field) is ma.fields.Date) and \
+            (field.format or field.DEFAULT_FORMAT) == "iso":
+        # What the field's _serialize ends in (dt.date.isoformat or dt.datetime.isoformat), without the format
+        # lookups on the way: a list's dates and times were a fifth of its dump.
+        iso = field.SERIALIZATION_FUNCS["iso"]
+        return lambda value, attr, obj: None if value is None else iso(value)
     return field._serialize
 
 

@@ -54,11 +54,20 @@ def is_safe_redirect_target(target: str | None) -> TypeGuard[str]:
 
 def _refuse_nul_bytes():
     """PostgreSQL rejects NUL in text; refuse such input up front with a clear 400."""
-    values = list(request.args.values()) + list(request.form.values())
-    # A CSV upload's bytes hold NULs in UTF-16: its text is checked once decoded (common.csv_import.decode_upload).
-    body = b"" if request.mimetype == "text/csv" else request.get_data(cache=True)
+    values = list(request.args.values())
+    body = b""
+    if _may_have_body():  # most reads have none: no form or body to parse
+        values += request.form.values()
+        # A CSV upload's bytes hold NULs in UTF-16: its text is checked once decoded (common.csv_import.decode_upload).
+        body = b"" if request.mimetype == "text/csv" else request.get_data(cache=True)
     if any("\x00" in value for value in values) or b"\x00" in body or b"\\u0000" in body:
         raise BadRequest(_l("The request contains a NUL character, which is not allowed."))
+
+
+def _may_have_body() -> bool:
+    """Whether the request may carry a body: a length above nought, or one sent in chunks (no length given)."""
+    environ = request.environ
+    return environ.get("CONTENT_LENGTH", "") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
 
 
 def init_web(app: Flask) -> None:
