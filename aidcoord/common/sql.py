@@ -27,6 +27,14 @@ def rows_changed(statement: Executable, parameters: dict[str, Any] | None = None
     return result.rowcount
 
 
+def autoflush() -> None:
+    """Write the session's pending changes, as it does before an ORM statement (unless autoflush is off, as in
+    `no_autoflush`): for a Core statement on a table's columns, which the session runs without its autoflush."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+
+
 def commit_keeping(*records: Any) -> None:
     """Commit, then give `records` back the column values they held: those are what this transaction just wrote
     or read back (RETURNING), so the next use needs no SELECT to learn them again. Everything else is expired by

@@ -1,17 +1,17 @@
 """Recording, withdrawing and checking consent: plain functions taking plain arguments (pages, the API, the CLI
 and the Telegram bot call the same ones). The latest record of a (subject, purpose) decides."""
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, exists, select
 
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common import validation as check
 from aidcoord.common.locale import default_language, supported
-from aidcoord.common.sql import assign_ids
+from aidcoord.common.sql import assign_ids, autoflush
 from aidcoord.common.types import utcnow
 from aidcoord.consent import subjects, texts
 from aidcoord.consent.models import ConsentPurpose, ConsentRecord, ConsentSubject
@@ -55,28 +55,50 @@ def has_consent(subject_kind: Any, subject_id: int, purpose: Any) -> bool:
     return record is not None and record.withdrawn_at is None
 
 
-# The look-ups made before every message (has_withdrawn, refuses_messages), built once (values as parameters) and
-# reading only the columns they decide by: building a query and its cache key, and loading whole records, cost
-# more Python than PostgreSQL takes to answer.
-@cache
-def _last_withdrawal() -> Select:
-    return (select(ConsentRecord.id, ConsentRecord.withdrawn_at).where(
-        ConsentRecord.subject_kind == bindparam("subject_kind"), ConsentRecord.subject_id == bindparam("subject_id"),
-        ConsentRecord.purpose == bindparam("purpose")).order_by(ConsentRecord.id.desc()).limit(1))
+# The look-ups made before every message (has_withdrawn, refuses_messages), as SQL conditions on the table's
+# columns: the outbox writes a message by one INSERT that holds the condition (notifications.services), so that
+# the look-up costs no statement of its own; the functions below run the same conditions, built once (values as
+# parameters): building a query and its cache key cost more Python than PostgreSQL takes to answer.
+_RECORDS = cast(Table, ConsentRecord.__table__)
+
+
+def withdrawn_condition(subject_kind: Any, subject_id: Any, purpose: Any) -> ColumnElement[bool]:
+    """SQL: the person's last word on `purpose` was a withdrawal (values or bindparams)."""
+    records = _RECORDS.c
+    last = (select(records.withdrawn_at).where(records.subject_kind == subject_kind, records.subject_id == subject_id,
+                                               records.purpose == purpose)
+            .order_by(records.id.desc()).limit(1).scalar_subquery())
+    return last.is_not(None)
+
+
+def refuses_messages_condition(user_id: Any) -> ColumnElement[bool]:
+    """SQL: the account (an id or a bindparam) belongs to a person whose last word on messages, for any of their
+    records, was a withdrawal."""
+    record, later = _RECORDS.alias("withdrawal"), _RECORDS.alias("later_word")
+    messages = ConsentPurpose.MESSAGES
+    return exists().where(
+        record.c.subject_user_id == user_id, record.c.purpose == messages, record.c.withdrawn_at.is_not(None),
+        ~exists().where(later.c.subject_user_id == user_id, later.c.purpose == messages,
+                        later.c.subject_kind == record.c.subject_kind, later.c.subject_id == record.c.subject_id,
+                        later.c.id > record.c.id))
 
 
 @cache
-def _message_consents_of_user() -> Select:
-    return (select(ConsentRecord.subject_kind, ConsentRecord.subject_id, ConsentRecord.withdrawn_at)
-            .where(ConsentRecord.subject_user_id == bindparam("user_id"),
-                   ConsentRecord.purpose == ConsentPurpose.MESSAGES).order_by(ConsentRecord.id))
+def _last_word_withdrawn() -> Select:
+    return select(withdrawn_condition(bindparam("subject_kind", type_=_RECORDS.c.subject_kind.type),
+                                      bindparam("subject_id"), bindparam("purpose", type_=_RECORDS.c.purpose.type)))
+
+
+@cache
+def _refusing_messages() -> Select:
+    return select(refuses_messages_condition(bindparam("user_id", type_=_RECORDS.c.subject_user_id.type)))
 
 
 def has_withdrawn(subject_kind: Any, subject_id: int, purpose: Any) -> bool:
     """Whether the person's last word on `purpose` was a withdrawal."""
-    last = db.session.execute(_last_withdrawal(), {"subject_kind": _kind(subject_kind), "subject_id": subject_id,
-                                                   "purpose": _purpose(purpose)}).first()
-    return last is not None and last.withdrawn_at is not None
+    autoflush()  # a Core statement: the records written in this transaction count too
+    return bool(db.session.scalar(_last_word_withdrawn(), {
+        "subject_kind": _kind(subject_kind), "subject_id": subject_id, "purpose": _purpose(purpose)}))
 
 
 def require_consent(subject_kind: Any, subject_id: int, purpose: Any) -> None:
@@ -91,10 +113,8 @@ def refuses_messages(user_id: int | None) -> bool:
     """Whether the account belongs to a person who withdrew their consent to messages (for any of their records)."""
     if user_id is None:
         return False
-    last_withdrawn_at = {}
-    for kind, subject_id, withdrawn_at in db.session.execute(_message_consents_of_user(), {"user_id": user_id}):
-        last_withdrawn_at[(kind, subject_id)] = withdrawn_at
-    return any(withdrawn_at is not None for withdrawn_at in last_withdrawn_at.values())
+    autoflush()  # a Core statement: the records written in this transaction count too
+    return bool(db.session.scalar(_refusing_messages(), {"user_id": user_id}))
 
 
 def history(subject_kind: Any, subject_id: int) -> list[ConsentRecord]:

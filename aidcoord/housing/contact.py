@@ -2,8 +2,7 @@
 staff, or through the bot) SMS to its contact phone or Telegram to the chat it wrote from, in its language."""
 from aidcoord.common.channels import Channel
 from aidcoord.common.locale import default_language, supported
-from aidcoord.consent import services as consent
-from aidcoord.consent.models import ConsentPurpose, ConsentSubject
+from aidcoord.consent.models import ConsentSubject
 from aidcoord.housing.models import Household
 from aidcoord.notifications.services import notify_contact
 
@@ -19,11 +18,10 @@ def tell_household_contact(household: Household, topic: str, subject, body) -> N
     The text says what happened to the case, never anyone's name, address or phone."""
     if household.user_id is not None:
         return
-    if consent.has_withdrawn(ConsentSubject.HOUSEHOLD, household.id, ConsentPurpose.MESSAGES):
-        return
     channel = household.preferred_channel
     address = household.telegram_chat_id if channel == Channel.TELEGRAM else household.contact_phone
     if channel == Channel.EMAIL or not address:  # no e-mail without an account; no chat: the phone
         channel, address = Channel.SMS, household.contact_phone
+    # With `about`, nothing is queued when the household withdrew its consent to messages (checked by the INSERT).
     notify_contact(channel, address, household_language(household), topic, subject, body,
                    about=(ConsentSubject.HOUSEHOLD.value, household.id))

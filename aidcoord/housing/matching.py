@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from aidcoord.accounts.models import User
 from aidcoord.common import validation as check
-from aidcoord.common.sql import commit_keeping
+from aidcoord.common.sql import autoflush, commit_keeping
 from aidcoord.common.types import today as local_today
 from aidcoord.consent import services as consent
 from aidcoord.consent.models import ConsentPurpose, ConsentSubject
@@ -33,23 +33,25 @@ from aidcoord.organizations.models import Membership
 
 
 # The capacity UPDATEs, built once (their values are parameters): building one and its cache key costs more Python
-# than PostgreSQL takes to run it, at every proposal and decline.
+# than PostgreSQL takes to run it, at every proposal and decline. On the tables' columns: Core statements, without
+# the ORM's bulk UPDATE around them (they change no object; its statement and cache key were made anew each time).
 @cache
 def _taking_beds() -> Update:
-    people = bindparam("people", type_=HousingOffer.free_beds.type)
-    held = case((HousingOffer.whole_dwelling.is_(True), HousingOffer.beds), else_=people)
-    return (update(HousingOffer)
-            .where(HousingOffer.id == bindparam("offer_id"), HousingOffer.vetting_state == VettingState.VERIFIED,
-                   HousingOffer.free_beds >= people,
-                   (HousingOffer.whole_dwelling.is_(False)) | (HousingOffer.free_beds == HousingOffer.beds),
-                   (HousingOffer.host_id.is_(None)) | not_(host_is_suspended(HousingOffer.host_id)))
-            .values(free_beds=HousingOffer.free_beds - held)
-            .returning(HousingOffer.beds, HousingOffer.whole_dwelling))
+    offers = cast(Table, HousingOffer.__table__)
+    columns = offers.c
+    people = bindparam("people", type_=columns.free_beds.type)
+    held = case((columns.whole_dwelling.is_(True), columns.beds), else_=people)
+    return (update(offers)
+            .where(columns.id == bindparam("offer_id"), columns.vetting_state == VettingState.VERIFIED,
+                   columns.free_beds >= people,
+                   (columns.whole_dwelling.is_(False)) | (columns.free_beds == columns.beds),
+                   (columns.host_id.is_(None)) | not_(host_is_suspended(columns.host_id)))
+            .values(free_beds=columns.free_beds - held)
+            .returning(columns.beds, columns.whole_dwelling))
 
 
 @cache
 def _giving_beds_back() -> Update:
-    # On the table's columns: a Core statement, without the ORM's bulk UPDATE around it (it changes no object).
     offers = cast(Table, HousingOffer.__table__)
     return (update(offers).where(offers.c.id == bindparam("offer_id"))
             .values(free_beds=offers.c.free_beds + bindparam("held", type_=offers.c.free_beds.type)))
@@ -135,8 +137,8 @@ class HousingKind(kinds.MatchKind):
     def reserve(self, offer_id: int, people: int) -> int | None:
         """One conditional UPDATE: enough free beds (all of them for a whole dwelling), verified,
         host not suspended. The CHECK free_beds >= 0 backs it up in the database."""
-        row = db.session.execute(_taking_beds(), {"offer_id": offer_id, "people": people},
-                                 execution_options={"synchronize_session": False}).first()
+        autoflush()  # a Core statement: an offer changed in this transaction is written first, as before an ORM one
+        row = db.session.execute(_taking_beds(), {"offer_id": offer_id, "people": people}).first()
         if row is None:
             return None
         return int(row.beds) if row.whole_dwelling else people
@@ -209,14 +211,12 @@ def propose_offer(coordinator: User, entry: QueueEntry, offer_id: int) -> Match:
     fit = engine.preference_score(household, offer)
     match = matches.open_match(coordinator, KIND, household, offer, entry=entry, score=fit.score,
                                reasons=fit.reasons)
-    # The consent look-ups before each message read nothing written here: without a flush before each, both
-    # messages are written by one INSERT at the commit.
-    with db.session.no_autoflush:
-        matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
-                     _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
-        tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
-                               _l("A coordinator proposed a home for your household. We will tell you when the host "
-                                  "answers."))
+    # Each message is one INSERT that holds its consent look-up (notifications.services).
+    matches.tell(KIND.answerers(offer), "proposal", _l("A new proposal is waiting for your answer"),
+                 _l("A coordinator proposes a match for your offer. Please accept or decline."), match)
+    tell_household_contact(household, "proposal", _l("A home was proposed for your household"),
+                           _l("A coordinator proposed a home for your household. We will tell you when the host "
+                              "answers."))
     commit_keeping(match, entry, coordinator)  # as written: the next step (accept, decline) reads none again
     return match
 

@@ -2,10 +2,10 @@
 import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Exists, Select, SQLColumnExpression, bindparam, exists, select, update
+from sqlalchemy import Exists, Select, SQLColumnExpression, Table, bindparam, exists, select, update
 from sqlalchemy.orm import lazyload
 
 from aidcoord.accounts.models import Role, User
@@ -245,8 +245,10 @@ def all_offers(viewer: User, filters: OfferFilters) -> list[HousingOffer]:
 
 def host_is_suspended(host_id: int | SQLColumnExpression[int | None]) -> Exists:
     """SQL condition: this host (an id, or the offers' host column of an outer query) has a suspension
-    not yet lifted."""
-    return exists().where(HostSuspension.host_id == host_id, HostSuspension.lifted_at.is_(None))
+    not yet lifted. On the table's columns: it serves Core statements (the UPDATE taking an offer's beds) as well
+    as ORM queries."""
+    suspensions = cast(Table, HostSuspension.__table__).c
+    return exists().where(suspensions.host_id == host_id, suspensions.lifted_at.is_(None))
 
 
 def active_suspension(host_id: int) -> HostSuspension | None:

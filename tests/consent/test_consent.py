@@ -130,3 +130,32 @@ def test_the_current_texts_are_offered_in_the_readers_language(api):
     texts = api("GET", "/api/v1/consent/texts", headers={"Accept-Language": "ru"}).json["texts"]
     assert {item["purpose"] for item in texts} == {purpose.value for purpose in ConsentPurpose}
     assert all(item["version"] == "1" and item["text"] for item in texts)
+
+
+def test_the_last_word_on_messages_decides_whether_a_proposal_is_queued_for_the_host_and_the_household(
+        coordinator):
+    offer = HousingOfferFactory(beds=6)
+    host = offer.host
+    household = households.register_household(coordinator, dict(FAMILY))  # no account: told by SMS
+    host_case = households.register_household(host, dict(FAMILY, contact_phone="+37491000009"), for_self=True)
+    for subject_id, actor in ((household.id, coordinator), (host_case.id, host)):
+        reason = "Agreed at the desk" if actor is coordinator else None
+        consent.record_consent(actor, HOUSEHOLD, subject_id, MESSAGES, on_behalf_reason=reason)
+        consent.withdraw_consent(actor, HOUSEHOLD, subject_id, MESSAGES, reason=reason and "Asked by phone")
+
+    def proposal_told():
+        entry = queue.take_next(coordinator, QueueKind.HOUSING)
+        assert entry.subject_id == household.id  # registered first: the top of the queue each time
+        match = housing_matching.propose_offer(coordinator, entry, offer.id)
+        told = db.session.scalars(select(OutboxMessage.recipient_id).where(
+            OutboxMessage.topic == "proposal").order_by(OutboxMessage.id)).all()
+        housing_matching.decline(coordinator, match, "not this time")
+        db.session.execute(OutboxMessage.__table__.delete())
+        db.session.commit()
+        return sorted(told, key=lambda recipient: recipient or 0)
+
+    assert proposal_told() == []  # neither the host (an account) nor the household without one
+    consent.record_consent(coordinator, HOUSEHOLD, household.id, MESSAGES, on_behalf_reason="Agreed again")
+    assert proposal_told() == [None]  # the household's last word is yes again; the host's is still no
+    consent.record_consent(host, HOUSEHOLD, host_case.id, MESSAGES)
+    assert proposal_told() == [None, host.id]
