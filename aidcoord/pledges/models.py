@@ -3,9 +3,10 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import QUANTITY_SCALE, ExactDecimal, Quantity, from_minor_units, normalize_decimal
@@ -90,6 +91,11 @@ class Pledge(Model):
     deliveries: Mapped[list["Delivery"]] = relationship(back_populates="pledge", order_by="Delivery.id",
                                                         lazy="selectin")
     transitions: Mapped[list["PledgeTransition"]] = relationship(order_by="PledgeTransition.id", lazy="selectin")
+    # Read as columns by the API's list (pledges.services._listed_columns), so that a page loads neither the
+    # donor organization nor the need as records: the donor's name ('' for a private donor) and the receiving
+    # organization's id (0 for none). None when the pledge was loaded otherwise, or expired since.
+    listed_donor_name: Mapped[str | None] = query_expression()
+    listed_receiving_organization_id: Mapped[int | None] = query_expression()
 
     @property
     def amount(self) -> Decimal | None:
@@ -123,12 +129,16 @@ class Pledge(Model):
     @property
     def receiving_organization_id(self) -> int | None:
         """The receiving organization's id, without loading it."""
+        if self.listed_receiving_organization_id is not None:
+            return self.listed_receiving_organization_id or None
         return self.need.organization_id if self.need is not None else self.recipient_organization_id
 
     @property
     def donor_name(self) -> str:
         """The public name of the donor: the organization, or 'Private donor' for a person."""
-        return self.donor_organization.name if self.donor_organization else str(_l("Private donor"))
+        if self.listed_donor_name is not None:
+            return self.listed_donor_name or gettext("Private donor")
+        return self.donor_organization.name if self.donor_organization else gettext("Private donor")
 
 
 class PledgeTransition(Model):

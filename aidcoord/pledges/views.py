@@ -21,7 +21,7 @@ bp = Blueprint("pledges", __name__)
 def list_pledges():
     mine = request.args.get("mine") == "1" and current_user.is_authenticated
     filters = services.PledgeFilters(pledged_by_id=current_user.id if mine else None)
-    page = services.list_pledges(filters, max(1, min(request.args.get("page", 1, type=int), 100_000)))
+    page = services.list_pledges(filters, max(1, min(request.args.get("page", 1, type=int), 100_000)), as_records=True)
     return render_template("pledges/list.html", page=page, mine=mine, totals=response_totals(),
                            unit_label=lambda code: Unit(code).label)
 

@@ -190,6 +190,39 @@ def test_pledging_on_behalf_of_an_organization_needs_membership(api, beds_need):
     assert response.status_code == 422 and "donor_organization_id" in response.get_json()["error"]["fields"]
 
 
+def test_the_list_names_each_donor_and_receiving_organization_as_the_pledge_does(api, client, beds_need, cash_need,
+                                                                                 ngo, donor):
+    """The API's list reads the donor's name and the receiving organization's id as columns of the pledge's row,
+    not from the records: they must say what the pledge's own properties say, for every kind of donor and target."""
+    official = UserFactory()
+    ministry = OrganizationFactory(name="Ministry", kind="government", members=[official])
+    shelter = OrganizationFactory(name="Shelter")
+    made = [api("POST", "/api/v1/pledges", user, json=body).get_json()["id"] for user, body in [
+        (donor, {"contribution": "in_kind", "quantity": "5", "unit": "beds", "need_id": beds_need.id}),
+        (official, {"contribution": "money", "amount": "10", "currency": "EUR", "donor_organization_id": ministry.id,
+                    "recipient_organization_id": shelter.id}),
+        (official, {"contribution": "money", "amount": "20", "currency": "EUR", "donor_organization_id": ministry.id,
+                    "need_id": cash_need.id}),
+        (donor, {"contribution": "money", "amount": "30", "currency": "EUR"}),  # to the response as a whole
+    ]]
+    expected = {pledge.id: (pledge.donor_name, pledge.receiving_organization_id)
+                for pledge in db.session.scalars(select(Pledge).where(Pledge.id.in_(made)))}
+    assert expected == {made[0]: ("Private donor", ngo.id), made[1]: ("Ministry", shelter.id),
+                        made[2]: ("Ministry", ngo.id), made[3]: ("Private donor", None)}
+    coordinator = UserFactory(roles=["coordinator"])
+
+    def listed(url):
+        items = api("GET", url, coordinator).get_json()["items"]
+        return {item["id"]: (item["donor"], item["recipient_organization_id"]) for item in items}
+
+    assert listed("/api/v1/pledges") == expected
+    assert listed(f"/api/v1/pledges?organization_id={ngo.id}") == {made[0]: expected[made[0]],
+                                                                   made[2]: expected[made[2]]}
+    assert listed("/api/v1/pledges?page_size=1&page=2") == {made[2]: expected[made[2]]}  # newest first
+    page = client.get("/pledges").get_data(as_text=True)
+    assert page.count("Private donor") == 2 and page.count("Ministry") == 2 and "→ Shelter" in page
+
+
 def test_a_user_without_donor_role_cannot_pledge_personally(api, beds_need):
     assert pledge_beds(api, UserFactory(roles=["host"]), beds_need).status_code == 403
 
