@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import Select, String, bindparam, cast, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload, with_expression
 
 from aidcoord.accounts.models import Role, User
 from aidcoord.audit import services as audit
@@ -409,12 +409,16 @@ def _board_statement(given: frozenset[str]) -> Select:
 
 @functools.cache
 def _board_page_statement(given: frozenset[str]) -> Select:
-    # A listing on the board shows the employer's name (joined): not the employer's other columns and roles nor
-    # the organization's other columns, sectors and regions, which the models load eagerly.
-    organization = joinedload(JobListing.organization).load_only(Organization.name)
-    return _board_statement(given).options(
-        joinedload(JobListing.employer).load_only(User.name).lazyload(User.role_grants),
-        organization.lazyload(Organization.sector_rows), organization.lazyload(Organization.region_rows))
+    """A listing on the board shows the employer's name: the organization's, else the person's, read as a column
+    of the listing's row (JobListing.listed_employer_name). Loading the employer and the organization as records
+    (which the model loads eagerly, with the employer's roles and the organization's sectors and regions) was
+    most of the page's loading."""
+    organization_name = select(Organization.name).where(Organization.id == JobListing.organization_id) \
+        .correlate_except(Organization)
+    person_name = select(User.name).where(User.id == JobListing.employer_id).correlate_except(User)
+    employer_name = func.coalesce(organization_name.scalar_subquery(), person_name.scalar_subquery())
+    return _board_statement(given).options(lazyload(JobListing.employer), lazyload(JobListing.organization),
+                                           with_expression(JobListing.listed_employer_name, employer_name))
 
 
 def board(filters: BoardFilters, page: int = 1, per_page: int | None = None, *, today: date | None = None) -> Page:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.money import from_minor_units
@@ -110,9 +110,14 @@ class JobListing(Model):
 
     employer: Mapped[User | None] = relationship(foreign_keys=[employer_id], lazy="joined")
     organization: Mapped[Organization | None] = relationship(lazy="joined")
+    # Read as a column by the board (jobs.listings._board_page_statement), so that a page loads neither the
+    # employer nor the organization as records. None when the listing was loaded otherwise, or expired since.
+    listed_employer_name: Mapped[str | None] = query_expression()
 
     @property
     def employer_name(self) -> str:
+        if self.listed_employer_name is not None:
+            return self.listed_employer_name
         if self.organization is not None:
             return self.organization.name
         if self.employer is not None:

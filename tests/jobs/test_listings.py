@@ -261,3 +261,21 @@ def test_the_close_expired_command_closes_listings_past_their_date(app, publishe
     assert result.exit_code == 0 and "closed 1 listing" in result.output
     db.session.expire_all()
     assert db.session.get(JobListing, published.id).state is ListingState.CLOSED
+
+
+def test_the_board_names_each_listings_employer_as_the_listing_does(api, client, employer, coordinator):
+    """The board reads the employer's name as a column of the listing's row, not from the records: the
+    organization's name for an organization's listing, else the person's, on the API's board and the page's."""
+    member = UserFactory(name="Anna Hakobyan")
+    shelter = OrganizationFactory(name="Shelter Network", members=[member])
+    own = listings.publish(coordinator, listings.post_listing(employer, listing_data(title="Driver")))
+    of_organization = listings.publish(coordinator, listings.post_listing(
+        member, listing_data(title="Cook"), organization_id=shelter.id))
+    assert (own.employer_name, of_organization.employer_name) == ("Ararat Logistics", "Shelter Network")
+    db.session.commit()
+
+    items = api("GET", "/api/v1/jobs/listings", coordinator).get_json()["items"]
+    assert {item["title"]: item["employer_name"] for item in items} == {"Driver": "Ararat Logistics",
+                                                                        "Cook": "Shelter Network"}
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert "Ararat Logistics" in page and "Shelter Network" in page and "Anna Hakobyan" not in page
