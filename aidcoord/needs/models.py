@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from aidcoord.accounts.models import User
 from aidcoord.common.formats import format_number, use_unit_counts
@@ -140,6 +140,15 @@ class Need(Model):
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship()
+    # Read as a column by the list (needs.services._needs_page_statement), from the join it has anyway, so that a
+    # page does not load the organizations as records. None when the need was loaded otherwise, or expired since.
+    listed_organization_name: Mapped[str | None] = query_expression()
+
+    @property
+    def organization_name(self) -> str:
+        if self.listed_organization_name is not None:
+            return self.listed_organization_name
+        return self.organization.name
 
     @property
     def is_cash(self) -> bool:

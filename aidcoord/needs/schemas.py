@@ -68,7 +68,7 @@ class CoverageSchema(ma.Schema):
 class NeedSchema(ReadSchema):
     id = ma.fields.Integer()
     organization_id = ma.fields.Integer()
-    organization_name = ma.fields.Function(lambda need: need.organization.name)
+    organization_name = ma.fields.String()
     sector = ma.fields.Function(lambda need: need.sector.value)
     item = ma.fields.String()
     description = ma.fields.String()

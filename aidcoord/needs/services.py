@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import lazyload, with_expression
 
 from aidcoord.accounts.models import User
 from aidcoord.audit import services as audit
@@ -196,11 +196,10 @@ def _needs_statement(given: frozenset[str]) -> Select:
 
 @functools.cache
 def _needs_page_statement(given: frozenset[str]) -> Select:
-    # The organization's name comes from the join the query has already: none of its other columns, nor its sectors
-    # and regions.
-    organization = contains_eager(Need.organization).load_only(Organization.name)
-    return _needs_statement(given).options(organization.lazyload(Organization.sector_rows),
-                                           organization.lazyload(Organization.region_rows))
+    # The organization's name is a column of the join the query has already (Need.listed_organization_name): the
+    # organization is not loaded as a record, nor its sectors and regions.
+    return _needs_statement(given).options(lazyload(Need.organization),
+                                           with_expression(Need.listed_organization_name, Organization.name))
 
 
 def list_needs(filters: NeedFilters, page: int = 1, per_page: int | None = None) -> Page:

@@ -113,6 +113,20 @@ def test_list_sorts_by_urgency_then_needed_by_and_filters(api):
     assert api("GET", "/api/v1/needs?urgency=soon").status_code == 422
 
 
+def test_the_list_names_each_needs_organization_on_the_api_and_the_page(api, client):
+    """The list reads the organization's name as a column of the need's row (from the join it filters by), not the
+    organization as a record: each need must carry its own organization's name, and a need read alone the same."""
+    beds = NeedFactory(item="beds", organization=OrganizationFactory(name="Shelter Network"))
+    NeedFactory(item="insulin", organization=OrganizationFactory(name="Health Aid"))
+    db.session.commit()
+    items = api("GET", "/api/v1/needs").get_json()["items"]
+    assert {item["item"]: item["organization_name"] for item in items} == {"beds": "Shelter Network",
+                                                                           "insulin": "Health Aid"}
+    assert api("GET", f"/api/v1/needs/{beds.id}").get_json()["organization_name"] == "Shelter Network"
+    page = client.get("/needs").get_data(as_text=True)
+    assert "Shelter Network" in page and "Health Aid" in page
+
+
 def test_closing_needs_a_reason_and_ends_editing(api, member, organization):
     need = NeedFactory(organization=organization)
     assert api("POST", f"/api/v1/needs/{need.id}/close", member, json={"reason": ""}).status_code == 422
