@@ -4,13 +4,14 @@ record and the change it describes are committed (or rolled back) together.
 The audit holds ids, field names and codes, never a person's values: a personal column's value (a host's
 address, a household's phone) becomes WITHHELD here, so that erasing the record erases the person."""
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Select, Table, bindparam, func, insert, select
+from sqlalchemy import Insert, Select, Table, Update, bindparam, func, insert, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
 from aidcoord.common.bulk import insert_rows
@@ -18,6 +19,8 @@ from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.personal_data import is_personal
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
+
+Along = Insert | Update  # a caller's statement written with an event (add_event)
 
 # What the audit keeps in place of a personal value: the field's name says what changed.
 WITHHELD = "(withheld)"
@@ -40,12 +43,20 @@ def _plain(value):
 
 def personal_fields_of(entity_type: str) -> frozenset[str]:
     """The personal columns of the table an entity type names ("housing_offer" -> housing_offers)."""
+    known = _PERSONAL_FIELDS.get(entity_type)
+    if known is not None:
+        return known
     stem = entity_type[:-1] + "ie" if entity_type.endswith("y") else entity_type
     for name in (entity_type, stem + "s", entity_type + "es"):
         table = db.metadata.tables.get(name)
         if table is not None:
-            return frozenset(column.name for column in table.columns if is_personal(column))
+            # Kept: a table's columns are fixed once its model is defined (every event of the queue asked again).
+            _PERSONAL_FIELDS[entity_type] = frozenset(column.name for column in table.columns if is_personal(column))
+            return _PERSONAL_FIELDS[entity_type]
     return frozenset()
+
+
+_PERSONAL_FIELDS: dict[str, frozenset[str]] = {}
 
 
 def _withhold(value):
@@ -79,28 +90,33 @@ def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes
 
 
 def add_event(actor, action: AuditAction, entity_type: str, entity_id: int, changes=None, reason=None, *,
-              personal_reason: str | None = None, along: tuple[Insert, dict[str, Any]] | None = None) -> None:
+              personal_reason: str | None = None, along: Sequence[tuple[Along, dict[str, Any]]] = ()) -> None:
     """`record`, written at once by one INSERT in the current transaction and not loaded back: for the busy
     paths (a queue's proposals and declines) whose callers do not use the event. The ORM's flush of an event
     costs several times the INSERT's own Python.
 
-    `along`: an INSERT of the caller's own row that goes with the event (a match's step), with its values, its
-    bindparams named apart from the event's columns. On PostgreSQL both rows are written by one statement (the
-    caller's INSERT as a CTE: one round trip and one statement's Python instead of two); elsewhere by two."""
+    `along`: the caller's own INSERTs and UPDATEs that go with the event (a match's step, the match's move and the
+    capacity it gives back), each with its values, their bindparams named apart from each other's and from the
+    event's columns, none read back. On PostgreSQL all are written by one statement (the caller's as CTEs: one
+    round trip and one statement's Python instead of several); elsewhere one after the other, in order, then the
+    event."""
     changes = without_personal_values(entity_type, changes or {})
     if personal_reason is not None and reason is not None:
         changes[personal_reason] = WITHHELD
         reason = None
     values = {"actor_id": getattr(actor, "id", None), "action": action, "entity_type": entity_type,
               "entity_id": entity_id, "changes": changes, "reason": reason}
-    if along is None:
+    if not along:
         db.session.execute(_INSERT_EVENT, values)
         return
-    statement, along_values = along
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(_event_with(statement), {**along_values, **values, "occurred_at": utcnow()})
+        parameters = {"occurred_at": utcnow()}
+        for _statement, along_values in along:
+            parameters.update(along_values)
+        db.session.execute(_event_with(tuple(statement for statement, _values in along)), {**parameters, **values})
     else:
-        db.session.execute(statement, along_values)
+        for statement, along_values in along:
+            db.session.execute(statement, along_values)
         db.session.execute(_INSERT_EVENT, values)
 
 
@@ -109,12 +125,12 @@ _EVENT_COLUMNS = ("occurred_at", "actor_id", "action", "entity_type", "entity_id
 
 
 @cache
-def _event_with(statement: Insert) -> Insert:
-    """The event's INSERT with `statement` as a CTE (PostgreSQL runs a data-modifying CTE whether or not it is
-    read), built once for each caller's statement."""
+def _event_with(statements: tuple[Along, ...]) -> Insert:
+    """The event's INSERT with `statements` as CTEs (PostgreSQL runs a data-modifying CTE whether or not it is
+    read), built once for each caller's statements (each built once: the same objects at every call)."""
     events = cast(Table, AuditEvent.__table__)
     return insert(events).values({name: bindparam(name, type_=events.c[name].type) for name in _EVENT_COLUMNS}) \
-        .add_cte(statement.cte("along"))
+        .add_cte(*(statement.cte(f"along_{n}" if n else "along") for n, statement in enumerate(statements)))
 
 
 def record_many(actor, action: AuditAction, entity_type: str, changes_by_id: list[tuple[int, dict]]) -> None:

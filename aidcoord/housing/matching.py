@@ -52,9 +52,10 @@ def _taking_beds() -> Update:
 
 @cache
 def _giving_beds_back() -> Update:
+    # Its bindparams named apart from those of the statements it is written with (audit.add_event's `along`).
     offers = cast(Table, HousingOffer.__table__)
-    return (update(offers).where(offers.c.id == bindparam("offer_id"))
-            .values(free_beds=offers.c.free_beds + bindparam("held", type_=offers.c.free_beds.type)))
+    return (update(offers).where(offers.c.id == bindparam("released_offer_id"))
+            .values(free_beds=offers.c.free_beds + bindparam("released_beds", type_=offers.c.free_beds.type)))
 
 
 # What a proposal reads of the household and the offer: the compatibility rules and preferences, the capacity
@@ -144,7 +145,10 @@ class HousingKind(kinds.MatchKind):
         return int(row.beds) if row.whole_dwelling else people
 
     def release(self, offer_id: int, held: int) -> None:
-        db.session.execute(_giving_beds_back(), {"offer_id": offer_id, "held": held})
+        db.session.execute(*self.giving_back(offer_id, held))
+
+    def giving_back(self, offer_id: int, held: int) -> tuple[Update, dict]:
+        return _giving_beds_back(), {"released_offer_id": offer_id, "released_beds": held}
 
     def answerers(self, offer: HousingOffer) -> list[User]:
         if offer.host is not None:

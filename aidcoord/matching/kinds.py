@@ -101,6 +101,11 @@ class MatchKind:
         """Give back `held` units (in the caller's transaction)."""
         raise NotImplementedError
 
+    def giving_back(self, offer_id: int, held: int) -> tuple[Any, dict[str, Any]] | None:
+        """`release` as an UPDATE and its values, for a transition to write with its step's audit event (its
+        bindparams named apart from theirs: audit.add_event's `along`); None: the kind releases by `release`."""
+        return None
+
     def reserve_refusals(self, offer_id: int) -> list:
         """Why `reserve` refused other than a lack of free units, in words (its UPDATE checks more than capacity,
         e.g. a suspended host); empty: the units were taken. Asked only after a refusal."""

@@ -6,6 +6,7 @@ capacity as the kind declares (`MatchKind.holding_states`), moves the queue entr
 step, all in the caller's transaction. Who may make a transition, and who is told, is the kind's
 service's business; what every kind shares is here, once.
 """
+from collections.abc import Sequence
 from datetime import timedelta
 from functools import cache
 from typing import Any, cast
@@ -58,9 +59,12 @@ def record_step(actor: Any, match: Match, state: MatchState, reason: str | None 
     _step_with_event(actor, match.id, before, state, reason)
 
 
-def _step_with_event(actor: Any, match_id: int, before: MatchState, state: MatchState, reason: str | None) -> None:
+def _step_with_event(actor: Any, match_id: int, before: MatchState, state: MatchState, reason: str | None,
+                     also: Sequence[tuple[audit.Along, dict[str, Any]]] = ()) -> None:
+    """The step and its audit event, with `also` (the match's move and the capacity it gives back, written by one
+    statement with them on PostgreSQL: audit.add_event's `along`)."""
     audit.add_event(actor, AuditAction.STATE_CHANGE, ENTITY, match_id, {"state": [before, state]}, reason,
-                    personal_reason="decline_reason", along=_step(actor, match_id, state, reason))
+                    personal_reason="decline_reason", along=[*also, _step(actor, match_id, state, reason)])
 
 
 @cache
@@ -83,9 +87,12 @@ def _step(actor: Any, match_id: int, state: MatchState, reason: str | None = Non
 
 
 def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int,
-                    current: MatchState | None, target: MatchState) -> int:
+                    current: MatchState | None, target: MatchState,
+                    along: list[tuple[Any, dict[str, Any]]] | None = None) -> int:
     """Take or give back capacity for a move from `current` (None: a new match) to `target`; the units
-    held afterwards. A refusal rolls back the whole transaction, so nothing is half-written."""
+    held afterwards. A refusal rolls back the whole transaction, so nothing is half-written. Given `along`, capacity
+    given back by a statement the kind offers (MatchKind.giving_back) is added to it to be written with the step's
+    event, not at once."""
     was_holding = current in kind.holding_states
     will_hold = target in kind.holding_states
     if will_hold and not was_holding:
@@ -98,7 +105,10 @@ def change_capacity(kind: kinds.MatchKind, offer_id: int, people: int, held: int
             raise CapacityExceeded(kind.capacity_taken_message())
         return taken
     if was_holding and not will_hold:
-        kind.release(offer_id, held)
+        if along is not None and (giving_back := kind.giving_back(offer_id, held)) is not None:
+            along.append(giving_back)
+        else:
+            kind.release(offer_id, held)
     return held
 
 
@@ -151,7 +161,7 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
         db.session.rollback()
         raise Conflict(_l("There is already a match under way for this offer.")) from None
     audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id},
-                    along=_step(actor, match.id, MatchState.PROPOSED))
+                    along=[_step(actor, match.id, MatchState.PROPOSED)])
     if entry is not None:
         _propose_while_leased(actor, entry)
     return match
@@ -174,12 +184,13 @@ def _insert_match(**values: Any) -> Match:
 
 @cache
 def _match_moved(with_reason: bool) -> Update:
+    # Its bindparams named apart from the step's, the audit event's and the capacity's: written with them.
     matches = cast(Table, Match.__table__)
-    values: dict[str, Any] = {"state": bindparam("state", type_=matches.c.state.type),
-                              "held": bindparam("held", type_=matches.c.held.type)}
+    values: dict[str, Any] = {"state": bindparam("moved_state", type_=matches.c.state.type),
+                              "held": bindparam("moved_held", type_=matches.c.held.type)}
     if with_reason:
-        values["decline_reason"] = bindparam("decline_reason", type_=matches.c.decline_reason.type)
-    return update(matches).where(matches.c.id == bindparam("match_id")).values(**values)
+        values["decline_reason"] = bindparam("moved_decline_reason", type_=matches.c.decline_reason.type)
+    return update(matches).where(matches.c.id == bindparam("moved_match_id")).values(**values)
 
 
 def move(actor: Any, match: Match, target: MatchState, reason: str | None = None, message=None) -> Match:
@@ -188,16 +199,18 @@ def move(actor: Any, match: Match, target: MatchState, reason: str | None = None
     before = match.state
     lifecycle.check_move(before, target, message)
     kind = kinds.of(match.kind)
-    held = change_capacity(kind, match.offer_id, match.people, match.held, before, target)
-    # The match's row is written here by one UPDATE built once, not by the unit of work's flush (several times
-    # its Python); the object is told what was written.
+    along: list[tuple[Any, dict[str, Any]]] = []
+    held = change_capacity(kind, match.offer_id, match.people, match.held, before, target, along)
+    # The match's row is written by one UPDATE built once, not by the unit of work's flush (several times its
+    # Python), with the step's event (and the capacity given back); the object is told what was written.
     written: dict[str, Any] = {"state": target, "held": held}
     if target in UNSUCCESSFUL_STATES:
         written["decline_reason"] = reason
-    db.session.execute(_match_moved("decline_reason" in written), {"match_id": match.id, **written})
+    along.append((_match_moved("decline_reason" in written),
+                  {"moved_match_id": match.id, **{f"moved_{key}": value for key, value in written.items()}}))
+    _step_with_event(actor, match.id, before, target, reason, also=along)
     for key, value in written.items():
         set_committed_value(match, key, value)
-    _step_with_event(actor, match.id, before, target, reason)
     _entry_follows(kind, match, target)
     if target is MatchState.PLACED:
         kind.after_placed(match)
