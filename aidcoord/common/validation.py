@@ -41,6 +41,8 @@ def has_control_characters(value: str) -> bool:
 def one_line(value: str) -> str:
     """The text on one line: every control character (CR, LF, tab...) folded to a space. For e-mail subjects
     and other headers, where a line break would end the header (or inject another)."""
+    if value.isprintable():  # none of them (as in has_control_characters): no character to look up
+        return " ".join(value.split())
     return " ".join("".join(" " if unicodedata.category(c) in LINE_BREAKING else c for c in value).split())
 
 
