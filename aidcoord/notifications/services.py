@@ -1,6 +1,6 @@
 """Writing to the outbox, inside the caller's transaction, by the recipient's channel (delivery: delivery.py)."""
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from flask_babel import force_locale, get_locale
 from sqlalchemy import Insert, Table, bindparam, insert, select
@@ -32,17 +32,17 @@ def notify(recipient: User, topic: str, subject, body, link: str = "") -> Outbox
     """
     with in_language_of(recipient) as language:
         subject, body = str(subject), str(body)
-    return _queue(OutboxMessage(recipient_id=recipient.id, email=None, channel=channel_for(recipient), address=None,
-                                subject_kind=None, subject_id=None, topic=topic, subject=subject, body=body,
-                                link=link, locale=language), unless="recipient_refuses")
+    return _queue("recipient_refuses", recipient_id=recipient.id, email=None, channel=channel_for(recipient),
+                  address=None, subject_kind=None, subject_id=None, topic=topic, subject=subject, body=body, link=link,
+                  locale=language)
 
 
 def notify_address(email: str, topic: str, subject, body, link: str = "") -> OutboxMessage:
     """Queue a message to an address that may have no account (an invitation), written in the current locale:
     there is no account whose language to use. Committed with the change it announces, or not at all."""
-    message = _queue(OutboxMessage(recipient_id=None, email=email, channel=Channel.EMAIL, address=None,
-                                   subject_kind=None, subject_id=None, topic=topic, subject=str(subject),
-                                   body=str(body), link=link, locale=str(get_locale() or default_language())))
+    message = _queue(None, recipient_id=None, email=email, channel=Channel.EMAIL, address=None, subject_kind=None,
+                     subject_id=None, topic=topic, subject=str(subject), body=str(body), link=link,
+                     locale=str(get_locale() or default_language()))
     assert message is not None  # noqa: S101 - queued without a condition
     return message
 
@@ -57,16 +57,15 @@ def notify_contact(channel: Channel, address: str, locale: str, topic: str, subj
     with force_locale(locale):
         subject, body = str(subject), str(body)
     email = address if channel == Channel.EMAIL else None
-    message = OutboxMessage(recipient_id=None, channel=channel, email=email, address=None if email else address,
-                            topic=topic, subject=subject, body=body, link=link, locale=locale,
-                            subject_kind=about[0] if about else None, subject_id=about[1] if about else None)
-    return _queue(message, unless="subject_withdrew" if about else None)
+    return _queue("subject_withdrew" if about else None, recipient_id=None, channel=channel, email=email,
+                  address=None if email else address, topic=topic, subject=subject, body=body, link=link,
+                  locale=locale, subject_kind=about[0] if about else None, subject_id=about[1] if about else None)
 
 
 # What a new message's INSERT writes; the worker's columns (locked_by, locked_at, sent_at, last_error) start empty.
 _WRITTEN = ("recipient_id", "email", "channel", "address", "subject_kind", "subject_id", "topic", "subject", "body",
             "link", "locale", "created_at", "state", "run_after", "attempts")
-_UNWRITTEN = ("locked_by", "locked_at", "sent_at", "last_error")
+_UNWRITTEN = {"locked_by": None, "locked_at": None, "sent_at": None, "last_error": None}
 
 
 @cache
@@ -90,20 +89,19 @@ def _queueing(unless: str | None) -> Insert:
     return insert(messages).from_select(list(_WRITTEN), select(*selected).where(~condition)).returning(messages.c.id)
 
 
-def _queue(message: OutboxMessage, unless: str | None = None) -> OutboxMessage | None:
-    """Write `message` (built, so its validators ran) by one INSERT at once, unless `unless` holds (see _queueing;
-    None then), and put it in the session as the row written, without reading it back: the ORM's flush of a new
-    record costs several times the INSERT's own Python."""
+def _queue(unless: str | None, **fields: Any) -> OutboxMessage | None:
+    """Write a message of `fields` by one INSERT at once, unless `unless` holds (see _queueing; None then), and put
+    it in the session as the row written, without reading it back: the ORM's flush of a new record costs several
+    times the INSERT's own Python. The record is built first, so that its validators shape what is written."""
     now = utcnow()
-    message.created_at, message.run_after, message.state, message.attempts = now, now, MessageState.QUEUED, 0
+    message = OutboxMessage(**fields, created_at=now, run_after=now, state=MessageState.QUEUED, attempts=0,
+                            **_UNWRITTEN)
     written = message.__dict__
     autoflush()  # what the message refers to (its recipient, consent records) is written first, as by a flush
     message_id = db.session.execute(_queueing(unless), {name: written[name] for name in _WRITTEN}).scalar()
     if message_id is None:
         return None
     message.id = message_id
-    for name in _UNWRITTEN:
-        setattr(message, name, None)
     make_transient_to_detached(message)  # as if loaded: its values are the row's, nothing left to write
     db.session.add(message)
     records_inserted.send(OutboxMessage, ids=[message_id])  # as a flush announces new records
