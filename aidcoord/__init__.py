@@ -4,6 +4,7 @@ from pathlib import Path
 from flask import Flask
 from swagger_ui_bundle import swagger_ui_path
 
+from aidcoord.common.json_provider import OrjsonProvider
 from aidcoord.common.logs import init_logging
 from config import load_config
 
@@ -18,6 +19,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.json = OrjsonProvider(app)
     load_config(app, config_overrides)
     init_logging(app)  # first: its request id is there for every later hook and handler
     register_extensions(app)
