@@ -17,8 +17,7 @@ from aidcoord.common.forms import flash_error
 from aidcoord.common.pagination import envelope
 from aidcoord.common.permissions import STAFF, actor, allow
 from aidcoord.errors import DomainError
-from aidcoord.matching import queue
-from aidcoord.matching import services as matches
+from aidcoord.matching import overdue, queue
 from aidcoord.matching.models import QueueEntry, QueueKind
 
 MAX_PAGE = 100_000
@@ -49,7 +48,7 @@ def add_queue_api(blp: Any, spec: QueueApi) -> None:
     @blp.response(200, spec.page_schema)
     def browse_queue(args):
         """The open queue in order: priority, then time of joining. No contact details."""
-        matches.expire_overdue()
+        overdue.expire_before_reading()
         page = queue.browse(actor(), spec.kind, spec.restrict(args), args["page"], args["per_page"])
         spec.show_all(page.items)
         return envelope(page)
@@ -62,7 +61,7 @@ def add_queue_api(blp: Any, spec: QueueApi) -> None:
     def take_next(args):
         """Lease the top entry (matching the filters) for QUEUE_LEASE_MINUTES; no other coordinator gets
         it meanwhile."""
-        matches.expire_overdue()
+        overdue.expire_before_reading()
         entry = queue.take_next(actor(), spec.kind, spec.restrict(args))
         if entry is None:
             return Response(status=204)
@@ -100,7 +99,7 @@ def add_queue_pages(bp: Blueprint, spec: QueuePages) -> None:
     @bp.route("/queue")
     @allow(STAFF)
     def queue_page():
-        matches.expire_overdue()
+        overdue.expire_before_reading()
         page_number = max(1, min(request.args.get("page", 1, type=int) or 1, MAX_PAGE))
         page = queue.browse(actor(), spec.kind, None, page_number)
         return render_template(spec.queue_template, page=page, rows=spec.rows(page.items),
@@ -111,7 +110,7 @@ def add_queue_pages(bp: Blueprint, spec: QueuePages) -> None:
     def take_next():
         if not ConfirmForm().validate_on_submit():
             return redirect(url_for(f"{name}.queue_page"))
-        matches.expire_overdue()
+        overdue.expire_before_reading()
         entry = queue.take_next(actor(), spec.kind)
         if entry is None:
             flash(_("Nobody is waiting."), "success")
