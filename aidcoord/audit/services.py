@@ -11,12 +11,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Select, Table, Update, bindparam, func, insert, select
+from sqlalchemy import Insert, Select, Table, Update, bindparam, func, insert, literal_column, select
 
 from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
 from aidcoord.common.bulk import insert_rows
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.personal_data import is_personal
+from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 
@@ -90,7 +91,8 @@ def record(actor, action: AuditAction, entity_type: str, entity_id: int, changes
 
 
 def add_event(actor, action: AuditAction, entity_type: str, entity_id: int, changes=None, reason=None, *,
-              personal_reason: str | None = None, along: Sequence[tuple[Along, dict[str, Any]]] = ()) -> None:
+              personal_reason: str | None = None, along: Sequence[tuple[Along, dict[str, Any]]] = (),
+              checked: tuple[Update, dict[str, Any]] | None = None) -> int | None:
     """`record`, written at once by one INSERT in the current transaction and not loaded back: for the busy
     paths (a queue's proposals and declines) whose callers do not use the event. The ORM's flush of an event
     costs several times the INSERT's own Python.
@@ -99,25 +101,28 @@ def add_event(actor, action: AuditAction, entity_type: str, entity_id: int, chan
     capacity it gives back), each with its values, their bindparams named apart from each other's and from the
     event's columns, none read back. On PostgreSQL all are written by one statement (the caller's as CTEs: one
     round trip and one statement's Python instead of several); elsewhere one after the other, in order, then the
-    event."""
+    event. `checked`: a conditional UPDATE that goes with them, likewise (after the event elsewhere), whose count
+    of rows changed is returned (None without one); the caller rolls back what it does not want kept."""
     changes = without_personal_values(entity_type, changes or {})
     if personal_reason is not None and reason is not None:
         changes[personal_reason] = WITHHELD
         reason = None
     values = {"actor_id": getattr(actor, "id", None), "action": action, "entity_type": entity_type,
               "entity_id": entity_id, "changes": changes, "reason": reason}
-    if not along:
+    if not along and checked is None:
         db.session.execute(_INSERT_EVENT, values)
-        return
+        return None
     if db.session.get_bind().dialect.name == "postgresql":
         parameters = {"occurred_at": utcnow()}
-        for _statement, along_values in along:
+        for _statement, along_values in [*along, *([checked] if checked else [])]:
             parameters.update(along_values)
-        db.session.execute(_event_with(tuple(statement for statement, _values in along)), {**parameters, **values})
-    else:
-        for statement, along_values in along:
-            db.session.execute(statement, along_values)
-        db.session.execute(_INSERT_EVENT, values)
+        event = _event_with(tuple(statement for statement, _values in along), checked and checked[0])
+        result = db.session.execute(event, {**parameters, **values})
+        return None if checked is None else int(result.scalar() or 0)
+    for statement, along_values in along:
+        db.session.execute(statement, along_values)
+    db.session.execute(_INSERT_EVENT, values)
+    return None if checked is None else rows_changed(*checked)
 
 
 _INSERT_EVENT = insert(cast(Table, AuditEvent.__table__))  # the table's, not the model's: no flush, no unit of work
@@ -125,12 +130,19 @@ _EVENT_COLUMNS = ("occurred_at", "actor_id", "action", "entity_type", "entity_id
 
 
 @cache
-def _event_with(statements: tuple[Along, ...]) -> Insert:
+def _event_with(statements: tuple[Along, ...], checked: Update | None = None) -> Insert:
     """The event's INSERT with `statements` as CTEs (PostgreSQL runs a data-modifying CTE whether or not it is
-    read), built once for each caller's statements (each built once: the same objects at every call)."""
+    read), built once for each caller's statements (each built once: the same objects at every call); with
+    `checked` too, RETURNING the count of the rows it changed."""
     events = cast(Table, AuditEvent.__table__)
-    return insert(events).values({name: bindparam(name, type_=events.c[name].type) for name in _EVENT_COLUMNS}) \
-        .add_cte(*(statement.cte(f"along_{n}" if n else "along") for n, statement in enumerate(statements)))
+    event = insert(events).values({name: bindparam(name, type_=events.c[name].type) for name in _EVENT_COLUMNS})
+    if statements:
+        event = event.add_cte(*(statement.cte(f"along_{n}" if n else "along")
+                                for n, statement in enumerate(statements)))
+    if checked is None:
+        return event
+    changed = checked.returning(literal_column("1")).cte("checked")
+    return event.add_cte(changed).returning(select(func.count()).select_from(changed).scalar_subquery())
 
 
 def record_many(actor, action: AuditAction, entity_type: str, changes_by_id: list[tuple[int, dict]]) -> None:

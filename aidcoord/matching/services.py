@@ -160,10 +160,21 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     except IntegrityError:  # the same match opened twice at the same moment: the unique index kept one
         db.session.rollback()
         raise Conflict(_l("There is already a match under way for this offer.")) from None
-    audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id, {"kind": kind.kind.value, "offer_id": offer.id},
-                    along=[_step(actor, match.id, MatchState.PROPOSED)])
+    # The entry becomes PROPOSED only if the actor's lease still holds when it is written (a conditional UPDATE,
+    # with the match's step and event): a lease that ran out meanwhile may be another coordinator's now, and the
+    # whole proposal is rolled back.
     if entry is not None:
-        _propose_while_leased(actor, entry)
+        lifecycle.check_entry_move(entry.state, EntryState.PROPOSED)
+    leased = (_proposal_of_leased_entry(), {"entry_id": entry.id, "holder": actor.id, "now": utcnow()}) \
+        if entry is not None else None
+    moved = audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id,
+                            {"kind": kind.kind.value, "offer_id": offer.id},
+                            along=[_step(actor, match.id, MatchState.PROPOSED)], checked=leased)
+    if entry is not None:
+        if not moved:
+            db.session.rollback()
+            raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
+        _written(entry, state=EntryState.PROPOSED, leased_by_id=None, lease_expires_at=None)
     return match
 
 
@@ -258,17 +269,6 @@ def _back_to_waiting() -> Update:
     return update(cast(Table, QueueEntry.__table__)).where(
         entries.id == bindparam("entry_id"), entries.state == EntryState.PROPOSED, ~others_under_way,
     ).values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
-
-
-def _propose_while_leased(actor: Any, entry: QueueEntry) -> None:
-    """The entry becomes PROPOSED only if the actor's lease still holds when it is written (a conditional UPDATE):
-    a lease that ran out meanwhile may be another coordinator's now, and the whole proposal is rolled back."""
-    lifecycle.check_entry_move(entry.state, EntryState.PROPOSED)
-    moved = rows_changed(_proposal_of_leased_entry(), {"entry_id": entry.id, "holder": actor.id, "now": utcnow()})
-    if not moved:
-        db.session.rollback()
-        raise Conflict(_l("Take this request from the queue first (or your lease ran out)."))
-    _written(entry, state=EntryState.PROPOSED, leased_by_id=None, lease_expires_at=None)
 
 
 def _written(entry: QueueEntry, **values: Any) -> None:

@@ -11,7 +11,7 @@ from aidcoord.housing import matching as housing_matching
 from aidcoord.housing.models import HousingOffer
 from aidcoord.matching import queue
 from aidcoord.matching import services as matches
-from aidcoord.matching.models import EntryState, Match, MatchState, QueueKind
+from aidcoord.matching.models import EntryState, Match, MatchState, QueueEntry, QueueKind
 from aidcoord.matching.services import CapacityExceeded
 from aidcoord.notifications.models import OutboxMessage
 from tests.factories import HousingOfferFactory, UserFactory
@@ -176,3 +176,29 @@ def test_a_coordinator_raise_is_recorded_with_its_reason(coordinator, register):
     assert household.priority_reasons[-1] == {"code": "raised_by_coordinator", "points": 40, "count": 1,
                                               "note": "pregnant, due next week"}
     assert queue.entry_for(QueueKind.HOUSING, household.id).priority == 40
+
+
+def test_a_proposal_whose_lease_another_coordinator_took_meanwhile_is_refused_and_writes_nothing(
+        coordinator, register):
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from aidcoord.audit.models import AuditEvent
+
+    register()
+    offer = HousingOfferFactory(beds=6)
+    entry = queue.take_next(coordinator, QueueKind.HOUSING)
+    other = UserFactory(roles=["coordinator"])
+    # The lease ran out and another coordinator took the entry, after this request read it as its own.
+    db.session.execute(QueueEntry.__table__.update().where(QueueEntry.__table__.c.id == entry.id).values(
+        leased_by_id=other.id, lease_expires_at=utcnow() + timedelta(minutes=5)))
+    db.session.commit()
+    set_committed_value(entry, "leased_by_id", coordinator.id)  # what this request still believes
+    events, messages = db.session.scalar(select(func.count(AuditEvent.id))), db.session.scalar(
+        select(func.count(OutboxMessage.id)))
+    with pytest.raises(Conflict):
+        housing_matching.propose_offer(coordinator, entry, offer.id)
+    assert db.session.scalar(select(func.count(Match.id))) == 0
+    assert db.session.get(HousingOffer, offer.id).free_beds == 6 and free_beds_match_placements(offer.id)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == messages
+    assert queue.entry_for(QueueKind.HOUSING, entry.subject_id).leased_by_id == other.id
