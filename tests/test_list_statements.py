@@ -72,3 +72,21 @@ def employer_listings(app):
     made = {"percent": listing_data(title="Driver, 100% paid training"),
             "slash": listing_data(title="Driver a/b shifts")}
     return {key: listings.publish(coordinator, listings.post_listing(employer, data)) for key, data in made.items()}
+
+
+def test_the_directory_binds_each_reads_search_and_matches_it_literally(app):
+    from aidcoord.organizations import services as organizations
+
+    for name in ("Aid 100%", "Aid 1_0", "Aid a/b", "Aid 100 kits"):
+        OrganizationFactory(name=name)
+    db.session.commit()
+
+    def found(search, region=None):
+        filters = organizations.DirectoryFilters(search=search, region=region)
+        return {organization.name for organization in organizations.list_directory(None, filters).items}
+
+    assert found("100%") == {"Aid 100%"}
+    assert found("1_0") == {"Aid 1_0"}
+    assert found("A/B") == {"Aid a/b"}
+    assert found("100") == {"Aid 100%", "Aid 100 kits"}
+    assert found("100", region="AM-SU") == set()  # the factory's organizations work in no region

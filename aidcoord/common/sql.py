@@ -18,6 +18,15 @@ def filter_shape(**values: Any) -> tuple[frozenset[str], dict[str, Any]]:
     return frozenset(name for name, value in values.items() if value is not None and value != ""), values
 
 
+LIKE_ESCAPE = "/"  # the escape character of a LIKE pattern made by escaped_for_like
+
+
+def escaped_for_like(text: str) -> str:
+    """`text` as a LIKE pattern (with ESCAPE LIKE_ESCAPE) matches it literally, for a pattern bound as a parameter:
+    what SQLAlchemy's `autoescape` does for a literal, which a statement built once cannot hold."""
+    return text.replace(LIKE_ESCAPE, 2 * LIKE_ESCAPE).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 def rows_changed(statement: Executable, parameters: dict[str, Any] | None = None) -> int:
     """Run a conditional UPDATE (or DELETE), with `parameters` for its bindparams, and say how many rows it changed:
     the guard of every capacity take, where 0 means another request got there first. (Session.execute is typed for

@@ -18,7 +18,7 @@ from aidcoord.common import validation as check
 from aidcoord.common.money import to_minor_units
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.permissions import is_staff, owns, signed_in
-from aidcoord.common.sql import filter_shape, rows_changed
+from aidcoord.common.sql import LIKE_ESCAPE, escaped_for_like, filter_shape, rows_changed
 from aidcoord.common.types import today as local_today
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -378,13 +378,8 @@ def _board_shape(filters: BoardFilters, today: date | None) -> tuple[frozenset[s
     given, values = filter_shape(region=(filters.region or "").upper(), sector=filters.sector,
                                  remote=filters.remote, contract_type=filters.contract_type,
                                  language=f'%"{code}"%' if code else None,
-                                 text="%" + _escaped_for_like(words) + "%" if words else None)
+                                 text="%" + escaped_for_like(words) + "%" if words else None)
     return given, {**values, "today": today or local_today()}
-
-
-def _escaped_for_like(text: str) -> str:
-    """`text` as LIKE matches it literally with ESCAPE '/' (what SQLAlchemy's autoescape does for a literal)."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 @functools.cache
@@ -402,7 +397,7 @@ def _board_statement(given: frozenset[str]) -> Select:
     if "language" in given:
         query = query.where(cast(JobListing.languages, String).like(bindparam("language")))
     if "text" in given:
-        query = query.where(or_(*(func.lower(column).like(bindparam("text"), escape="/") for column in (
+        query = query.where(or_(*(func.lower(column).like(bindparam("text"), escape=LIKE_ESCAPE) for column in (
             JobListing.title, JobListing.description, JobListing.locality, cast(JobListing.skills, String)))))
     return query
 

@@ -1,8 +1,9 @@
 """The organization registry's rules: registration, editing, verification, membership, directory."""
+import functools
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, false, func, select
 from sqlalchemy.orm import joinedload
 
 from aidcoord.accounts.models import Role, RoleGrant, User
@@ -12,7 +13,7 @@ from aidcoord.audit.models import AuditAction, Purpose
 from aidcoord.audit.services import ServedBy
 from aidcoord.common.codes import normalize_country, normalize_subdivision
 from aidcoord.common.pagination import Page, paginate
-from aidcoord.common.sql import rows_changed
+from aidcoord.common.sql import LIKE_ESCAPE, escaped_for_like, filter_shape, rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.common.validation import has_control_characters, is_web_address
 from aidcoord.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -293,27 +294,30 @@ def all_verified() -> list[Organization]:
     return list(db.session.scalars(query.order_by(Organization.name_key)))
 
 
-def _directory_query(viewer: User | None, filters: DirectoryFilters) -> Select:
-    query = select(Organization)
-    staff = viewer is not None and viewer.is_authenticated and viewer.is_staff
-    if filters.verified is False:
-        query = query.where(Organization.verification_state != VerificationState.VERIFIED)
-    else:
-        query = query.where(Organization.verification_state == VerificationState.VERIFIED)
-    if not staff:
-        # Outsiders only ever see the public directory: verified organizations.
-        query = query.where(Organization.verification_state == VerificationState.VERIFIED)
-    if filters.sector is not None:
-        query = query.where(Organization.sector_rows.any(OrganizationSector.sector == filters.sector))
-    if filters.region:
-        query = query.where(Organization.region_rows.any(OrganizationRegion.code == filters.region.upper()))
-    if filters.kind is not None:
-        query = query.where(Organization.kind == filters.kind)
-    if filters.search:
-        query = query.where(Organization.name_key.contains(filters.search.strip().casefold(), autoescape=True))
+@functools.cache
+def _directory_statement(given: frozenset[str], states: str) -> Select:
+    """Built once per shape, the filters' values bound at each read (common.sql.filter_shape). `states`: "verified"
+    (the public directory), "unverified" (pending and rejected, for staff) or "none" (an outsider asking for
+    unverified ones: nothing)."""
+    verified = Organization.verification_state == VerificationState.VERIFIED
+    query = select(Organization).where({"verified": verified, "unverified": ~verified, "none": false()}[states])
+    if "sector" in given:
+        query = query.where(Organization.sector_rows.any(OrganizationSector.sector == bindparam("sector")))
+    if "region" in given:
+        query = query.where(Organization.region_rows.any(OrganizationRegion.code == bindparam("region")))
+    if "kind" in given:
+        query = query.where(Organization.kind == bindparam("kind"))
+    if "search" in given:
+        query = query.where(Organization.name_key.like(bindparam("search"), escape=LIKE_ESCAPE))
     return query.order_by(Organization.name_key, Organization.id)
 
 
 def list_directory(viewer: User | None, filters: DirectoryFilters, page: int = 1, per_page: int | None = None) -> Page:
     """One page of the directory: verified organizations; staff may also list pending and rejected ones."""
-    return paginate(_directory_query(viewer, filters), page, per_page)
+    staff = viewer is not None and viewer.is_authenticated and viewer.is_staff
+    # Outsiders only ever see the public directory: verified organizations.
+    states = "verified" if filters.verified is not False else "unverified" if staff else "none"
+    search = filters.search.strip().casefold() if filters.search else None
+    given, values = filter_shape(sector=filters.sector, region=filters.region.upper() if filters.region else None,
+                                 kind=filters.kind, search="%" + escaped_for_like(search) + "%" if search else None)
+    return paginate(_directory_statement(given, states), page, per_page, values)
