@@ -21,7 +21,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from aidcoord.audit import services as audit
 from aidcoord.audit.models import AuditAction
 from aidcoord.common.bulk import records_inserted
-from aidcoord.common.sql import rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.errors import Conflict, NotFound, ValidationFailed
 from aidcoord.extensions import db
@@ -60,11 +59,14 @@ def record_step(actor: Any, match: Match, state: MatchState, reason: str | None 
 
 
 def _step_with_event(actor: Any, match_id: int, before: MatchState, state: MatchState, reason: str | None,
-                     also: Sequence[tuple[audit.Along, dict[str, Any]]] = ()) -> None:
-    """The step and its audit event, with `also` (the match's move and the capacity it gives back, written by one
-    statement with them on PostgreSQL: audit.add_event's `along`)."""
-    audit.add_event(actor, AuditAction.STATE_CHANGE, ENTITY, match_id, {"state": [before, state]}, reason,
-                    personal_reason="decline_reason", along=[*also, _step(actor, match_id, state, reason)])
+                     also: Sequence[tuple[audit.Along, dict[str, Any]]] = (),
+                     checked: tuple[Update, dict[str, Any]] | None = None) -> int | None:
+    """The step and its audit event, with `also` (the match's move and the capacity it gives back) and `checked`
+    (the entry's conditional move, whose count of rows changed is returned), written by one statement with them on
+    PostgreSQL: audit.add_event's `along` and `checked`."""
+    return audit.add_event(actor, AuditAction.STATE_CHANGE, ENTITY, match_id, {"state": [before, state]}, reason,
+                           personal_reason="decline_reason", along=[*also, _step(actor, match_id, state, reason)],
+                           checked=checked)
 
 
 @cache
@@ -219,10 +221,17 @@ def move(actor: Any, match: Match, target: MatchState, reason: str | None = None
         written["decline_reason"] = reason
     along.append((_match_moved("decline_reason" in written),
                   {"moved_match_id": match.id, **{f"moved_{key}": value for key, value in written.items()}}))
-    _step_with_event(actor, match.id, before, target, reason, also=along)
+    # Not taken up: the entry goes back to its place by a conditional UPDATE written with them.
+    waiting_again = _waiting_again(match, target)
+    checked = (_back_to_waiting(), {"waiting_entry_id": waiting_again.id, "waiting_match_id": match.id}) \
+        if waiting_again else None
+    moved = _step_with_event(actor, match.id, before, target, reason, also=along, checked=checked)
     for key, value in written.items():
         set_committed_value(match, key, value)
-    _entry_follows(kind, match, target)
+    if waiting_again is None:
+        _entry_follows(kind, match, target)
+    elif moved:
+        _written(waiting_again, state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
     if target is MatchState.PLACED:
         kind.after_placed(match)
     if target is MatchState.EXPIRED:
@@ -231,8 +240,8 @@ def move(actor: Any, match: Match, target: MatchState, reason: str | None = None
 
 
 def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> None:
-    """Placed: the person leaves the queue. Not taken up: back in the original place, unless another
-    match from the same entry is still under way. Ended: the entry closes."""
+    """Placed: the person leaves the queue. Ended: the entry closes. (Not taken up: back in the original place,
+    unless another match from the same entry is still under way, written by `move` with the step: _waiting_again.)"""
     entry = match.entry if match.entry_id is not None else None
     if target is MatchState.PLACED:
         entry = entry or db.session.scalar(select(QueueEntry).where(
@@ -241,8 +250,6 @@ def _entry_follows(kind: kinds.MatchKind, match: Match, target: MatchState) -> N
             _move_entry(entry, EntryState.PLACED)
     elif entry is None:
         return
-    elif target in UNSUCCESSFUL_STATES and entry.state is EntryState.PROPOSED:
-        _back_to_waiting_unless_under_way(entry, match)
     elif target is MatchState.ENDED and entry.state is EntryState.PLACED:
         _move_entry(entry, EntryState.CLOSED)
 
@@ -262,28 +269,34 @@ def _proposal_of_leased_entry() -> Update:
 
 @cache
 def _back_to_waiting() -> Update:
+    # Its bindparams named apart from the columns of the statements it is written with (an UPDATE would take a
+    # parameter named as one of its table's columns for a value to SET).
     entries, matches = cast(Table, QueueEntry.__table__).c, cast(Table, Match.__table__).c
     others_under_way = select(matches.id).where(
-        matches.entry_id == bindparam("entry_id"), matches.id != bindparam("match_id"),
+        matches.entry_id == bindparam("waiting_entry_id"), matches.id != bindparam("waiting_match_id"),
         matches.state.in_(ACTIVE_MATCH_STATES)).exists()
     return update(cast(Table, QueueEntry.__table__)).where(
-        entries.id == bindparam("entry_id"), entries.state == EntryState.PROPOSED, ~others_under_way,
+        entries.id == bindparam("waiting_entry_id"), entries.state == EntryState.PROPOSED, ~others_under_way,
     ).values(state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
+
+
+def _waiting_again(match: Match, target: MatchState) -> QueueEntry | None:
+    """The entry of a match not taken up, if it is to go back to WAITING (its place kept) unless another match made
+    from it is still under way (_back_to_waiting: one conditional UPDATE, so two of its matches declined at the same
+    moment cannot both leave it PROPOSED); None otherwise."""
+    if target not in UNSUCCESSFUL_STATES or match.entry_id is None:
+        return None
+    entry = match.entry
+    if entry is None or entry.state is not EntryState.PROPOSED:
+        return None
+    lifecycle.check_entry_move(entry.state, EntryState.WAITING)
+    return entry
 
 
 def _written(entry: QueueEntry, **values: Any) -> None:
     """The object says what a conditional UPDATE wrote to its row (the UPDATE bypassed it)."""
     for key, value in values.items():
         set_committed_value(entry, key, value)
-
-
-def _back_to_waiting_unless_under_way(entry: QueueEntry, match: Match) -> None:
-    """The entry goes back to WAITING (its place kept) unless another match made from it is still under way:
-    one conditional UPDATE, so two of its matches declined at the same moment cannot both leave it PROPOSED."""
-    lifecycle.check_entry_move(entry.state, EntryState.WAITING)
-    moved = rows_changed(_back_to_waiting(), {"entry_id": entry.id, "match_id": match.id})
-    if moved:
-        _written(entry, state=EntryState.WAITING, leased_by_id=None, lease_expires_at=None)
 
 
 def _move_entry(entry: QueueEntry, target: EntryState) -> None:
