@@ -90,3 +90,30 @@ def test_the_directory_binds_each_reads_search_and_matches_it_literally(app):
     assert found("A/B") == {"Aid a/b"}
     assert found("100") == {"Aid 100%", "Aid 100 kits"}
     assert found("100", region="AM-SU") == set()  # the factory's organizations work in no region
+
+
+def test_the_audit_search_binds_each_reads_values_and_readable_organizations(app):
+    from aidcoord.audit import services as audit
+    from aidcoord.audit.models import AuditAction
+
+    first, second = UserFactory(), UserFactory()
+    north, south = OrganizationFactory(name="North"), OrganizationFactory(name="South")
+    db.session.commit()
+    for actor, organization in ((first, north), (second, south), (second, north)):
+        audit.record_personal_data_view(actor, "organization", organization.id, ["contact_phone"],
+                                        organization_id=organization.id)
+    db.session.commit()
+
+    def found(organization_ids=None, **filters):
+        page = audit.search(audit.AuditFilters(**filters), organization_ids)
+        return [(event.actor_id, event.entity_id) for event in page.items]
+
+    assert found(actor_id=first.id) == [(first.id, north.id)]
+    assert found(actor_id=second.id) == [(second.id, north.id), (second.id, south.id)]
+    assert found(actor_id=second.id, entity_id=south.id) == [(second.id, south.id)]
+    assert audit.count(audit.AuditFilters(actor_id=second.id)) == 2
+    assert found({south.id}, actor_id=second.id) == [(second.id, south.id)]
+    assert found({north.id}, actor_id=second.id) == [(second.id, north.id)]
+    assert found(set(), actor_id=second.id) == []  # no organization readable: nothing
+    assert found({north.id, south.id}, action=AuditAction.VIEW_PERSONAL_DATA) == [
+        (second.id, north.id), (second.id, south.id), (first.id, north.id)]

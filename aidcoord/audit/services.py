@@ -17,7 +17,7 @@ from aidcoord.audit.models import AuditAction, AuditEvent, Purpose
 from aidcoord.common.bulk import insert_rows
 from aidcoord.common.pagination import Page, paginate
 from aidcoord.common.personal_data import is_personal
-from aidcoord.common.sql import rows_changed
+from aidcoord.common.sql import filter_shape, rows_changed
 from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 
@@ -255,32 +255,42 @@ class AuditFilters:
     until: datetime | None = None
 
 
-def _search_query(filters: AuditFilters, organization_ids: set[int] | None) -> Select:
+_FILTERED_COLUMNS = ("entity_type", "entity_id", "subject_type", "subject_id", "actor_id", "served_by_type",
+                     "served_by_id", "action", "organization_id")
+
+
+@cache
+def _search_statement(given: frozenset[str]) -> Select:
+    """Built once per shape, the filters' values bound at each read (common.sql.filter_shape)."""
     query = select(AuditEvent)
-    for column, value in ((AuditEvent.entity_type, filters.entity_type), (AuditEvent.entity_id, filters.entity_id),
-                          (AuditEvent.subject_type, filters.subject_type), (AuditEvent.subject_id, filters.subject_id),
-                          (AuditEvent.actor_id, filters.actor_id), (AuditEvent.served_by_type, filters.served_by_type),
-                          (AuditEvent.served_by_id, filters.served_by_id), (AuditEvent.action, filters.action),
-                          (AuditEvent.organization_id, filters.organization_id)):
-        if value is not None:
-            query = query.where(column == value)
-    if filters.since is not None:
-        query = query.where(AuditEvent.occurred_at >= filters.since)
-    if filters.until is not None:
-        query = query.where(AuditEvent.occurred_at < filters.until)
-    if organization_ids is not None:
-        query = query.where(AuditEvent.organization_id.in_(organization_ids or {-1}))
+    for name in _FILTERED_COLUMNS:
+        if name in given:
+            query = query.where(getattr(AuditEvent, name) == bindparam(name))
+    if "since" in given:
+        query = query.where(AuditEvent.occurred_at >= bindparam("since"))
+    if "until" in given:
+        query = query.where(AuditEvent.occurred_at < bindparam("until"))
+    if "organization_ids" in given:
+        query = query.where(AuditEvent.organization_id.in_(bindparam("organization_ids", expanding=True)))
     return query.order_by(AuditEvent.id.desc())
+
+
+def _search_shape(filters: AuditFilters, organization_ids: set[int] | None) -> tuple[frozenset[str], dict[str, Any]]:
+    readable = None if organization_ids is None else sorted(organization_ids or {-1})  # none readable: no match
+    return filter_shape(**{name: getattr(filters, name) for name in _FILTERED_COLUMNS}, since=filters.since,
+                        until=filters.until, organization_ids=readable)
 
 
 def search(filters: AuditFilters, organization_ids: set[int] | None, page: int = 1,
            per_page: int | None = None) -> Page:
     """One page of events, newest first; `organization_ids` limits them to those organizations' records
     (None: all, for coordinators)."""
-    return paginate(_search_query(filters, organization_ids), page, per_page)
+    given, values = _search_shape(filters, organization_ids)
+    return paginate(_search_statement(given), page, per_page, values)
 
 
 def count(filters: AuditFilters) -> int:
     """How many events match (tests and figures)."""
-    query = _search_query(filters, None).order_by(None)
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    given, values = _search_shape(filters, None)
+    query = _search_statement(given).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()), values) or 0
