@@ -64,12 +64,14 @@ def test_nul_bytes_are_refused_with_400(client):
     assert client.get("/organizations?q=a%00b").status_code == 400
 
 
-# In chunks: no Content-Length; the server says it has ended the body (wsgi.input_terminated), as gunicorn does.
-CHUNKED = {"headers": {"Transfer-Encoding": "chunked"},
-           "environ_overrides": {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}}
+# No Content-Length: in chunks, or over HTTP/2 (neither); the server says it has ended the body
+# (wsgi.input_terminated), as gunicorn does.
+WITHOUT_LENGTH = {"wsgi.input_terminated": True, "CONTENT_LENGTH": ""}
+CHUNKED = {"headers": {"Transfer-Encoding": "chunked"}, "environ_overrides": WITHOUT_LENGTH}
+HTTP2 = {"environ_overrides": {**WITHOUT_LENGTH, "SERVER_PROTOCOL": "HTTP/2"}}
 
 
-@pytest.mark.parametrize("sent", [{}, CHUNKED], ids=["with a length", "in chunks"])
+@pytest.mark.parametrize("sent", [{}, CHUNKED, HTTP2], ids=["with a length", "in chunks", "over HTTP/2"])
 def test_nul_bytes_in_a_body_are_refused_with_400(client, sent):
     """A body is read whether its length is given or it comes in chunks: only a request with neither has no body
     to look at."""

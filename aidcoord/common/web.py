@@ -65,9 +65,13 @@ def _refuse_nul_bytes():
 
 
 def _may_have_body() -> bool:
-    """Whether the request may carry a body: a length above nought, or one sent in chunks (no length given)."""
+    """Whether the request may carry a body: unless its length is nought, or HTTP/1 sends it with neither a length
+    nor chunks (HTTP/2 sends a body without either)."""
     environ = request.environ
-    return environ.get("CONTENT_LENGTH", "") not in ("", "0") or "HTTP_TRANSFER_ENCODING" in environ
+    length = environ.get("CONTENT_LENGTH", "")
+    if length:
+        return length != "0"
+    return "HTTP_TRANSFER_ENCODING" in environ or not environ.get("SERVER_PROTOCOL", "").startswith("HTTP/1")
 
 
 def init_web(app: Flask) -> None:
