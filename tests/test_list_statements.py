@@ -117,3 +117,17 @@ def test_the_audit_search_binds_each_reads_values_and_readable_organizations(app
     assert found(set(), actor_id=second.id) == []  # no organization readable: nothing
     assert found({north.id, south.id}, action=AuditAction.VIEW_PERSONAL_DATA) == [
         (second.id, north.id), (second.id, south.id), (first.id, north.id)]
+
+
+def test_a_listed_name_is_not_kept_past_a_commit(app):
+    """A list's snapshot of a joined record's name (Need.listed_organization_name) goes at the commit, even when
+    the commit keeps the need's own columns (common.sql.commit_keeping): the name is read from the record again."""
+    from aidcoord.common.sql import commit_keeping
+
+    NeedFactory(organization=OrganizationFactory(name="Before"))
+    db.session.commit()
+    listed = needs.list_needs(needs.NeedFilters()).items[0]
+    assert listed.organization_name == "Before"
+    listed.organization.name = "After"
+    commit_keeping(listed)
+    assert listed.organization_name == "After"

@@ -3,7 +3,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, func, inspect, select
+from sqlalchemy import Column, ColumnElement, CursorResult, Executable, func, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from aidcoord.common.types import utcnow
@@ -66,7 +66,10 @@ def commit_keeping(*records: Any) -> None:
 
 @cache
 def _column_keys(mapper: Any) -> frozenset[str]:
-    return frozenset(attribute.key for attribute in mapper.column_attrs)
+    """The attributes that are the record's own table columns: not a SQL expression read with it (a list's
+    `query_expression`, such as Need.listed_organization_name), which the commit expires as it should."""
+    return frozenset(attribute.key for attribute in mapper.column_attrs
+                     if all(isinstance(column, Column) for column in attribute.columns))
 
 
 def seconds_until_allowed(created_at: InstrumentedAttribute, *conditions: ColumnElement[bool], limit: int,

@@ -111,7 +111,8 @@ class JobListing(Model):
     employer: Mapped[User | None] = relationship(foreign_keys=[employer_id], lazy="joined")
     organization: Mapped[Organization | None] = relationship(lazy="joined")
     # Read as a column by the board (jobs.listings._board_page_statement), so that a page loads neither the
-    # employer nor the organization as records. None when the listing was loaded otherwise, or expired since.
+    # employer nor the organization as records: what that read saw. None when the listing was loaded otherwise, or
+    # expired since (at a commit: common.sql.commit_keeping keeps only table columns).
     listed_employer_name: Mapped[str | None] = query_expression()
 
     @property

@@ -141,7 +141,8 @@ class Need(Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
     created_by: Mapped[User] = relationship()
     # Read as a column by the list (needs.services._needs_page_statement), from the join it has anyway, so that a
-    # page does not load the organizations as records. None when the need was loaded otherwise, or expired since.
+    # page does not load the organizations as records: what that read saw. None when the need was loaded otherwise,
+    # or expired since (at a commit: common.sql.commit_keeping keeps only table columns).
     listed_organization_name: Mapped[str | None] = query_expression()
 
     @property

@@ -93,7 +93,8 @@ class Pledge(Model):
     transitions: Mapped[list["PledgeTransition"]] = relationship(order_by="PledgeTransition.id", lazy="selectin")
     # Read as columns by the API's list (pledges.services._listed_columns), so that a page loads neither the
     # donor organization nor the need as records: the donor's name ('' for a private donor) and the receiving
-    # organization's id (0 for none). None when the pledge was loaded otherwise, or expired since.
+    # organization's id (0 for none), as that read saw them. None when the pledge was loaded otherwise, or expired
+    # since (at a commit: common.sql.commit_keeping keeps only table columns).
     listed_donor_name: Mapped[str | None] = query_expression()
     listed_receiving_organization_id: Mapped[int | None] = query_expression()
 
