@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from aidcoord.common.types import utcnow
 from aidcoord.extensions import db
 from aidcoord.housing import matching as housing_matching
 from aidcoord.matching import queue
 from aidcoord.matching.models import EntryState, Match, MatchState, QueueEntry, QueueKind
-from aidcoord.matching.overdue import MARGIN
+from aidcoord.matching.overdue import LOOK_AT_LEAST_EVERY, MARGIN
 from tests.conftest import pinned_clock
 from tests.factories import HousingOfferFactory
 
@@ -40,7 +41,7 @@ def state_of(match):
     return db.session.get(Match, match.id).state, db.session.get(QueueEntry, match.entry_id).state
 
 
-def test_a_read_after_the_answer_time_expires_the_proposal_and_earlier_reads_ask_nothing(
+def test_a_read_after_the_answer_time_expires_the_proposal_and_earlier_reads_seldom_ask(
         api, coordinator, register, time_machine, statements_on_matches):
     register()
     match = propose(coordinator)
@@ -50,13 +51,29 @@ def test_a_read_after_the_answer_time_expires_the_proposal_and_earlier_reads_ask
     assert statements_on_matches  # the first read looks
     statements_on_matches.clear()
 
-    time_machine.move_to(due - MARGIN - timedelta(minutes=1))
+    time_machine.shift(LOOK_AT_LEAST_EVERY - timedelta(minutes=1))
     assert api("GET", "/api/v1/housing/queue", coordinator).status_code == 200
     assert api("POST", "/api/v1/housing/queue/take", coordinator).status_code == 204  # the only entry is proposed
     assert statements_on_matches == []  # nothing can be overdue yet: not asked
+
+    time_machine.shift(timedelta(minutes=2))
+    assert api("GET", "/api/v1/housing/queue", coordinator).status_code == 200
+    assert statements_on_matches  # looked again, however far the answer time
     assert state_of(match) == (MatchState.PROPOSED, EntryState.PROPOSED)
 
     time_machine.move_to(due + timedelta(seconds=1))
+    assert api("GET", "/api/v1/housing/queue", coordinator).status_code == 200
+    assert state_of(match) == (MatchState.EXPIRED, EntryState.WAITING)
+
+
+def test_a_clock_set_back_looks_again(api, coordinator, register, time_machine):
+    register()
+    start = utcnow()
+    time_machine.move_to(start + timedelta(days=3))
+    assert api("GET", "/api/v1/housing/queue", coordinator).status_code == 200  # looked, days ahead
+    time_machine.move_to(start)
+    match = propose(coordinator)
+    time_machine.move_to(match.expires_at + timedelta(hours=1))  # still before the look above
     assert api("GET", "/api/v1/housing/queue", coordinator).status_code == 200
     assert state_of(match) == (MatchState.EXPIRED, EntryState.WAITING)
 
