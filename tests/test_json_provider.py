@@ -47,7 +47,7 @@ def test_each_value_is_written_as_flasks_provider_wrote_it(app, name):
 def test_a_response_is_compact_utf8_with_sorted_keys(app):
     with app.test_request_context():
         response = app.json.response({"b": "Գ", "a": 1})
-    assert response.mimetype == "application/json"
+    assert response.content_type == "application/json; charset=utf-8"
     assert response.get_data() == '{"a":1,"b":"Գ"}\n'.encode()
 
 

@@ -5,9 +5,11 @@ housing offers, against 0.01 ms). What Flask's provider adds to json is kept: it
 decimals and UUIDs as strings, dataclasses as dicts, Markup and lazy strings as their text; orjson hands it dates
 and dataclasses instead of writing them its own way), sorted keys, keys that are not strings written as strings,
 and indented output in debug mode (by the standard library, as before). The text is UTF-8 rather than ASCII escapes,
-which JSON allows and every client reads the same. A value orjson refuses (an integer beyond 64 bits) is written by
-the standard library, as before; reading JSON is the standard library's too (the API parses decimals exactly).
-"""
+which JSON allows; the Content-Type says so (charset=utf-8) for clients that would guess another encoding. A value
+orjson refuses (an integer beyond 64 bits) is written by the standard library, as before. Differences left: a float
+NaN or infinity is written null (the standard library wrote NaN, which is not JSON), and a plain Enum is written as
+its value (the standard library refused it). Reading JSON is the standard library's (the API parses decimals
+exactly)."""
 from typing import Any, cast
 
 import flask
@@ -34,7 +36,7 @@ class OrjsonProvider(DefaultJSONProvider):
         if written is None:
             return super().response(*args, **kwargs)
         response_class = cast(type[flask.Response], self._app.response_class)
-        return response_class(written + b"\n", mimetype=self.mimetype)
+        return response_class(written + b"\n", content_type=f"{self.mimetype}; charset=utf-8")
 
     def _compact(self, obj: Any) -> bytes | None:
         options = _OPTIONS | orjson.OPT_SORT_KEYS if self.sort_keys else _OPTIONS
