@@ -165,10 +165,10 @@ def open_match(actor: Any, kind: kinds.MatchKind, subject: Any, offer: Any, *, e
     # The entry becomes PROPOSED only if the actor's lease still holds when it is written (a conditional UPDATE,
     # with the match's step and event): a lease that ran out meanwhile may be another coordinator's now, and the
     # whole proposal is rolled back.
+    leased = None
     if entry is not None:
         lifecycle.check_entry_move(entry.state, EntryState.PROPOSED)
-    leased = (_proposal_of_leased_entry(), {"entry_id": entry.id, "holder": actor.id, "now": utcnow()}) \
-        if entry is not None else None
+        leased = (_proposal_of_leased_entry(), {"entry_id": entry.id, "holder": actor.id, "now": utcnow()})
     moved = audit.add_event(actor, AuditAction.CREATE, ENTITY, match.id,
                             {"kind": kind.kind.value, "offer_id": offer.id},
                             along=[_step(actor, match.id, MatchState.PROPOSED)], checked=leased)
